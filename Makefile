@@ -1,0 +1,111 @@
+# exportgate: build, test, demo, install.
+#
+#   make                build/exportgate
+#   make check          every test (unit and shell), under the sanitizers
+#                       too when SANITIZE=address,undefined
+#   make demo           scan a synthetic repository, then push through the gate
+#   make install        PREFIX=/usr/local DESTDIR=
+
+PREFIX ?= /usr/local
+DESTDIR ?=
+BINDIR = $(PREFIX)/bin
+DATADIR = $(PREFIX)/share/exportgate
+MANDIR = $(PREFIX)/share/man/man1
+
+CC ?= cc
+PKGS = libgit2 libpcre2-8 yaml-0.1 jansson libcrypto
+VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
+DESCRIBE := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
+
+WARN = -Wall -Wextra -Werror -Wshadow -Wstrict-prototypes \
+	-Wmissing-prototypes -Wformat=2 -Wvla -Wwrite-strings
+CFLAGS ?= -O2 -g
+ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
+	-Iscanner -Ihook -Ibuild \
+	-DEG_VERSION='"$(VERSION)"' -DEG_DESCRIBE='"$(DESCRIBE)"'
+LDLIBS_ALL = -lpthread
+
+ifneq ($(SANITIZE),)
+ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
+LDFLAGS += -fsanitize=$(SANITIZE)
+endif
+
+# Missing build dependencies are installed first (Debian/Ubuntu/Fedora).
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+ifneq ($(DEPS_OK),yes)
+$(info exportgate: build dependencies missing, running ./install.sh --deps)
+DEPS_RUN := $(shell ./install.sh --deps >&2 && echo ok)
+endif
+
+PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
+PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
+CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
+
+LIB_SRC = $(filter-out scanner/main.c,$(wildcard scanner/*.c))
+LIB_OBJ = $(patsubst scanner/%.c,build/scanner/%.o,$(LIB_SRC)) \
+	build/builtin_packs.o
+HOOK_SRC = $(wildcard hook/*.c)
+HOOK_OBJ = $(patsubst hook/%.c,build/hook/%.o,$(HOOK_SRC))
+UNIT_SRC = $(wildcard tests/unit/test_*.c)
+UNIT_BIN = $(patsubst tests/unit/%.c,build/tests/%,$(UNIT_SRC))
+PACKS = $(wildcard patterns/*.yml)
+HEADERS = $(wildcard scanner/*.h hook/*.h)
+
+all: build/exportgate
+
+build/scanner/%.o: scanner/%.c $(HEADERS) | build/scanner
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/hook/%.o: hook/%.c $(HEADERS) | build/hook
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/builtin_packs.c: $(PACKS) scanner/embed.sh | build
+	sh scanner/embed.sh $(PACKS) > $@.tmp && mv $@.tmp $@
+
+build/builtin_packs.o: build/builtin_packs.c scanner/sigset.h
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
+
+build/libexportgate.a: $(LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/libeghook.a: $(HOOK_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/exportgate: build/scanner/main.o build/libeghook.a build/libexportgate.a
+	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS_ALL)
+
+build/tests/%: tests/unit/%.c build/libeghook.a build/libexportgate.a | build/tests
+	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) \
+		$(CMOCKA_LIBS) $(LDLIBS_ALL)
+
+build build/scanner build/hook build/tests:
+	mkdir -p $@
+
+unit: $(UNIT_BIN)
+
+check: build/exportgate $(UNIT_BIN)
+	sh tests/run.sh $(UNIT_BIN)
+
+demo: build/exportgate
+	sh tests/demo.sh
+
+style:
+	clang-format --dry-run --Werror scanner/*.[ch] hook/*.[ch] tests/unit/*.c
+
+install: build/exportgate
+	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/patterns \
+		$(DESTDIR)$(DATADIR)/hook $(DESTDIR)$(MANDIR)
+	install -m 755 build/exportgate $(DESTDIR)$(BINDIR)/exportgate
+	install -m 644 $(PACKS) $(DESTDIR)$(DATADIR)/patterns/
+	install -m 755 hook/pre-receive hook/pre-push $(DESTDIR)$(DATADIR)/hook/
+	install -m 644 docs/exportgate.1 $(DESTDIR)$(MANDIR)/exportgate.1
+
+uninstall:
+	rm -f $(DESTDIR)$(BINDIR)/exportgate $(DESTDIR)$(MANDIR)/exportgate.1
+	rm -rf $(DESTDIR)$(DATADIR)
+
+clean:
+	rm -rf build tests/tmp
+
+.PHONY: all unit check demo style install uninstall clean
+.SECONDARY:

@@ -1,0 +1,116 @@
+/* report.h: what a scan found, and the writers that print it. */
+#ifndef EG_REPORT_H
+#define EG_REPORT_H
+
+#include <stdio.h>
+#include <stddef.h>
+
+#include "sigset.h"
+
+#define EG_OID_HEX 41 /* 40 hex digits and NUL */
+
+/* One hit that shows a criterion: where, and the line it is on. */
+struct eg_evidence {
+	char *path;
+	char blob[EG_OID_HEX];
+	unsigned line, column;
+	char *excerpt; /* the line, trimmed, valid UTF-8 */
+	char *pattern; /* the pattern id that hit */
+	int weak;      /* in vendored, minified, docs or test files */
+};
+
+struct eg_criterion_result {
+	const struct eg_criterion *criterion; /* borrowed from the sigset */
+	int met;
+	struct eg_evidence *evidence;
+	size_t nevidence;
+};
+
+struct eg_finding {
+	char fingerprint[65];
+	const struct eg_signature *sig; /* borrowed from the sigset */
+	enum eg_level level;
+	char commit[EG_OID_HEX];  /* first commit where it holds, or "" */
+	char content[EG_OID_HEX]; /* its tree (repository) or blob (file) */
+	char *path;               /* file scope only */
+	char *author;             /* of `commit`, "Name <email>", or NULL */
+	long long time;           /* of `commit`, seconds since the epoch */
+	struct eg_criterion_result *criteria;
+	size_t ncriteria;
+};
+
+struct eg_unscanned {
+	char *path;
+	char blob[EG_OID_HEX];
+	char *reason;
+};
+
+enum eg_target_scope {
+	EG_TARGET_ALL,
+	EG_TARGET_REV,
+	EG_TARGET_TREE,
+	EG_TARGET_WORKTREE,
+	EG_TARGET_DIR,
+	EG_TARGET_PUSH,
+};
+
+/*
+ * Invariant: findings are sorted (signature id, level descending, commit
+ * order, path), so the same input gives the same report whatever --jobs.
+ */
+struct eg_report {
+	char *target_path;
+	enum eg_target_scope scope;
+	const struct eg_sigset *set; /* borrowed */
+	unsigned long long commits, blobs, bytes;
+	int incomplete;
+	struct eg_unscanned *unscanned;
+	size_t nunscanned, unscanned_alloc;
+	struct eg_finding *findings;
+	size_t nfindings, findings_alloc;
+};
+
+struct eg_report *eg_report_new(const struct eg_sigset *set,
+				const char *target_path,
+				enum eg_target_scope scope);
+void eg_report_free(struct eg_report *report);
+
+/* Record content that was not scanned; the report becomes incomplete. */
+void eg_report_add_unscanned(struct eg_report *report, const char *path,
+			     const char *blob, const char *reason);
+/* A new finding, zeroed but for sig and level; the report owns it. */
+struct eg_finding *eg_report_add_finding(struct eg_report *report,
+					 const struct eg_signature *sig,
+					 enum eg_level level);
+/* Sort findings into their canonical order and fill in fingerprints. */
+void eg_report_finish(struct eg_report *report);
+
+/* Count findings at each level. */
+size_t eg_report_count(const struct eg_report *report, enum eg_level level);
+/* The highest level among the findings. */
+enum eg_level eg_report_max_level(const struct eg_report *report);
+
+/*
+ * Drop findings whose fingerprint is in the JSON report at `path` (an
+ * earlier --format json output).  EG_ECONFIG when it is not such a report.
+ */
+int eg_report_apply_baseline(struct eg_report *report, const char *path);
+
+const char *eg_target_scope_name(enum eg_target_scope scope);
+
+struct eg_output_opts {
+	int color;     /* ANSI colours in text output */
+	const char *version;
+};
+
+/* Writers: 0, or EG_EIO when the stream fails. */
+int eg_report_write_json(const struct eg_report *report, FILE *out,
+			 const struct eg_output_opts *opts);
+int eg_report_write_text(const struct eg_report *report, FILE *out,
+			 const struct eg_output_opts *opts);
+int eg_report_write_sarif(const struct eg_report *report, FILE *out,
+			  const struct eg_output_opts *opts);
+int eg_report_write_markdown(const struct eg_report *report, FILE *out,
+			     const struct eg_output_opts *opts);
+
+#endif

@@ -1,0 +1,140 @@
+/* sigset.h: signature packs, compiled once into an immutable set. */
+#ifndef EG_SIGSET_H
+#define EG_SIGSET_H
+
+#include <stddef.h>
+
+#include "kind.h"
+
+enum eg_status { EG_STATUS_ACTIVE, EG_STATUS_EXPIRED, EG_STATUS_CONTESTED };
+enum eg_sig_scope { EG_SIG_FILE, EG_SIG_REPOSITORY };
+enum eg_level { EG_LEVEL_NONE = 0, EG_LEVEL_REVIEW, EG_LEVEL_CONTROLLED };
+
+/* How a criterion combines its patterns, or a condition its operands. */
+enum eg_cond_op { EG_COND_CRITERION, EG_COND_ALL, EG_COND_ANY, EG_COND_AT_LEAST };
+
+/*
+ * A signature's `controlled` or `review` condition: a tree whose leaves name
+ * criteria by their index in eg_sigset.criteria.  Depth is bounded by the
+ * parser (EG_COND_MAX_DEPTH).
+ */
+struct eg_cond {
+	enum eg_cond_op op;
+	size_t criterion; /* EG_COND_CRITERION */
+	unsigned at_least; /* EG_COND_AT_LEAST */
+	struct eg_cond *kids;
+	size_t nkids;
+};
+
+#define EG_COND_MAX_DEPTH 16
+
+struct eg_pattern {
+	char *id;
+	size_t criterion; /* index in eg_sigset.criteria */
+	char *text;       /* the regex or the literal, as written */
+	int literal;      /* text is a literal string, not a regex */
+	int icase;
+	unsigned kinds;   /* EG_KIND_* mask this pattern applies to */
+	char **paths;     /* basename globs (fnmatch); none means any */
+	size_t npaths;
+	char **prefilter; /* literals, lower case: one must occur to run */
+	size_t nprefilter;
+	void *code;       /* pcre2_code *, NULL for pure kind patterns */
+	int kind_only;    /* hits when the blob's kind is in `kinds` */
+};
+
+struct eg_criterion {
+	char *id;
+	char *title;
+	char *regulation; /* the text of the regulation it stands for */
+	size_t signature; /* index in eg_sigset.sigs */
+	enum eg_cond_op match; /* EG_COND_ANY, _ALL or _AT_LEAST */
+	unsigned at_least;
+	size_t first_pattern, npatterns;
+};
+
+struct eg_signature {
+	char *id, *title, *eccn, *citation, *description;
+	enum eg_status status;
+	char *effective, *expires; /* YYYY-MM-DD or NULL */
+	char **permitted;          /* jurisdictions permitted by default */
+	size_t npermitted;
+	char **references;
+	size_t nreferences;
+	enum eg_sig_scope scope;
+	size_t first_criterion, ncriteria;
+	struct eg_cond controlled, review;
+	size_t pack; /* index in eg_sigset.packs */
+};
+
+struct eg_pack {
+	char *id, *version, *title;
+	char *source; /* file name, or "builtin:<name>" */
+	char sha256[65];
+};
+
+struct eg_prefilter;
+
+/*
+ * Invariant: after eg_sigset_compile() nothing changes, so one set is shared
+ * read-only by every thread.  Criteria of one signature, and patterns of one
+ * criterion, are contiguous.
+ */
+struct eg_sigset {
+	struct eg_pack *packs;
+	size_t npacks, packs_alloc;
+	struct eg_signature *sigs;
+	size_t nsigs, sigs_alloc;
+	struct eg_criterion *criteria;
+	size_t ncriteria, criteria_alloc;
+	struct eg_pattern *patterns;
+	size_t npatterns, patterns_alloc;
+	struct eg_prefilter *prefilter;
+	int compiled;
+	char sha256[65]; /* over every pack's sha256, in order */
+};
+
+/* A new empty set; free it with eg_sigset_free().  Cannot fail. */
+struct eg_sigset *eg_sigset_new(void);
+
+/*
+ * Parse one YAML pack and add its signatures.  Fails with EG_ECONFIG and a
+ * "file:line:column: message" error for malformed YAML, unknown keys,
+ * duplicate ids, a bad regex (pcre2's message and offset) or a condition
+ * naming an unknown criterion; the set is then unusable.
+ */
+int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
+			 const char *buf, size_t len);
+/* eg_sigset_add_buffer() on a file, or on every *.yml/*.yaml in a folder. */
+int eg_sigset_add_path(struct eg_sigset *set, const char *path);
+/* Add the packs compiled into the binary. */
+int eg_sigset_add_builtin(struct eg_sigset *set);
+
+/* Freeze the set: JIT-compile, build the prefilter.  Call once. */
+int eg_sigset_compile(struct eg_sigset *set);
+
+/* The signature with this id, or NULL; borrowed. */
+const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,
+					  const char *id);
+
+/* Evaluate a condition over a criteria bitset (see bitset.h). */
+int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits);
+
+/* The level of a signature over a criteria bitset. */
+enum eg_level eg_signature_level(const struct eg_signature *sig,
+				 const unsigned long long *bits);
+
+const char *eg_level_name(enum eg_level level);
+const char *eg_status_name(enum eg_status status);
+
+void eg_sigset_free(struct eg_sigset *set);
+
+/* Built-in packs: name and YAML text, NULL-terminated; generated. */
+struct eg_builtin_pack {
+	const char *name;
+	const char *text;
+	size_t len;
+};
+extern const struct eg_builtin_pack eg_builtin_packs[];
+
+#endif
