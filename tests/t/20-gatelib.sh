@@ -369,6 +369,11 @@ gate_decisions() {
 	new_bare "$t-benign" de
 	accepted "$t: benign content is accepted by a DE-mirrored repository" \
 		"$b" "$t-benign" HEAD:refs/heads/main
+	rejected "$t: force-pushing controlled history over it is rejected" \
+		"$c" "$t-benign" +HEAD:refs/heads/main
+	accepted "$t: a second branch" "$b" "$t-benign" HEAD:refs/heads/extra
+	accepted "$t: deleting a branch is accepted (nothing to scan)" \
+		"$b" "$t-benign" :refs/heads/extra
 
 	# Three criteria warn, the fourth blocks.
 	new_bare "$t-split" de

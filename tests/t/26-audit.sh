@@ -1,0 +1,95 @@
+#!/bin/bash
+# 26-audit.sh: every push decision leaves one record in the audit log, the
+# log is a hash chain that `exportgate audit verify` checks, and editing or
+# dropping a record breaks it. Concurrent pushes keep the chain intact.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/20-gatelib.sh"
+need_binary
+write_policy
+mkfixture controlled && mkfixture benign && mkfixture split3 || {
+	fail "the fixtures build (tests/fixtures/mkrepo.sh)"
+	exit 0
+}
+c="$WORK/controlled"
+b="$WORK/benign"
+TRANSPORT=file
+export USER=carol
+rm -f "$AUDIT"
+
+new_bare audit-de de
+new_bare audit-ca ca
+new_bare audit-split de
+accepted "benign content accepted (decision 1)" "$b" audit-de HEAD:refs/heads/main
+rejected "controlled content rejected (decision 2)" "$c" audit-de HEAD:refs/heads/geo
+accepted "controlled content accepted towards CA (decision 3)" "$c" audit-ca HEAD:refs/heads/main
+accepted "split3 accepted with a warning (decision 4)" "$WORK/split3" audit-split HEAD:refs/heads/main
+export USER=alice
+rc=0
+push_opts "$c" audit-de exportgate.override=EXP-1 HEAD:refs/heads/geo || rc=$?
+check "an override by alice is accepted (decision 5)" test "$rc" -eq 0
+export USER=carol
+
+check "one audit record per decision" test "$(audit_records)" -eq 5
+check "every record is JSON with a decision and the previous record's hash" \
+	python3 -c '
+import json, sys
+for n, line in enumerate(open(sys.argv[1]), 1):
+    r = json.loads(line)
+    assert "decision" in r and "prev" in r, (n, sorted(r))' "$AUDIT"
+
+rec() { sed -n "${1}p" "$AUDIT"; }
+check "the rejection's record names the signature" bash -c "sed -n 2p '$AUDIT' | grep -q '0D521.1'"
+check "  ... and the repository" bash -c "sed -n 2p '$AUDIT' | grep -q 'audit-de'"
+check "  ... and the ref pushed" bash -c "sed -n 2p '$AUDIT' | grep -q 'refs/heads/geo'"
+check "  ... and the DE destination" bash -c "sed -n 2p '$AUDIT' | grep -q '\"DE\"'"
+check "the records name the pushing user" bash -c "sed -n 1p '$AUDIT' | grep -q '\"carol\"'"
+check "the override's record names the ticket and the user" \
+	bash -c "sed -n 5p '$AUDIT' | grep -q 'EXP-1' && sed -n 5p '$AUDIT' | grep -q '\"alice\"'"
+check "accepted and rejected decisions differ in the log" \
+	python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])]
+assert r[0]["decision"] != r[1]["decision"], (r[0]["decision"], r[1]["decision"])' "$AUDIT"
+
+expect_exit 0 "exportgate audit verify passes on the intact log" "$EG" audit verify "$AUDIT"
+
+# Editing one record (accept for reject) breaks the chain at that point.
+cp "$AUDIT" "$TMP/edited.jsonl"
+python3 - "$TMP/edited.jsonl" <<'PY'
+import sys
+p = sys.argv[1]
+lines = open(p).read().split("\n")
+i = 1  # the second record, the rejection
+new = lines[i].replace("reject", "accept", 1)
+if new == lines[i]:
+    new = lines[i].replace("0D521.1", "0D521.2", 1)
+lines[i] = new
+open(p, "w").write("\n".join(lines))
+PY
+check "  (the edit changed the record)" bash -c "! cmp -s '$AUDIT' '$TMP/edited.jsonl'"
+expect_exit 1 "audit verify fails on a log with an edited record" \
+	"$EG" audit verify "$TMP/edited.jsonl"
+cat "$TMP/last.out" "$TMP/last.err" > "$TMP/verify.msg"
+check "  ... and names the broken record" grep -Eq '\b[23]\b' "$TMP/verify.msg"
+
+sed 3d "$AUDIT" > "$TMP/dropped.jsonl"
+expect_exit 1 "audit verify fails on a log with a record removed" \
+	"$EG" audit verify "$TMP/dropped.jsonl"
+
+# Four pushes at once: four more records, the chain still intact.
+pids=()
+for i in 1 2 3 4; do
+	new_bare "audit-par$i" de
+done
+for i in 1 2 3 4; do
+	timeout "$PUSH_TIMEOUT" git -C "$b" push "$(url_of "audit-par$i")" \
+		HEAD:refs/heads/main > "$TMP/par$i.out" 2>&1 < /dev/null &
+	pids+=($!)
+done
+ok=0
+for pid in "${pids[@]}"; do
+	wait "$pid" && ok=$((ok + 1))
+done
+check "four concurrent benign pushes are accepted" test "$ok" -eq 4
+check "  ... four more records" test "$(audit_records)" -eq 9
+expect_exit 0 "  ... and the chain verifies" "$EG" audit verify "$AUDIT"
