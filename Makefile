@@ -41,7 +41,9 @@ PKG_CFLAGS := $(shell pkg-config --cflags $(PKGS) 2>/dev/null)
 PKG_LIBS := $(shell pkg-config --libs $(PKGS) 2>/dev/null)
 CMOCKA_LIBS := $(shell pkg-config --libs cmocka 2>/dev/null || echo -lcmocka)
 
-LIB_SRC = $(filter-out scanner/main.c,$(wildcard scanner/*.c))
+CLI_SRC = scanner/main.c $(wildcard scanner/cmd_*.c)
+CLI_OBJ = $(patsubst scanner/%.c,build/scanner/%.o,$(CLI_SRC))
+LIB_SRC = $(filter-out $(CLI_SRC),$(wildcard scanner/*.c))
 LIB_OBJ = $(patsubst scanner/%.c,build/scanner/%.o,$(LIB_SRC)) \
 	build/builtin_packs.o
 HOOK_SRC = $(wildcard hook/*.c)
@@ -71,7 +73,7 @@ build/libexportgate.a: $(LIB_OBJ)
 build/libeghook.a: $(HOOK_OBJ)
 	rm -f $@ && ar rcs $@ $^
 
-build/exportgate: build/scanner/main.o build/libeghook.a build/libexportgate.a
+build/exportgate: $(CLI_OBJ) build/libeghook.a build/libexportgate.a
 	$(CC) $(LDFLAGS) -o $@ $^ $(PKG_LIBS) $(LDLIBS_ALL)
 
 build/tests/%: tests/unit/%.c build/libeghook.a build/libexportgate.a | build/tests

@@ -20,7 +20,7 @@ struct eg_scan_opts {
 	/* ... that are not reachable from these commits ... */
 	const git_oid *hide;
 	size_t nhide;
-	/* ... nor from refs matching this glob ("refs/*"), if set. */
+	/* ... nor from refs matching this fnmatch glob, if set. */
 	const char *hide_refs_glob;
 };
 

@@ -64,6 +64,7 @@ struct eg_signature {
 	enum eg_sig_scope scope;
 	size_t first_criterion, ncriteria;
 	struct eg_cond controlled, review;
+	int has_review;
 	size_t pack; /* index in eg_sigset.packs */
 };
 
@@ -105,7 +106,7 @@ struct eg_sigset *eg_sigset_new(void);
  */
 int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 			 const char *buf, size_t len);
-/* eg_sigset_add_buffer() on a file, or on every *.yml/*.yaml in a folder. */
+/* eg_sigset_add_buffer() on a file, or on each .yml or .yaml in a folder. */
 int eg_sigset_add_path(struct eg_sigset *set, const char *path);
 /* Add the packs compiled into the binary. */
 int eg_sigset_add_builtin(struct eg_sigset *set);

@@ -1,0 +1,135 @@
+/* evidence.c: choosing the strongest hits that show each criterion. */
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "evidence.h"
+#include "kind.h"
+
+const char *eg_basename(const char *path)
+{
+	const char *slash = strrchr(path, '/');
+
+	return slash ? slash + 1 : path;
+}
+
+static const char *const weak_dirs[] = {
+	"vendor", "vendored", "third_party", "thirdparty", "3rdparty",
+	"external", "extern", "node_modules", "bower_components", "site-packages",
+	"doc", "docs", "documentation", "test", "tests", "testing", "__tests__",
+	"spec", "fixtures", NULL,
+};
+
+int eg_path_is_weak(const char *path, const struct eg_blob_result *r)
+{
+	const char *p = path, *slash;
+	size_t i;
+
+	if (r && (r->minified || r->kind == EG_KIND_DOC))
+		return 1;
+	if (strstr(path, ".min.js"))
+		return 1;
+	while ((slash = strchr(p, '/'))) {
+		size_t len = (size_t)(slash - p);
+
+		for (i = 0; weak_dirs[i]; i++)
+			if (strlen(weak_dirs[i]) == len &&
+			    !strncmp(weak_dirs[i], p, len))
+				return 1;
+		p = slash + 1;
+	}
+	return !strncmp(p, "test_", 5) || strstr(p, "_test.") != NULL;
+}
+
+static void add_evidence(struct eg_criterion_result *c,
+			 const struct eg_sigset *set,
+			 const struct eg_snapshot_file *file,
+			 const struct eg_hit *h, int weak)
+{
+	struct eg_evidence *e;
+
+	c->evidence = eg_xrealloc(c->evidence,
+				  (c->nevidence + 1) * sizeof(*c->evidence));
+	e = &c->evidence[c->nevidence++];
+	memset(e, 0, sizeof(*e));
+	e->path = eg_xstrdup(file->path);
+	snprintf(e->blob, sizeof(e->blob), "%s", file->blob);
+	e->line = h->line;
+	e->column = h->column;
+	e->excerpt = eg_xstrdup(h->excerpt ? h->excerpt : "");
+	e->pattern = eg_xstrdup(set->patterns[h->pattern].id);
+	e->weak = weak;
+}
+
+static int has_evidence(const struct eg_criterion_result *c, const char *path,
+			unsigned line)
+{
+	size_t i;
+
+	for (i = 0; i < c->nevidence; i++)
+		if (c->evidence[i].line == line &&
+		    !strcmp(c->evidence[i].path, path))
+			return 1;
+	return 0;
+}
+
+/* Take the first hit of criterion ci in each file of the given weakness. */
+static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
+		 size_t ci, const struct eg_snapshot_file *files, size_t nfiles,
+		 int weak, eg_word *scratch, size_t words, int per_file)
+{
+	size_t i, k;
+
+	for (i = 0; i < nfiles && c->nevidence < EG_EVIDENCE_PER_CRITERION;
+	     i++) {
+		const struct eg_blob_result *r = files[i].result;
+		const char *base = eg_basename(files[i].path);
+		int taken = 0;
+
+		if (eg_path_is_weak(files[i].path, r) != weak)
+			continue;
+		memset(scratch, 0, words * sizeof(eg_word));
+		eg_match_criteria(set, r, base, scratch);
+		if (!eg_bit_test(scratch, ci))
+			continue;
+		for (k = 0; k < r->nhits && taken < per_file &&
+			    c->nevidence < EG_EVIDENCE_PER_CRITERION;
+		     k++) {
+			const struct eg_pattern *p =
+				&set->patterns[r->hits[k].pattern];
+
+			if (p->criterion != ci || !eg_pattern_applies(p, base))
+				continue;
+			if (has_evidence(c, files[i].path, r->hits[k].line))
+				continue;
+			add_evidence(c, set, &files[i], &r->hits[k], weak);
+			taken++;
+		}
+	}
+}
+
+void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
+		      const eg_word *bits, const struct eg_snapshot_file *files,
+		      size_t nfiles)
+{
+	size_t words = EG_BITSET_WORDS(set->ncriteria);
+	eg_word *scratch = eg_xcalloc(words ? words : 1, sizeof(eg_word));
+	size_t i;
+
+	f->ncriteria = f->sig->ncriteria;
+	f->criteria = eg_xcalloc(f->ncriteria, sizeof(*f->criteria));
+	for (i = 0; i < f->ncriteria; i++) {
+		size_t ci = f->sig->first_criterion + i;
+		struct eg_criterion_result *c = &f->criteria[i];
+
+		c->criterion = &set->criteria[ci];
+		c->met = eg_bit_test(bits, ci);
+		if (!c->met)
+			continue;
+		/* breadth first over files, product code before the rest */
+		pick(c, set, ci, files, nfiles, 0, scratch, words, 1);
+		pick(c, set, ci, files, nfiles, 1, scratch, words, 1);
+		pick(c, set, ci, files, nfiles, 0, scratch, words, 3);
+	}
+	free(scratch);
+}

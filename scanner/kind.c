@@ -1,0 +1,200 @@
+/* kind.c: what a file is, from its name and its first bytes. */
+#include <string.h>
+#include <strings.h>
+
+#include "kind.h"
+
+struct ext_kind {
+	const char *ext;
+	unsigned kind;
+};
+
+static const struct ext_kind extensions[] = {
+	{"py", EG_KIND_PYTHON},    {"pyx", EG_KIND_PYTHON},
+	{"pyi", EG_KIND_PYTHON},   {"c", EG_KIND_C},
+	{"h", EG_KIND_C},          {"cc", EG_KIND_C},
+	{"cpp", EG_KIND_C},        {"cxx", EG_KIND_C},
+	{"hpp", EG_KIND_C},        {"hh", EG_KIND_C},
+	{"hxx", EG_KIND_C},        {"cu", EG_KIND_C},
+	{"cuh", EG_KIND_C},        {"txx", EG_KIND_C},
+	{"js", EG_KIND_JS},        {"mjs", EG_KIND_JS},
+	{"cjs", EG_KIND_JS},       {"jsx", EG_KIND_JS},
+	{"ts", EG_KIND_JS},        {"tsx", EG_KIND_JS},
+	{"vue", EG_KIND_JS},       {"svelte", EG_KIND_JS},
+	{"html", EG_KIND_HTML},    {"htm", EG_KIND_HTML},
+	{"ui", EG_KIND_QT},        {"qml", EG_KIND_QT},
+	{"yml", EG_KIND_YAML},     {"yaml", EG_KIND_YAML},
+	{"json", EG_KIND_JSON},    {"jsonc", EG_KIND_JSON},
+	{"geojson", EG_KIND_JSON}, {"ipynb", EG_KIND_NOTEBOOK},
+	{"md", EG_KIND_DOC},       {"markdown", EG_KIND_DOC},
+	{"rst", EG_KIND_DOC},      {"txt", EG_KIND_DOC},
+	{"adoc", EG_KIND_DOC},     {"cmake", EG_KIND_BUILD},
+	{"sh", EG_KIND_BUILD},     {"bash", EG_KIND_BUILD},
+	{"mk", EG_KIND_BUILD},     {"cfg", EG_KIND_CONFIG},
+	{"ini", EG_KIND_CONFIG},   {"toml", EG_KIND_CONFIG},
+	{"xml", EG_KIND_CONFIG},   {"java", EG_KIND_OTHER_CODE},
+	{"go", EG_KIND_OTHER_CODE}, {"rs", EG_KIND_OTHER_CODE},
+	{"jl", EG_KIND_OTHER_CODE}, {"r", EG_KIND_OTHER_CODE},
+	{"m", EG_KIND_OTHER_CODE}, {"lua", EG_KIND_OTHER_CODE},
+	{"kt", EG_KIND_OTHER_CODE}, {"scala", EG_KIND_OTHER_CODE},
+	{"cs", EG_KIND_OTHER_CODE}, {"swift", EG_KIND_OTHER_CODE},
+};
+
+static const struct ext_kind basenames[] = {
+	{"Makefile", EG_KIND_BUILD},     {"CMakeLists.txt", EG_KIND_BUILD},
+	{"Dockerfile", EG_KIND_BUILD},   {"setup.py", EG_KIND_PYTHON},
+	{"requirements.txt", EG_KIND_BUILD}, {"SConstruct", EG_KIND_BUILD},
+};
+
+unsigned eg_kind_from_name(const char *name, size_t len)
+{
+	const char *dot = NULL;
+	size_t i, elen;
+
+	for (i = 0; i < sizeof(basenames) / sizeof(basenames[0]); i++)
+		if (strlen(basenames[i].ext) == len &&
+		    !memcmp(basenames[i].ext, name, len))
+			return basenames[i].kind;
+	for (i = len; i > 0; i--)
+		if (name[i - 1] == '.') {
+			dot = name + i;
+			break;
+		}
+	if (!dot)
+		return EG_KIND_TEXT;
+	elen = len - (size_t)(dot - name);
+	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
+		if (strlen(extensions[i].ext) == elen &&
+		    !strncasecmp(extensions[i].ext, dot, elen))
+			return extensions[i].kind;
+	return EG_KIND_TEXT;
+}
+
+static int has_suffix(const char *name, const char *suffix)
+{
+	size_t n = strlen(name), s = strlen(suffix);
+
+	return n >= s && !strcasecmp(name + n - s, suffix);
+}
+
+static int starts(const unsigned char *buf, size_t len, const char *magic,
+		  size_t mlen)
+{
+	return len >= mlen && !memcmp(buf, magic, mlen);
+}
+
+static unsigned binary_kind(const char *name, const unsigned char *buf,
+			    size_t len)
+{
+	if (starts(buf, len, "\x89HDF\r\n\x1a\n", 8))
+		return EG_KIND_MODEL_HDF5;
+	if (len >= 8 && !memcmp(buf + 4, "TFL3", 4))
+		return EG_KIND_MODEL_TFLITE;
+	if (starts(buf, len, "PK\x03\x04", 4)) {
+		/* torch.save() writes a zip whose members end in data.pkl */
+		if (memmem(buf, len < 4096 ? len : 4096, "data.pkl", 8))
+			return EG_KIND_MODEL_PYTORCH;
+		if (has_suffix(name, ".pt") || has_suffix(name, ".pth"))
+			return EG_KIND_MODEL_PYTORCH;
+		return EG_KIND_ARCHIVE;
+	}
+	if (len >= 2 && buf[0] == 0x80 && buf[1] >= 2 && buf[1] <= 5)
+		return (has_suffix(name, ".pt") || has_suffix(name, ".pth") ||
+			has_suffix(name, ".ckpt") || has_suffix(name, ".bin"))
+			       ? EG_KIND_MODEL_PYTORCH
+			       : EG_KIND_MODEL_PICKLE;
+	if (has_suffix(name, ".onnx") && len > 2 && buf[0] == 0x08)
+		return EG_KIND_MODEL_ONNX;
+	if (has_suffix(name, "saved_model.pb"))
+		return EG_KIND_MODEL_SAVEDMODEL;
+	if (starts(buf, len, "\x1f\x8b", 2) || starts(buf, len, "7z\xbc\xaf", 4) ||
+	    starts(buf, len, "\xfd" "7zXZ", 5) || starts(buf, len, "BZh", 3))
+		return EG_KIND_ARCHIVE;
+	return EG_KIND_BINARY;
+}
+
+/* safetensors: an 8-byte little-endian header length, then a JSON object. */
+static int is_safetensors(const unsigned char *buf, size_t len)
+{
+	unsigned long long n = 0;
+	int i;
+
+	if (len < 10 || buf[8] != '{')
+		return 0;
+	for (i = 7; i >= 0; i--)
+		n = (n << 8) | buf[i];
+	return n > 1 && n < (100ull << 20) && (len < 9 + n || buf[8 + n - 1] == '}' ||
+					       buf[8 + n - 1] == ' ');
+}
+
+static const char lfs_magic[] = "version https://git-lfs.github.com/spec/v1";
+
+unsigned eg_kind_classify(unsigned name_kind, const char *name,
+			  const unsigned char *buf, size_t len)
+{
+	size_t probe = len < 8000 ? len : 8000;
+
+	if (len < 1024 && starts(buf, len, lfs_magic, sizeof(lfs_magic) - 1))
+		return EG_KIND_LFS_POINTER;
+	if (is_safetensors(buf, len))
+		return EG_KIND_MODEL_SAFETENSORS;
+	if (memchr(buf, 0, probe) || starts(buf, len, "\x89HDF", 4) ||
+	    (len >= 8 && !memcmp(buf + 4, "TFL3", 4)))
+		return binary_kind(name, buf, len);
+	if (has_suffix(name, ".onnx") || has_suffix(name, ".pb") ||
+	    has_suffix(name, ".pt") || has_suffix(name, ".pth") ||
+	    has_suffix(name, ".h5") || has_suffix(name, ".tflite"))
+		return binary_kind(name, buf, len);
+	return name_kind;
+}
+
+static const struct {
+	const char *name;
+	unsigned kind;
+} kind_names[] = {
+	{"text", EG_KIND_TEXT},
+	{"python", EG_KIND_PYTHON},
+	{"c", EG_KIND_C},
+	{"js", EG_KIND_JS},
+	{"html", EG_KIND_HTML},
+	{"qt", EG_KIND_QT},
+	{"yaml", EG_KIND_YAML},
+	{"json", EG_KIND_JSON},
+	{"notebook", EG_KIND_NOTEBOOK},
+	{"doc", EG_KIND_DOC},
+	{"build", EG_KIND_BUILD},
+	{"other-code", EG_KIND_OTHER_CODE},
+	{"config", EG_KIND_CONFIG},
+	{"binary", EG_KIND_BINARY},
+	{"model-pytorch", EG_KIND_MODEL_PYTORCH},
+	{"model-onnx", EG_KIND_MODEL_ONNX},
+	{"model-tflite", EG_KIND_MODEL_TFLITE},
+	{"model-hdf5", EG_KIND_MODEL_HDF5},
+	{"model-safetensors", EG_KIND_MODEL_SAFETENSORS},
+	{"model-savedmodel", EG_KIND_MODEL_SAVEDMODEL},
+	{"model-pickle", EG_KIND_MODEL_PICKLE},
+	{"archive", EG_KIND_ARCHIVE},
+	{"lfs-pointer", EG_KIND_LFS_POINTER},
+	{"any-text", EG_KIND_ANY_TEXT},
+	{"model", EG_KIND_ANY_MODEL},
+};
+
+const char *eg_kind_name(unsigned kind)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (kind_names[i].kind == kind)
+			return kind_names[i].name;
+	return NULL;
+}
+
+unsigned eg_kind_parse(const char *name)
+{
+	size_t i;
+
+	for (i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
+		if (!strcmp(kind_names[i].name, name))
+			return kind_names[i].kind;
+	return 0;
+}

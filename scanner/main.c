@@ -1,0 +1,420 @@
+/* main.c: the command line; parses options, runs the library, exits. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <git2.h>
+#include <jansson.h>
+#include <openssl/crypto.h>
+#include <pcre2.h>
+#include <yaml.h>
+
+#include "error.h"
+#include "hook.h"
+#include "report.h"
+#include "cmd.h"
+#include "scan.h"
+#include "sigset.h"
+
+#ifndef EG_VERSION
+#define EG_VERSION "0.0.0"
+#endif
+#ifndef EG_DESCRIBE
+#define EG_DESCRIBE "unknown"
+#endif
+
+enum { EXIT_CLEAN = 0, EXIT_FOUND = 1, EXIT_USAGE = 2, EXIT_INCOMPLETE = 3 };
+
+static const char usage_main[] =
+	"usage: exportgate scan [OPTIONS] [PATH]\n"
+	"       exportgate rules list | check FILE... | explain ID | test DIR\n"
+	"       exportgate pre-receive [--policy FILE]\n"
+	"       exportgate pre-push REMOTE URL [--policy FILE]\n"
+	"       exportgate audit verify [FILE]\n"
+	"       exportgate --version | --help\n"
+	"\n"
+	"Keeps export-controlled AI software from leaving through git.\n"
+	"See exportgate(1) and 'exportgate COMMAND --help'.\n";
+
+static const char usage_scan[] =
+	"usage: exportgate scan [OPTIONS] [PATH]\n"
+	"\n"
+	"Scan a repository's history, one snapshot, a work tree or a folder.\n"
+	"\n"
+	"Scope (one of):\n"
+	"  --all               every commit reachable from any ref (default)\n"
+	"  --rev REVS          the commits of a range: A..B, B, '^A B'\n"
+	"  --tree REV          the one snapshot at REV\n"
+	"  --worktree          the work tree as it is, untracked files included\n"
+	"  --dir               PATH as a plain folder (default outside git)\n"
+	"\n"
+	"Options:\n"
+	"  --rules PATH        signature file or folder (repeatable; default:\n"
+	"                      the built-in packs)\n"
+	"  --policy FILE       read extra rule packs named by a gate policy\n"
+	"  --format FMT        text (default), json, sarif or markdown\n"
+	"  --output FILE       write the report to FILE\n"
+	"  --baseline FILE     do not report findings already in this JSON report\n"
+	"  --jobs N            worker threads (default: the number of CPUs)\n"
+	"  --max-blob-size N   larger blobs are listed as unscanned (default 64M;\n"
+	"                      suffixes k, M, G; 0 means no limit)\n"
+	"  --fail-on LEVEL     controlled, review (default) or never\n"
+	"  --progress, --no-progress\n"
+	"                      progress line on stderr (default: on a terminal)\n"
+	"  --no-color          no colours (also NO_COLOR)\n"
+	"\n"
+	"Exit: 0 nothing at or above --fail-on, 1 findings, 2 usage or\n"
+	"configuration error, 3 incomplete scan.\n";
+
+static int exit_for_error(int err)
+{
+	switch (err) {
+	case EG_ECONFIG:
+	case EG_EUSAGE:
+	case EG_ENOTREPO:
+		return EXIT_USAGE;
+	default:
+		return EXIT_INCOMPLETE;
+	}
+}
+
+static int fail(int err)
+{
+	fprintf(stderr, "exportgate: %s\n", eg_error_last());
+	return exit_for_error(err);
+}
+
+static int usage_error(const char *usage, const char *fmt, const char *arg)
+{
+	fputs("exportgate: ", stderr);
+	fprintf(stderr, fmt, arg);
+	fputc('\n', stderr);
+	fputs(usage, stderr);
+	return EXIT_USAGE;
+}
+
+static int parse_size(const char *s, unsigned long long *out)
+{
+	char *end;
+	unsigned long long v;
+
+	errno = 0;
+	v = strtoull(s, &end, 10);
+	if (errno || end == s || *s == '-')
+		return -1;
+	switch (*end) {
+	case 'k': case 'K': v <<= 10; end++; break;
+	case 'm': case 'M': v <<= 20; end++; break;
+	case 'g': case 'G': v <<= 30; end++; break;
+	}
+	if (*end == 'B' || *end == 'b')
+		end++;
+	if (*end)
+		return -1;
+	*out = v;
+	return 0;
+}
+
+struct scan_args {
+	struct eg_scan_opts opts;
+	const char *path;
+	const char **rules;
+	size_t nrules;
+	const char *policy;
+	const char *format;
+	const char *output;
+	const char *baseline;
+	enum eg_level fail_on;
+	int progress; /* -1 auto */
+	int color;
+	int scope_given;
+};
+
+/* Load the packs named on the command line, or the built-in ones. */
+static int load_rules(struct eg_sigset **out, const char **paths, size_t n)
+{
+	struct eg_sigset *set = eg_sigset_new();
+	size_t i;
+	int err = 0;
+
+	if (!n)
+		err = eg_sigset_add_builtin(set);
+	for (i = 0; i < n && !err; i++)
+		err = eg_sigset_add_path(set, paths[i]);
+	if (!err)
+		err = eg_sigset_compile(set);
+	if (err) {
+		eg_sigset_free(set);
+		return err;
+	}
+	*out = set;
+	return 0;
+}
+
+static int write_report(const struct eg_report *report,
+			const struct scan_args *a)
+{
+	struct eg_output_opts o = {a->color, EG_VERSION};
+	FILE *out = stdout;
+	int err;
+
+	if (a->output && !(out = fopen(a->output, "w")))
+		return eg_error_set(EG_EIO, "%s: %s", a->output, strerror(errno));
+	if (!strcmp(a->format, "json"))
+		err = eg_report_write_json(report, out, &o);
+	else if (!strcmp(a->format, "sarif"))
+		err = eg_report_write_sarif(report, out, &o);
+	else if (!strcmp(a->format, "markdown"))
+		err = eg_report_write_markdown(report, out, &o);
+	else
+		err = eg_report_write_text(report, out, &o);
+	if (fflush(out) != 0 && !err)
+		err = eg_error_set(EG_EIO, "cannot write the report");
+	if (out != stdout && fclose(out) != 0 && !err)
+		err = eg_error_set(EG_EIO, "%s: %s", a->output, strerror(errno));
+	return err;
+}
+
+static int parse_scan_args(struct scan_args *a, int argc, char **argv)
+{
+	enum { O_ALL = 256, O_REV, O_TREE, O_WORKTREE, O_DIR, O_RULES,
+	       O_POLICY, O_FORMAT, O_OUTPUT, O_BASELINE, O_JOBS, O_MAXBLOB,
+	       O_FAILON, O_PROGRESS, O_NOPROGRESS, O_NOCOLOR, O_HELP };
+	static const struct option longopts[] = {
+		{"all", no_argument, NULL, O_ALL},
+		{"rev", required_argument, NULL, O_REV},
+		{"tree", required_argument, NULL, O_TREE},
+		{"worktree", no_argument, NULL, O_WORKTREE},
+		{"dir", no_argument, NULL, O_DIR},
+		{"rules", required_argument, NULL, O_RULES},
+		{"policy", required_argument, NULL, O_POLICY},
+		{"format", required_argument, NULL, O_FORMAT},
+		{"output", required_argument, NULL, O_OUTPUT},
+		{"baseline", required_argument, NULL, O_BASELINE},
+		{"jobs", required_argument, NULL, O_JOBS},
+		{"max-blob-size", required_argument, NULL, O_MAXBLOB},
+		{"fail-on", required_argument, NULL, O_FAILON},
+		{"progress", no_argument, NULL, O_PROGRESS},
+		{"no-progress", no_argument, NULL, O_NOPROGRESS},
+		{"no-color", no_argument, NULL, O_NOCOLOR},
+		{"no-colour", no_argument, NULL, O_NOCOLOR},
+		{"help", no_argument, NULL, O_HELP},
+		{NULL, 0, NULL, 0},
+	};
+	int c;
+
+	memset(a, 0, sizeof(*a));
+	a->format = "text";
+	a->fail_on = EG_LEVEL_REVIEW;
+	a->progress = -1;
+	a->color = 1;
+	a->opts.max_blob_size = 64ull << 20;
+	a->rules = eg_xcalloc((size_t)argc, sizeof(char *));
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+		switch (c) {
+		case O_ALL: case O_REV: case O_TREE: case O_WORKTREE: case O_DIR:
+			if (a->scope_given)
+				return usage_error(usage_scan, "%s",
+						   "choose one of --all, --rev, --tree, --worktree, --dir");
+			a->scope_given = 1;
+			a->opts.scope = c == O_ALL ? EG_TARGET_ALL
+				      : c == O_REV ? EG_TARGET_REV
+				      : c == O_TREE ? EG_TARGET_TREE
+				      : c == O_WORKTREE ? EG_TARGET_WORKTREE
+							 : EG_TARGET_DIR;
+			a->opts.rev = optarg;
+			break;
+		case O_RULES:
+			a->rules[a->nrules++] = optarg;
+			break;
+		case O_POLICY:
+			a->policy = optarg;
+			break;
+		case O_FORMAT:
+			if (strcmp(optarg, "text") && strcmp(optarg, "json") &&
+			    strcmp(optarg, "sarif") && strcmp(optarg, "markdown"))
+				return usage_error(usage_scan,
+						   "unknown format '%s' (text, json, sarif, markdown)",
+						   optarg);
+			a->format = optarg;
+			break;
+		case O_OUTPUT:
+			a->output = optarg;
+			break;
+		case O_BASELINE:
+			a->baseline = optarg;
+			break;
+		case O_JOBS: {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+
+			if (*end || n < 0 || n > 1024)
+				return usage_error(usage_scan,
+						   "--jobs takes a number from 0 to 1024, not '%s'",
+						   optarg);
+			a->opts.jobs = (unsigned)n;
+			break;
+		}
+		case O_MAXBLOB:
+			if (parse_size(optarg, &a->opts.max_blob_size))
+				return usage_error(usage_scan,
+						   "bad --max-blob-size '%s' (say 50M)",
+						   optarg);
+			break;
+		case O_FAILON:
+			if (!strcmp(optarg, "controlled"))
+				a->fail_on = EG_LEVEL_CONTROLLED;
+			else if (!strcmp(optarg, "review"))
+				a->fail_on = EG_LEVEL_REVIEW;
+			else if (!strcmp(optarg, "never"))
+				a->fail_on = EG_LEVEL_CONTROLLED + 1;
+			else
+				return usage_error(usage_scan,
+						   "--fail-on takes controlled, review or never, not '%s'",
+						   optarg);
+			break;
+		case O_PROGRESS:
+			a->progress = 1;
+			break;
+		case O_NOPROGRESS:
+			a->progress = 0;
+			break;
+		case O_NOCOLOR:
+			a->color = 0;
+			break;
+		case 'h':
+		case O_HELP:
+			fputs(usage_scan, stdout);
+			exit(EXIT_CLEAN);
+		default:
+			return usage_error(usage_scan, "unknown option '%s'",
+					   argv[optind - 1]);
+		}
+	}
+	if (optind < argc)
+		a->path = argv[optind++];
+	if (optind < argc)
+		return usage_error(usage_scan, "unexpected argument '%s'",
+				   argv[optind]);
+	if (!a->path)
+		a->path = ".";
+	if (a->progress < 0)
+		a->progress = isatty(STDERR_FILENO);
+	a->opts.progress = a->progress;
+	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		a->color = 0;
+	if (a->output || strcmp(a->format, "text") || !isatty(STDOUT_FILENO))
+		a->color = 0;
+	return -1;
+}
+
+static int cmd_scan(int argc, char **argv)
+{
+	struct scan_args a;
+	struct eg_sigset *set = NULL;
+	struct eg_report *report = NULL;
+	git_repository *repo = NULL;
+	int err, rc;
+
+	if ((rc = parse_scan_args(&a, argc, argv)) >= 0)
+		goto done;
+	if ((err = load_rules(&set, a.rules, a.nrules))) {
+		rc = fail(err);
+		goto done;
+	}
+	if (a.opts.scope != EG_TARGET_DIR &&
+	    git_repository_open_ext(&repo, a.path, 0, NULL) < 0) {
+		if (a.scope_given) {
+			fprintf(stderr, "exportgate: %s: not a git repository "
+					"(use --dir to scan a plain folder)\n",
+				a.path);
+			rc = EXIT_USAGE;
+			goto done;
+		}
+		git_error_clear();
+		a.opts.scope = EG_TARGET_DIR;
+	}
+	err = repo ? eg_scan_repository(&report, repo, set, &a.opts)
+		   : eg_scan_dir(&report, a.path, set, &a.opts);
+	if (!err && a.baseline)
+		err = eg_report_apply_baseline(report, a.baseline);
+	if (!err)
+		err = write_report(report, &a);
+	if (err) {
+		rc = fail(err);
+		goto done;
+	}
+	if (eg_report_max_level(report) >= a.fail_on &&
+	    eg_report_max_level(report) != EG_LEVEL_NONE)
+		rc = EXIT_FOUND;
+	else if (report->incomplete)
+		rc = EXIT_INCOMPLETE;
+	else
+		rc = EXIT_CLEAN;
+done:
+	eg_report_free(report);
+	git_repository_free(repo);
+	eg_sigset_free(set);
+	free(a.rules);
+	return rc;
+}
+
+static int print_version(void)
+{
+	int major, minor, rev;
+	char pcre[64] = "";
+
+	git_libgit2_version(&major, &minor, &rev);
+	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	printf("exportgate %s (%s)\n", EG_VERSION, EG_DESCRIBE);
+	printf("libgit2 %d.%d.%d, pcre2 %s, libyaml %s, jansson %s, %s\n",
+	       major, minor, rev, pcre, yaml_get_version_string(),
+	       JANSSON_VERSION, OpenSSL_version(OPENSSL_VERSION));
+	return EXIT_CLEAN;
+}
+
+int main(int argc, char **argv)
+{
+	const char *cmd = argc > 1 ? argv[1] : NULL;
+	int rc;
+
+	if (!cmd) {
+		fputs(usage_main, stderr);
+		return EXIT_USAGE;
+	}
+	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
+		return print_version();
+	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
+	    !strcmp(cmd, "help")) {
+		fputs(usage_main, stdout);
+		return EXIT_CLEAN;
+	}
+	git_libgit2_init();
+	/*
+	 * The scanner reads objects and never runs anything from a
+	 * repository, so git's owner check (safe.directory) protects nothing
+	 * here and would make a server's scan fail for a repository owned by
+	 * another account.
+	 */
+	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
+	if (!strcmp(cmd, "scan"))
+		rc = cmd_scan(argc - 1, argv + 1);
+	else if (!strcmp(cmd, "rules"))
+		rc = eg_cmd_rules(argc - 1, argv + 1);
+	else if (!strcmp(cmd, "pre-receive"))
+		rc = eg_cmd_pre_receive(argc - 1, argv + 1);
+	else if (!strcmp(cmd, "pre-push"))
+		rc = eg_cmd_pre_push(argc - 1, argv + 1);
+	else if (!strcmp(cmd, "audit"))
+		rc = eg_cmd_audit(argc - 1, argv + 1);
+	else
+		rc = usage_error(usage_main, "unknown command '%s'", cmd);
+	git_libgit2_shutdown();
+	return rc;
+}

@@ -1,0 +1,325 @@
+/* match.c: prefilter, then the candidate regexes, on one file's content. */
+#define PCRE2_CODE_UNIT_WIDTH 8
+#include <fnmatch.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <jansson.h>
+#include <pcre2.h>
+
+#include "error.h"
+#include "kind.h"
+#include "match.h"
+#include "prefilter.h"
+#include "text.h"
+
+/* Bounds on one regex on one file: past them the file is incomplete. */
+#define MATCH_LIMIT 5000000
+#define DEPTH_LIMIT 100000
+#define NOTEBOOK_MAX (64u << 20)
+
+struct eg_matcher {
+	const struct eg_sigset *set;
+	pcre2_match_data *md;
+	pcre2_match_context *mctx;
+	pcre2_jit_stack *jit;
+	eg_word *candidates;
+	size_t words;
+	struct eg_hit *hits;
+	size_t nhits, hits_alloc;
+};
+
+struct eg_matcher *eg_matcher_new(const struct eg_sigset *set)
+{
+	struct eg_matcher *m = eg_xcalloc(1, sizeof(*m));
+
+	m->set = set;
+	m->md = pcre2_match_data_create(1, NULL);
+	m->mctx = pcre2_match_context_create(NULL);
+	m->jit = pcre2_jit_stack_create(32 * 1024, 4 * 1024 * 1024, NULL);
+	if (!m->md || !m->mctx || !m->jit)
+		eg_xmalloc((size_t)-1); /* aborts: out of memory */
+	pcre2_set_match_limit(m->mctx, MATCH_LIMIT);
+	pcre2_set_depth_limit(m->mctx, DEPTH_LIMIT);
+	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
+	m->words = EG_BITSET_WORDS(set->npatterns);
+	m->candidates = eg_xcalloc(m->words ? m->words : 1, sizeof(eg_word));
+	return m;
+}
+
+void eg_matcher_free(struct eg_matcher *m)
+{
+	if (!m)
+		return;
+	pcre2_match_data_free(m->md);
+	pcre2_match_context_free(m->mctx);
+	pcre2_jit_stack_free(m->jit);
+	free(m->candidates);
+	free(m->hits);
+	free(m);
+}
+
+void eg_blob_result_free(struct eg_blob_result *r)
+{
+	size_t i;
+
+	if (!r)
+		return;
+	for (i = 0; i < r->nhits; i++)
+		free(r->hits[i].excerpt);
+	free(r->hits);
+	free(r->patterns);
+	free(r);
+}
+
+/* The line around `off`, trimmed, at most EG_EXCERPT_MAX bytes, UTF-8. */
+static char *make_excerpt(const unsigned char *buf, size_t len,
+			  size_t line_start, size_t off)
+{
+	size_t end = off, start = line_start, n = 0, i;
+	char *out;
+
+	while (end < len && buf[end] != '\n' && buf[end] != '\r')
+		end++;
+	while (start < end && (buf[start] == ' ' || buf[start] == '\t'))
+		start++;
+	/* keep the hit in view on long (minified) lines */
+	if (off > start + EG_EXCERPT_MAX / 2)
+		start = off - EG_EXCERPT_MAX / 4;
+	while (start > line_start && start < end && (buf[start] & 0xc0) == 0x80)
+		start++;
+	out = eg_xmalloc(EG_EXCERPT_MAX + 8);
+	for (i = start; i < end && n < EG_EXCERPT_MAX;)
+		i += eg_utf8_copy(out, &n, buf + i, end - i);
+	while (n && out[n - 1] == ' ')
+		n--;
+	out[n] = '\0';
+	return out;
+}
+
+static void add_hit(struct eg_matcher *m, uint32_t pattern, uint32_t line,
+		    uint32_t col, char *excerpt)
+{
+	EG_GROW(m->hits, m->hits_alloc, m->nhits + 1);
+	m->hits[m->nhits].pattern = pattern;
+	m->hits[m->nhits].line = line;
+	m->hits[m->nhits].column = col;
+	m->hits[m->nhits].excerpt = excerpt;
+	m->nhits++;
+}
+
+/* Run pattern `pi`; record up to EG_MATCH_HITS_PER_PATTERN hits. */
+static int run_pattern(struct eg_matcher *m, uint32_t pi,
+		       const unsigned char *buf, size_t len)
+{
+	const struct eg_pattern *p = &m->set->patterns[pi];
+	size_t start = 0, line_start = 0, scanned = 0;
+	uint32_t line = 1;
+	int found = 0, rc;
+
+	while (found < EG_MATCH_HITS_PER_PATTERN && start <= len) {
+		PCRE2_SIZE *ov;
+		size_t off, i;
+
+		rc = pcre2_match(p->code, buf, len, start, 0, m->md, m->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			break;
+		if (rc < 0)
+			return found ? found : -1;
+		ov = pcre2_get_ovector_pointer(m->md);
+		off = ov[0];
+		for (i = scanned; i < off; i++)
+			if (buf[i] == '\n') {
+				line++;
+				line_start = i + 1;
+			}
+		scanned = off;
+		add_hit(m, pi, line, (uint32_t)(off - line_start + 1),
+			make_excerpt(buf, len, line_start, off));
+		found++;
+		/* one hit per line is enough evidence */
+		start = off;
+		while (start < len && buf[start] != '\n')
+			start++;
+		if (start >= len)
+			break;
+	}
+	return found;
+}
+
+/* Code cells of a notebook, decoded; NULL when it is not one. */
+static char *notebook_code(const unsigned char *buf, size_t len, size_t *out)
+{
+	json_t *root, *cells, *cell;
+	size_t i, n = 0, alloc = 0;
+	char *text = NULL;
+
+	if (len > NOTEBOOK_MAX)
+		return NULL;
+	root = json_loadb((const char *)buf, len, JSON_DECODE_ANY, NULL);
+	if (!root)
+		return NULL;
+	cells = json_object_get(root, "cells");
+	json_array_foreach(cells, i, cell)
+	{
+		json_t *src = json_object_get(cell, "source"), *part;
+		const char *type = json_string_value(
+			json_object_get(cell, "cell_type"));
+		size_t j;
+
+		if (!type || strcmp(type, "code"))
+			continue;
+		if (json_is_string(src))
+			src = json_pack("[O]", src);
+		else
+			json_incref(src);
+		json_array_foreach(src, j, part)
+		{
+			size_t l = json_string_length(part);
+
+			EG_GROW(text, alloc, n + l + 2);
+			memcpy(text + n, json_string_value(part), l);
+			n += l;
+		}
+		json_decref(src);
+		EG_GROW(text, alloc, n + 2);
+		text[n++] = '\n';
+	}
+	json_decref(root);
+	if (!text)
+		text = eg_xstrdup("");
+	text[n] = '\0';
+	*out = n;
+	return text;
+}
+
+static int looks_minified(const unsigned char *buf, size_t len)
+{
+	size_t lines = 1, i;
+
+	if (len < 4096)
+		return 0;
+	for (i = 0; i < len; i++)
+		lines += buf[i] == '\n';
+	return len / lines > 400;
+}
+
+void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
+		     unsigned name_kind, const char *name,
+		     const unsigned char *buf, size_t len)
+{
+	const struct eg_sigset *set = m->set;
+	struct eg_blob_result *r;
+	unsigned kind = eg_kind_classify(name_kind, name, buf, len);
+	const char *unscanned = NULL;
+	char *decoded = NULL;
+	size_t i, dlen;
+	int any = 0;
+
+	*out = NULL;
+	m->nhits = 0;
+	memset(m->candidates, 0, m->words * sizeof(eg_word));
+	if (kind == EG_KIND_LFS_POINTER) {
+		unscanned = "Git LFS pointer: content not present";
+	} else if (kind & EG_KIND_ANY_TEXT) {
+		if (kind == EG_KIND_NOTEBOOK &&
+		    (decoded = notebook_code(buf, len, &dlen))) {
+			buf = (const unsigned char *)decoded;
+			len = dlen;
+		}
+	}
+	/* binary content: only the patterns without literals (kind patterns) */
+	eg_prefilter_scan(set->prefilter, buf,
+			  (kind & EG_KIND_ANY_TEXT) ? len : 0, m->candidates);
+	for (i = 0; i < set->npatterns; i++) {
+		const struct eg_pattern *p;
+
+		if (!m->candidates[i / 64]) {
+			i |= 63;
+			continue;
+		}
+		if (!eg_bit_test(m->candidates, i))
+			continue;
+		p = &set->patterns[i];
+		if (!(p->kinds & kind))
+			continue;
+		if (p->kind_only) {
+			add_hit(m, (uint32_t)i, 1, 1,
+				eg_xstrdup(eg_kind_name(kind)
+						   ? eg_kind_name(kind)
+						   : "binary"));
+			any = 1;
+			continue;
+		}
+		if (run_pattern(m, (uint32_t)i, buf, len) < 0)
+			unscanned = "regex match limit hit";
+		else if (m->nhits && m->hits[m->nhits - 1].pattern == i)
+			any = 1;
+	}
+	if (!any && !unscanned) {
+		free(decoded);
+		return;
+	}
+	r = eg_xcalloc(1, sizeof(*r));
+	r->kind = kind;
+	r->unscanned = unscanned;
+	r->patterns = eg_xcalloc(m->words ? m->words : 1, sizeof(eg_word));
+	for (i = 0; i < m->nhits; i++)
+		eg_bit_set(r->patterns, m->hits[i].pattern);
+	if (m->nhits) {
+		r->hits = eg_xmalloc(m->nhits * sizeof(*r->hits));
+		memcpy(r->hits, m->hits, m->nhits * sizeof(*r->hits));
+		r->nhits = m->nhits;
+	}
+	m->nhits = 0;
+	if (kind == EG_KIND_JS)
+		r->minified = looks_minified(buf, len);
+	free(decoded);
+	*out = r;
+}
+
+int eg_pattern_applies(const struct eg_pattern *p, const char *basename)
+{
+	size_t i;
+
+	if (!p->npaths)
+		return 1;
+	for (i = 0; i < p->npaths; i++)
+		if (!fnmatch(p->paths[i], basename, 0))
+			return 1;
+	return 0;
+}
+
+void eg_match_criteria(const struct eg_sigset *set,
+		       const struct eg_blob_result *r, const char *basename,
+		       eg_word *criteria)
+{
+	size_t ci, k;
+
+	for (ci = 0; ci < set->ncriteria; ci++) {
+		const struct eg_criterion *c = &set->criteria[ci];
+		unsigned n = 0;
+		int holds;
+
+		for (k = 0; k < c->npatterns; k++) {
+			size_t pi = c->first_pattern + k;
+
+			if (eg_bit_test(r->patterns, pi) &&
+			    eg_pattern_applies(&set->patterns[pi], basename))
+				n++;
+		}
+		switch (c->match) {
+		case EG_COND_ALL:
+			holds = n == c->npatterns;
+			break;
+		case EG_COND_AT_LEAST:
+			holds = n >= c->at_least;
+			break;
+		default:
+			holds = n > 0;
+			break;
+		}
+		if (holds)
+			eg_bit_set(criteria, ci);
+	}
+}

@@ -1,0 +1,66 @@
+/* match.h: matching one file's content against a compiled signature set. */
+#ifndef EG_MATCH_H
+#define EG_MATCH_H
+
+#include <stddef.h>
+#include <stdint.h>
+
+#include "bitset.h"
+#include "sigset.h"
+
+#define EG_MATCH_HITS_PER_PATTERN 3
+#define EG_EXCERPT_MAX 160
+
+struct eg_hit {
+	uint32_t pattern; /* index in eg_sigset.patterns */
+	uint32_t line, column;
+	char *excerpt;
+};
+
+/*
+ * What one file's content matched.  `patterns` has a bit per pattern of the
+ * set; `hits` holds the first few hits of each, in pattern order.  Only
+ * produced for content with a hit or with something to report, so most
+ * files cost nothing to remember.
+ */
+struct eg_blob_result {
+	eg_word *patterns;
+	struct eg_hit *hits;
+	size_t nhits;
+	unsigned kind;
+	int minified;
+	const char *unscanned; /* why content was not (fully) scanned, static */
+};
+
+struct eg_matcher;
+
+/*
+ * Per-thread matching state (pcre2 match data, JIT stack, scratch).  The set
+ * must be compiled and outlive the matcher.  Cannot fail.
+ */
+struct eg_matcher *eg_matcher_new(const struct eg_sigset *set);
+void eg_matcher_free(struct eg_matcher *m);
+
+/*
+ * Match `buf` (the content of a file called `name`, whose name suggests
+ * `name_kind`).  *out is NULL when nothing hit and nothing is to be
+ * reported; otherwise the caller owns it (eg_blob_result_free()).  A regex
+ * limit or a Git LFS pointer sets `unscanned`.  Cannot fail.
+ */
+void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
+		     unsigned name_kind, const char *name,
+		     const unsigned char *buf, size_t len);
+void eg_blob_result_free(struct eg_blob_result *r);
+
+/*
+ * OR into `criteria` (EG_BITSET_WORDS(set->ncriteria) words) the criteria
+ * that hold in a file with this result and base name.  Can't fail.
+ */
+void eg_match_criteria(const struct eg_sigset *set,
+		       const struct eg_blob_result *r, const char *basename,
+		       eg_word *criteria);
+
+/* Whether pattern `i` applies to a file of this base name (its globs). */
+int eg_pattern_applies(const struct eg_pattern *p, const char *basename);
+
+#endif

@@ -1,0 +1,193 @@
+/* prefilter.c: Aho-Corasick over case-folded bytes, with byte classes. */
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "prefilter.h"
+#include "sigset.h"
+
+/*
+ * Invariant: `delta` is a complete DFA over byte classes (class 0 is every
+ * byte no literal uses), so the scan is one table load per byte.  `out` of
+ * a state lists, from out_start[s] to out_start[s + 1], the patterns whose
+ * literal ends there, including those of its suffix states.
+ */
+struct eg_prefilter {
+	unsigned char cls[256];
+	unsigned nclasses;
+	uint32_t *delta; /* nstates * nclasses */
+	uint32_t nstates;
+	uint32_t *out_start;
+	uint32_t *out;
+	eg_word *always; /* patterns without literals */
+	size_t words;
+};
+
+struct trie {
+	uint32_t *next; /* nstates * nclasses, 0 = none (root is 0) */
+	uint32_t nstates, alloc;
+	uint32_t **outs; /* per state, pattern list */
+	uint32_t *nouts, *aouts;
+};
+
+static uint32_t trie_add_state(struct trie *t, unsigned nclasses)
+{
+	if (t->nstates == t->alloc) {
+		uint32_t n = t->alloc ? t->alloc * 2 : 64;
+
+		t->next = eg_xrealloc(t->next, (size_t)n * nclasses * 4);
+		t->outs = eg_xrealloc(t->outs, (size_t)n * sizeof(*t->outs));
+		t->nouts = eg_xrealloc(t->nouts, (size_t)n * 4);
+		t->aouts = eg_xrealloc(t->aouts, (size_t)n * 4);
+		t->alloc = n;
+	}
+	memset(t->next + (size_t)t->nstates * nclasses, 0, nclasses * 4);
+	t->outs[t->nstates] = NULL;
+	t->nouts[t->nstates] = 0;
+	t->aouts[t->nstates] = 0;
+	return t->nstates++;
+}
+
+static void add_out(struct trie *t, uint32_t s, uint32_t pattern)
+{
+	uint32_t i;
+
+	for (i = 0; i < t->nouts[s]; i++)
+		if (t->outs[s][i] == pattern)
+			return;
+	if (t->nouts[s] == t->aouts[s]) {
+		t->aouts[s] = t->aouts[s] ? t->aouts[s] * 2 : 2;
+		t->outs[s] = eg_xrealloc(t->outs[s], t->aouts[s] * 4);
+	}
+	t->outs[s][t->nouts[s]++] = pattern;
+}
+
+static unsigned char fold(unsigned char c)
+{
+	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
+}
+
+int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
+{
+	struct eg_prefilter *pf = eg_xcalloc(1, sizeof(*pf));
+	struct trie t = {0};
+	uint32_t *queue = NULL, *fail = NULL, head = 0, tail = 0, s, total;
+	size_t i, j;
+	unsigned c, nc = 1;
+
+	pf->words = EG_BITSET_WORDS(set->npatterns);
+	pf->always = eg_xcalloc(pf->words ? pf->words : 1, sizeof(eg_word));
+	for (i = 0; i < set->npatterns; i++)
+		for (j = 0; j < set->patterns[i].nprefilter; j++)
+			for (const char *p = set->patterns[i].prefilter[j]; *p; p++) {
+				unsigned char b = fold((unsigned char)*p);
+
+				if (!pf->cls[b]) {
+					pf->cls[b] = (unsigned char)nc++;
+					if (b >= 'a' && b <= 'z')
+						pf->cls[b - 32] = pf->cls[b];
+				}
+			}
+	/* more than 255 distinct bytes cannot happen: classes fit a byte */
+	pf->nclasses = nc;
+	trie_add_state(&t, nc);
+	for (i = 0; i < set->npatterns; i++) {
+		const struct eg_pattern *p = &set->patterns[i];
+
+		if (!p->nprefilter) {
+			eg_bit_set(pf->always, i);
+			continue;
+		}
+		for (j = 0; j < p->nprefilter; j++) {
+			s = 0;
+			for (const char *q = p->prefilter[j]; *q; q++) {
+				c = pf->cls[fold((unsigned char)*q)];
+				if (!t.next[(size_t)s * nc + c]) {
+					uint32_t n = trie_add_state(&t, nc);
+
+					t.next[(size_t)s * nc + c] = n;
+				}
+				s = t.next[(size_t)s * nc + c];
+			}
+			add_out(&t, s, (uint32_t)i);
+		}
+	}
+	/* breadth first: failure links, then the complete DFA */
+	queue = eg_xcalloc(t.nstates, 4);
+	fail = eg_xcalloc(t.nstates, 4);
+	for (c = 0; c < nc; c++)
+		if ((s = t.next[c]))
+			queue[tail++] = s;
+	while (head < tail) {
+		uint32_t r = queue[head++];
+
+		for (i = 0; i < t.nouts[fail[r]]; i++)
+			add_out(&t, r, t.outs[fail[r]][i]);
+		for (c = 0; c < nc; c++) {
+			uint32_t u = t.next[(size_t)r * nc + c];
+
+			if (u) {
+				fail[u] = t.next[(size_t)fail[r] * nc + c];
+				queue[tail++] = u;
+			} else {
+				t.next[(size_t)r * nc + c] =
+					t.next[(size_t)fail[r] * nc + c];
+			}
+		}
+	}
+	pf->delta = t.next;
+	pf->nstates = t.nstates;
+	pf->out_start = eg_xcalloc((size_t)t.nstates + 1, 4);
+	for (total = 0, s = 0; s < t.nstates; s++) {
+		pf->out_start[s] = total;
+		total += t.nouts[s];
+	}
+	pf->out_start[t.nstates] = total;
+	pf->out = eg_xcalloc(total ? total : 1, 4);
+	for (s = 0; s < t.nstates; s++) {
+		if (t.nouts[s])
+			memcpy(pf->out + pf->out_start[s], t.outs[s],
+			       t.nouts[s] * 4);
+		free(t.outs[s]);
+	}
+	free(t.outs);
+	free(t.nouts);
+	free(t.aouts);
+	free(queue);
+	free(fail);
+	*out = pf;
+	return 0;
+}
+
+void eg_prefilter_free(struct eg_prefilter *pf)
+{
+	if (!pf)
+		return;
+	free(pf->delta);
+	free(pf->out_start);
+	free(pf->out);
+	free(pf->always);
+	free(pf);
+}
+
+void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
+		       size_t len, eg_word *candidates)
+{
+	const uint32_t *delta = pf->delta;
+	const unsigned char *cls = pf->cls;
+	const unsigned nc = pf->nclasses;
+	uint32_t s = 0;
+	size_t i;
+
+	eg_bits_or(candidates, pf->always, pf->words);
+	for (i = 0; i < len; i++) {
+		s = delta[(size_t)s * nc + cls[buf[i]]];
+		if (pf->out_start[s] != pf->out_start[s + 1]) {
+			uint32_t k;
+
+			for (k = pf->out_start[s]; k < pf->out_start[s + 1]; k++)
+				eg_bit_set(candidates, pf->out[k]);
+		}
+	}
+}

@@ -1,0 +1,656 @@
+/* scan.c: walking a repository's history; each blob and tree read once. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "evidence.h"
+#include "match.h"
+#include "oidmap.h"
+#include "progress.h"
+#include "scan.h"
+#include "snapshot.h"
+
+/* Trees nested deeper than this are reported, not followed. */
+#define MAX_TREE_DEPTH 1024
+
+struct blob_info {
+	struct eg_blob_result *result; /* NULL when nothing hit */
+	int unscanned;
+	int seen; /* met in a tree already: its first commit is known */
+};
+
+/* A tree's criteria: the union of what holds in each file below it. */
+struct tree_info {
+	int incomplete;
+	eg_word bits[];
+};
+
+struct sig_state {
+	enum eg_level level;
+	git_oid commit, tree;
+	int has_commit;
+};
+
+struct walker {
+	git_repository *repo;
+	git_odb *odb;
+	const struct eg_sigset *set;
+	const struct eg_scan_opts *opts;
+	struct eg_report *report;
+	struct eg_matcher *matcher;
+	struct eg_oidmap blobs; /* (blob, name kind) -> struct blob_info */
+	struct eg_oidmap trees; /* tree -> struct tree_info */
+	size_t words;           /* criteria bitset words */
+	struct sig_state *sigs;
+	eg_word *scratch;
+	char *path; /* the current tree's path, "" or "dir/sub/" */
+	size_t path_len, path_alloc;
+	const git_oid *commit; /* being walked, or NULL */
+	int old;               /* walking content the target already has */
+	struct eg_progress progress;
+};
+
+long long eg_now_ms(void)
+{
+	struct timespec ts;
+
+	clock_gettime(CLOCK_MONOTONIC, &ts);
+	return (long long)ts.tv_sec * 1000 + ts.tv_nsec / 1000000;
+}
+
+static int past_deadline(const struct walker *w)
+{
+	return w->opts->deadline_ms && eg_now_ms() > w->opts->deadline_ms;
+}
+
+static void path_push(struct walker *w, const char *name)
+{
+	size_t n = strlen(name);
+
+	EG_GROW(w->path, w->path_alloc, w->path_len + n + 2);
+	memcpy(w->path + w->path_len, name, n);
+	w->path_len += n;
+	w->path[w->path_len] = '\0';
+}
+
+static void path_set_len(struct walker *w, size_t len)
+{
+	w->path_len = len;
+	w->path[len] = '\0';
+}
+
+static void unscanned(struct walker *w, const git_oid *oid, const char *why)
+{
+	char hex[GIT_OID_HEXSZ + 1];
+
+	git_oid_tostr(hex, sizeof(hex), oid);
+	eg_report_add_unscanned(w->report, w->path, hex, why);
+}
+
+static void unscanned_git(struct walker *w, const git_oid *oid,
+			  const char *what)
+{
+	const git_error *e = git_error_last();
+	char why[512];
+
+	snprintf(why, sizeof(why), "%s: %s", what,
+		 e && e->message ? e->message : "unknown error");
+	unscanned(w, oid, why);
+}
+
+static struct blob_info *scan_blob(struct walker *w, const git_oid *oid,
+				   unsigned name_kind, const char *name)
+{
+	struct blob_info *bi = eg_xcalloc(1, sizeof(*bi));
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size;
+	char why[128];
+
+	eg_oidmap_put(&w->blobs, oid, name_kind, bi);
+	if (git_odb_read_header(&size, &type, w->odb, oid) < 0) {
+		unscanned_git(w, oid, "missing or unreadable object");
+		bi->unscanned = 1;
+		return bi;
+	}
+	if (w->opts->max_blob_size && size > w->opts->max_blob_size) {
+		snprintf(why, sizeof(why),
+			 "larger than --max-blob-size (%zu bytes)", size);
+		unscanned(w, oid, why);
+		bi->unscanned = 1;
+		return bi;
+	}
+	if (git_odb_read(&obj, w->odb, oid) < 0) {
+		unscanned_git(w, oid, "unreadable object");
+		bi->unscanned = 1;
+		return bi;
+	}
+	eg_match_buffer(&bi->result, w->matcher, name_kind, name,
+			git_odb_object_data(obj), git_odb_object_size(obj));
+	git_odb_object_free(obj);
+	w->report->blobs++;
+	w->report->bytes += size;
+	eg_progress_update(&w->progress, w->report);
+	if (bi->result && bi->result->unscanned) {
+		unscanned(w, oid, bi->result->unscanned);
+		bi->unscanned = 1;
+	}
+	return bi;
+}
+
+static void commit_hex(const struct walker *w, char out[EG_OID_HEX])
+{
+	if (w->commit)
+		git_oid_tostr(out, EG_OID_HEX, w->commit);
+	else
+		out[0] = '\0';
+}
+
+/* Judge file-scope signatures on a blob the first time it is met. */
+static void file_findings(struct walker *w, const git_oid *oid,
+			  const struct eg_blob_result *r, const char *name)
+{
+	const struct eg_sigset *set = w->set;
+	struct eg_snapshot_file file;
+	char hex[EG_OID_HEX];
+	size_t s;
+
+	memset(w->scratch, 0, w->words * sizeof(eg_word));
+	eg_match_criteria(set, r, name, w->scratch);
+	git_oid_tostr(hex, sizeof(hex), oid);
+	for (s = 0; s < set->nsigs; s++) {
+		const struct eg_signature *sig = &set->sigs[s];
+		enum eg_level level;
+		struct eg_finding *f;
+
+		if (sig->scope != EG_SIG_FILE)
+			continue;
+		level = eg_signature_level(sig, w->scratch);
+		if (level == EG_LEVEL_NONE)
+			continue;
+		f = eg_report_add_finding(w->report, sig, level);
+		f->path = eg_xstrdup(w->path);
+		memcpy(f->content, hex, sizeof(hex));
+		commit_hex(w, f->commit);
+		file.path = f->path;
+		file.blob = hex;
+		file.result = r;
+		eg_evidence_fill(f, set, w->scratch, &file, 1);
+	}
+}
+
+static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
+		     struct tree_info **out);
+
+static int eval_entry(struct walker *w, const git_tree_entry *e, size_t depth,
+		      struct tree_info *ti)
+{
+	const char *name = git_tree_entry_name(e);
+	const git_oid *oid = git_tree_entry_id(e);
+	size_t base = w->path_len;
+	struct tree_info *sub;
+	struct blob_info *bi;
+	unsigned kind;
+	int err = 0;
+
+	switch (git_tree_entry_filemode(e)) {
+	case GIT_FILEMODE_TREE:
+		path_push(w, name);
+		path_push(w, "/");
+		err = eval_tree(w, oid, depth + 1, &sub);
+		path_set_len(w, base);
+		if (err)
+			return err;
+		eg_bits_or(ti->bits, sub->bits, w->words);
+		ti->incomplete |= sub->incomplete;
+		return 0;
+	case GIT_FILEMODE_BLOB:
+	case GIT_FILEMODE_BLOB_EXECUTABLE:
+		break;
+	default:
+		/* symbolic links and submodules (gitlinks) are not followed */
+		return 0;
+	}
+	kind = eg_kind_from_name(name, strlen(name));
+	if (!(bi = eg_oidmap_get(&w->blobs, oid, kind))) {
+		if (past_deadline(w))
+			return eg_error_set(EG_EDEADLINE, "deadline passed");
+		path_push(w, name);
+		bi = scan_blob(w, oid, kind, name);
+		path_set_len(w, base);
+	}
+	ti->incomplete |= bi->unscanned;
+	if (!bi->result)
+		return 0;
+	eg_match_criteria(w->set, bi->result, name, ti->bits);
+	if (!bi->seen) {
+		bi->seen = 1;
+		if (!w->old) {
+			path_push(w, name);
+			file_findings(w, oid, bi->result, name);
+			path_set_len(w, base);
+		}
+	}
+	return 0;
+}
+
+static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
+		     struct tree_info **out)
+{
+	struct tree_info *ti;
+	git_tree *tree = NULL;
+	size_t i, n;
+	int err = 0;
+
+	if ((*out = eg_oidmap_get(&w->trees, id, 0)))
+		return 0;
+	ti = eg_xcalloc(1, sizeof(*ti) + w->words * sizeof(eg_word));
+	eg_oidmap_put(&w->trees, id, 0, ti);
+	*out = ti;
+	if (depth > MAX_TREE_DEPTH) {
+		unscanned(w, id, "tree nested deeper than 1024 levels");
+		ti->incomplete = 1;
+		return 0;
+	}
+	if (git_tree_lookup(&tree, w->repo, id) < 0) {
+		unscanned_git(w, id, "missing or unreadable tree");
+		ti->incomplete = 1;
+		return 0;
+	}
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n && !err; i++)
+		err = eval_entry(w, git_tree_entry_byindex(tree, i), depth, ti);
+	git_tree_free(tree);
+	return err;
+}
+
+/* Judge repository-scope signatures on one commit's (or tree's) snapshot. */
+static int eval_snapshot(struct walker *w, const git_oid *commit,
+			 const git_oid *tree)
+{
+	struct tree_info *ti;
+	size_t s;
+	int err;
+
+	w->commit = commit;
+	path_set_len(w, 0);
+	if ((err = eval_tree(w, tree, 0, &ti)))
+		return err;
+	if (w->old)
+		return 0;
+	for (s = 0; s < w->set->nsigs; s++) {
+		const struct eg_signature *sig = &w->set->sigs[s];
+		enum eg_level level;
+
+		if (sig->scope != EG_SIG_REPOSITORY)
+			continue;
+		level = eg_signature_level(sig, ti->bits);
+		if (level <= w->sigs[s].level)
+			continue;
+		w->sigs[s].level = level;
+		git_oid_cpy(&w->sigs[s].tree, tree);
+		w->sigs[s].has_commit = commit != NULL;
+		if (commit)
+			git_oid_cpy(&w->sigs[s].commit, commit);
+	}
+	return 0;
+}
+
+struct file_list {
+	struct eg_snapshot_file *files;
+	size_t n, alloc;
+};
+
+/* Every file with hits in a tree, with its full path, in tree order. */
+static void collect_files(struct walker *w, const git_oid *id, size_t depth,
+			  struct file_list *list)
+{
+	git_tree *tree = NULL;
+	size_t i, n, base = w->path_len;
+
+	if (depth > MAX_TREE_DEPTH || git_tree_lookup(&tree, w->repo, id) < 0)
+		return;
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		const git_oid *oid = git_tree_entry_id(e);
+		struct blob_info *bi;
+		char hex[EG_OID_HEX];
+
+		path_push(w, name);
+		if (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) {
+			path_push(w, "/");
+			collect_files(w, oid, depth + 1, list);
+		} else if ((bi = eg_oidmap_get(&w->blobs, oid,
+					       eg_kind_from_name(name, strlen(name)))) &&
+			   bi->result && bi->result->nhits) {
+			git_oid_tostr(hex, sizeof(hex), oid);
+			EG_GROW(list->files, list->alloc, list->n + 1);
+			list->files[list->n].path = eg_xstrdup(w->path);
+			list->files[list->n].blob = eg_xstrdup(hex);
+			list->files[list->n].result = bi->result;
+			list->n++;
+		}
+		path_set_len(w, base);
+	}
+	git_tree_free(tree);
+}
+
+static void repository_findings(struct walker *w)
+{
+	size_t s, i;
+
+	for (s = 0; s < w->set->nsigs; s++) {
+		const struct eg_signature *sig = &w->set->sigs[s];
+		struct file_list list = {0};
+		struct tree_info *ti;
+		struct eg_finding *f;
+
+		if (sig->scope != EG_SIG_REPOSITORY ||
+		    w->sigs[s].level == EG_LEVEL_NONE)
+			continue;
+		ti = eg_oidmap_get(&w->trees, &w->sigs[s].tree, 0);
+		f = eg_report_add_finding(w->report, sig, w->sigs[s].level);
+		git_oid_tostr(f->content, sizeof(f->content), &w->sigs[s].tree);
+		if (w->sigs[s].has_commit)
+			git_oid_tostr(f->commit, sizeof(f->commit),
+				      &w->sigs[s].commit);
+		path_set_len(w, 0);
+		collect_files(w, &w->sigs[s].tree, 0, &list);
+		eg_evidence_fill(f, w->set, ti->bits, list.files, list.n);
+		for (i = 0; i < list.n; i++) {
+			free((char *)list.files[i].path);
+			free((char *)list.files[i].blob);
+		}
+		free(list.files);
+	}
+}
+
+/* Author and date of each finding's commit, for people reading it. */
+static void describe_commits(struct walker *w)
+{
+	size_t i;
+
+	for (i = 0; i < w->report->nfindings; i++) {
+		struct eg_finding *f = &w->report->findings[i];
+		git_commit *c = NULL;
+		git_oid oid;
+		const git_signature *a;
+
+		if (!f->commit[0] || git_oid_fromstr(&oid, f->commit) < 0 ||
+		    git_commit_lookup(&c, w->repo, &oid) < 0)
+			continue;
+		a = git_commit_author(c);
+		if (asprintf(&f->author, "%s <%s>", a->name, a->email) < 0)
+			abort();
+		f->time = (long long)a->when.time;
+		git_commit_free(c);
+	}
+}
+
+static int walk_error(const char *what)
+{
+	const git_error *e = git_error_last();
+
+	return eg_error_set(EG_ENOTREPO, "%s: %s", what,
+			    e && e->message ? e->message : "unknown error");
+}
+
+/* `git rev-list` arguments: "A..B", "A...B", "^A B", "B". */
+static int push_revs(git_revwalk *walk, git_repository *repo, const char *revs)
+{
+	char *copy = eg_xstrdup(revs), *tok, *save = NULL;
+	int err = 0;
+
+	for (tok = strtok_r(copy, " \t", &save); tok && !err;
+	     tok = strtok_r(NULL, " \t", &save)) {
+		git_object *obj = NULL;
+
+		if (strstr(tok, "..")) {
+			if (git_revwalk_push_range(walk, tok) < 0)
+				err = walk_error(tok);
+			continue;
+		}
+		if (git_revparse_single(&obj, repo, tok[0] == '^' ? tok + 1 : tok) < 0) {
+			err = walk_error(tok);
+			continue;
+		}
+		if ((tok[0] == '^' ? git_revwalk_hide(walk, git_object_id(obj))
+				   : git_revwalk_push(walk, git_object_id(obj))) < 0)
+			err = walk_error(tok);
+		git_object_free(obj);
+	}
+	free(copy);
+	return err;
+}
+
+static int setup_walk(git_revwalk *walk, git_repository *repo,
+		      const struct eg_scan_opts *opts)
+{
+	size_t i;
+
+	switch (opts->scope) {
+	case EG_TARGET_ALL:
+		if (git_revwalk_push_glob(walk, "refs/*") < 0)
+			return walk_error("cannot list refs");
+		if (git_repository_head_detached(repo) == 1)
+			git_revwalk_push_head(walk);
+		return 0;
+	case EG_TARGET_REV:
+		return push_revs(walk, repo, opts->rev);
+	case EG_TARGET_PUSH:
+		for (i = 0; i < opts->ntips; i++)
+			if (git_revwalk_push(walk, &opts->tips[i]) < 0)
+				return eg_error_set_git("cannot walk a pushed commit");
+		for (i = 0; i < opts->nhide; i++)
+			if (git_revwalk_hide(walk, &opts->hide[i]) < 0)
+				git_error_clear(); /* a commit we lack: nothing to hide */
+		if (opts->hide_refs_glob &&
+		    git_revwalk_hide_glob(walk, opts->hide_refs_glob) < 0)
+			return eg_error_set_git("cannot hide existing refs");
+		return 0;
+	default:
+		return eg_error_set(EG_ERROR, "not a history scope");
+	}
+}
+
+/* Commits of the scope, oldest first (parents before children). */
+static int list_commits(git_oid **out, size_t *n, git_repository *repo,
+			const struct eg_scan_opts *opts, struct eg_report *report)
+{
+	git_revwalk *walk = NULL;
+	git_oid oid, *list = NULL;
+	size_t alloc = 0;
+	int err, rc;
+
+	*out = NULL;
+	*n = 0;
+	if (git_revwalk_new(&walk, repo) < 0)
+		return eg_error_set_git("cannot walk history");
+	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
+	if ((err = setup_walk(walk, repo, opts)))
+		goto done;
+	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
+		EG_GROW(list, alloc, *n + 1);
+		list[(*n)++] = oid;
+	}
+	if (rc != GIT_ITEROVER) {
+		const git_error *e = git_error_last();
+		char why[512];
+
+		snprintf(why, sizeof(why),
+			 "history walk stopped (missing commit?): %s",
+			 e && e->message ? e->message : "unknown error");
+		eg_report_add_unscanned(report, "", "", why);
+	}
+done:
+	git_revwalk_free(walk);
+	*out = list;
+	return err;
+}
+
+/* Trees the pushed commits start from: what the repository already has. */
+static int walk_boundary(struct walker *w, const git_oid *commits, size_t n)
+{
+	struct eg_oidmap fresh = {0};
+	size_t i, p;
+	int err = 0;
+
+	for (i = 0; i < n; i++)
+		eg_oidmap_put(&fresh, &commits[i], 0, (void *)1);
+	w->old = 1;
+	for (i = 0; i < n && !err; i++) {
+		git_commit *c = NULL;
+
+		if (git_commit_lookup(&c, w->repo, &commits[i]) < 0)
+			continue;
+		for (p = 0; p < git_commit_parentcount(c) && !err; p++) {
+			const git_oid *pid = git_commit_parent_id(c, p);
+			git_commit *parent = NULL;
+
+			if (eg_oidmap_get(&fresh, pid, 0))
+				continue;
+			eg_oidmap_put(&fresh, pid, 0, (void *)1);
+			if (git_commit_lookup(&parent, w->repo, pid) < 0)
+				continue;
+			err = eval_snapshot(w, NULL, git_commit_tree_id(parent));
+			git_commit_free(parent);
+		}
+		git_commit_free(c);
+	}
+	w->old = 0;
+	eg_oidmap_clear(&fresh);
+	return err;
+}
+
+static int walk_history(struct walker *w)
+{
+	git_oid *commits = NULL;
+	size_t n = 0, i;
+	int err;
+
+	if ((err = list_commits(&commits, &n, w->repo, w->opts, w->report)))
+		goto done;
+	w->progress.total_commits = n;
+	if (w->opts->scope == EG_TARGET_PUSH &&
+	    (err = walk_boundary(w, commits, n)))
+		goto done;
+	for (i = 0; i < n && !err; i++) {
+		git_commit *c = NULL;
+
+		if (past_deadline(w)) {
+			err = eg_error_set(EG_EDEADLINE, "deadline passed");
+			break;
+		}
+		if (git_commit_lookup(&c, w->repo, &commits[i]) < 0) {
+			path_set_len(w, 0);
+			unscanned_git(w, &commits[i], "unreadable commit");
+			continue;
+		}
+		err = eval_snapshot(w, &commits[i], git_commit_tree_id(c));
+		git_commit_free(c);
+		w->report->commits++;
+		eg_progress_update(&w->progress, w->report);
+	}
+done:
+	free(commits);
+	return err;
+}
+
+static int walk_one_tree(struct walker *w)
+{
+	git_object *obj = NULL, *peeled = NULL;
+	git_oid commit;
+	int err = 0, is_commit;
+
+	if (git_revparse_single(&obj, w->repo, w->opts->rev) < 0)
+		return walk_error(w->opts->rev);
+	is_commit = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0;
+	if (is_commit) {
+		git_oid_cpy(&commit, git_object_id(peeled));
+		git_object_free(peeled);
+		w->report->commits = 1;
+	}
+	if (git_object_peel(&peeled, obj, GIT_OBJECT_TREE) < 0) {
+		err = walk_error(w->opts->rev);
+		goto done;
+	}
+	err = eval_snapshot(w, is_commit ? &commit : NULL,
+			    git_object_id(peeled));
+done:
+	git_object_free(peeled);
+	git_object_free(obj);
+	return err;
+}
+
+static void walker_release(struct walker *w)
+{
+	struct eg_oidmap_entry *e;
+
+	eg_oidmap_foreach(&w->blobs, e)
+	{
+		struct blob_info *bi = e->value;
+
+		eg_blob_result_free(bi->result);
+		free(bi);
+	}
+	eg_oidmap_foreach(&w->trees, e) free(e->value);
+	eg_oidmap_clear(&w->blobs);
+	eg_oidmap_clear(&w->trees);
+	eg_matcher_free(w->matcher);
+	git_odb_free(w->odb);
+	free(w->sigs);
+	free(w->scratch);
+	free(w->path);
+}
+
+int eg_scan_repository(struct eg_report **out, git_repository *repo,
+		       const struct eg_sigset *set,
+		       const struct eg_scan_opts *opts)
+{
+	struct walker w;
+	const char *target = git_repository_workdir(repo);
+	int err;
+
+	*out = NULL;
+	memset(&w, 0, sizeof(w));
+	w.report = eg_report_new(set, target ? target : git_repository_path(repo),
+				 opts->scope);
+	if (opts->scope == EG_TARGET_WORKTREE) {
+		err = eg_scan_worktree(w.report, repo, set, opts);
+		goto done;
+	}
+	if (git_repository_odb(&w.odb, repo) < 0) {
+		err = eg_error_set_git("cannot open the object database");
+		goto done;
+	}
+	w.repo = repo;
+	w.set = set;
+	w.opts = opts;
+	w.matcher = eg_matcher_new(set);
+	w.words = EG_BITSET_WORDS(set->ncriteria);
+	w.sigs = eg_xcalloc(set->nsigs ? set->nsigs : 1, sizeof(*w.sigs));
+	w.scratch = eg_xcalloc(w.words ? w.words : 1, sizeof(eg_word));
+	path_push(&w, "");
+	eg_progress_init(&w.progress, opts->progress);
+	err = opts->scope == EG_TARGET_TREE ? walk_one_tree(&w)
+					    : walk_history(&w);
+	eg_progress_done(&w.progress);
+	if (!err) {
+		repository_findings(&w);
+		describe_commits(&w);
+	}
+done:
+	walker_release(&w);
+	if (err) {
+		eg_report_free(w.report);
+		return err;
+	}
+	eg_report_finish(w.report);
+	*out = w.report;
+	return 0;
+}

@@ -1,0 +1,17 @@
+/* text.h: making arbitrary bytes safe to print as UTF-8. */
+#ifndef EG_TEXT_H
+#define EG_TEXT_H
+
+#include <stddef.h>
+
+/*
+ * Append to dst at *n one UTF-8 sequence from s, or U+FFFD for an invalid
+ * byte, and return how many bytes of s it consumed.  Control characters
+ * become a space.  dst must have room for 3 more bytes.  Can't fail.
+ */
+size_t eg_utf8_copy(char *dst, size_t *n, const unsigned char *s, size_t len);
+
+/* A valid UTF-8 copy of s, without control characters; caller frees. */
+char *eg_utf8_dup(const char *s);
+
+#endif
