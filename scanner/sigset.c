@@ -202,7 +202,7 @@ static int compile_regex(struct parse *ps, yaml_node_t *at,
 	if (p->icase)
 		flags |= PCRE2_CASELESS;
 	if (p->literal)
-		flags |= PCRE2_LITERAL;
+		flags = PCRE2_LITERAL | (flags & PCRE2_CASELESS);
 	p->code = pcre2_compile((PCRE2_SPTR)p->text, PCRE2_ZERO_TERMINATED,
 				flags, &err, &off, NULL);
 	if (!p->code) {
