@@ -372,20 +372,32 @@ use --hooks-dir with its custom hooks directory instead"
 	fi
 }
 
+# Every bare repository below DIR, into FOUND. A git directory is not
+# descended into; symbolic links are not followed.
+FOUND=()
+find_bare() {
+	local d=$1 sub
+	if [ -f "$d/HEAD" ] && [ -d "$d/objects" ] && [ -d "$d/refs" ]; then
+		if [ "$(g --git-dir="$d" rev-parse --is-bare-repository 2> /dev/null)" = true ]; then
+			FOUND+=("$d")
+		fi
+		return 0
+	fi
+	for sub in "$d"/* "$d"/.[!.]*; do
+		[ -d "$sub" ] && [ ! -L "$sub" ] || continue
+		find_bare "$sub"
+	done
+}
+
 gate_repos_below() {
-	local root=$1 head dir n=0 found=()
-	[ -d "$root" ] || die "$root: no such directory"
-	while IFS= read -r -d '' head; do
-		dir=${head%/HEAD}
-		[ -d "$dir/objects" ] && [ -d "$dir/refs" ] || continue
-		[ "$(g --git-dir="$dir" rev-parse --is-bare-repository 2> /dev/null)" = true ] ||
-			continue
-		found+=("$dir")
-	done < <(find "$root" \( -name objects -o -name refs -o -name logs \
-		-o -name worktrees \) -prune -o -type f -name HEAD -print0 |
-		sort -z)
-	[ ${#found[@]} -gt 0 ] || die "no bare git repository below $root"
-	for dir in "${found[@]}"; do
+	local root dir n=0
+	root=$(abspath "$1")
+	root=${root%/}
+	[ -d "$root" ] || die "$1: no such directory"
+	FOUND=()
+	find_bare "$root"
+	[ ${#FOUND[@]} -gt 0 ] || die "no bare git repository below $root"
+	for dir in "${FOUND[@]}"; do
 		gate_repo "$dir"
 		n=$((n + 1))
 	done
