@@ -1,0 +1,239 @@
+/* test_match.c: prefilter, matcher, file kinds and criteria, both ways. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bitset.h"
+#include "error.h"
+#include "kind.h"
+#include "match.h"
+#include "sigset.h"
+
+static const char pack[] =
+	"pack: {id: t, version: 1}\n"
+	"signatures:\n"
+	"  - id: S\n"
+	"    criteria:\n"
+	"      - id: geo\n"
+	"        patterns:\n"
+	"          - {id: rio, regex: '\\bimport\\s+rasterio\\b'}\n"
+	"      - id: train\n"
+	"        match: {at_least: 2}\n"
+	"        patterns:\n"
+	"          - {id: conv, regex: 'nn\\.Conv2d\\(', kinds: [python, notebook]}\n"
+	"          - {id: back, literal: 'loss.backward()'}\n"
+	"      - id: cfg\n"
+	"        patterns:\n"
+	"          - {id: epochs, regex: '^epochs:\\s*\\d+', paths: ['train*.yml']}\n"
+	"      - id: weights\n"
+	"        patterns:\n"
+	"          - {id: w, kinds: [model]}\n"
+	"      - id: any\n"
+	"        patterns:\n"
+	"          - {id: nolit, regex: '[xyz]{3}\\d'}\n"
+	"    controlled: {all: [geo, train]}\n";
+
+struct fixture {
+	struct eg_sigset *set;
+	struct eg_matcher *m;
+};
+
+static int setup(void **state)
+{
+	static struct fixture f;
+
+	f.set = eg_sigset_new();
+	if (eg_sigset_add_buffer(f.set, "t.yml", pack, strlen(pack)) ||
+	    eg_sigset_compile(f.set))
+		return -1;
+	f.m = eg_matcher_new(f.set);
+	*state = &f;
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	struct fixture *f = *state;
+
+	eg_matcher_free(f->m);
+	eg_sigset_free(f->set);
+	return 0;
+}
+
+/* The criteria that hold in a file called `name` with this content. */
+static eg_word criteria(struct fixture *f, const char *name, const char *text,
+			size_t len, struct eg_blob_result **keep)
+{
+	struct eg_blob_result *r = NULL;
+	eg_word bits = 0;
+
+	eg_match_buffer(&r, f->m, eg_kind_from_name(name, strlen(name)), name,
+			(const unsigned char *)text, len);
+	if (r)
+		eg_match_criteria(f->set, r, name, &bits);
+	if (keep)
+		*keep = r;
+	else
+		eg_blob_result_free(r);
+	return bits;
+}
+
+#define CRIT(f, name, text) criteria(f, name, text, strlen(text), NULL)
+
+static void regex_with_prefilter_hits_and_misses(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(CRIT(f, "a.py", "x = 1\nimport  rasterio\n"), 1);
+	assert_int_equal(CRIT(f, "a.py", "import rasterio_extra\n"), 0);
+	assert_int_equal(CRIT(f, "a.py", "IMPORT RASTERIO\n"), 0);
+	assert_int_equal(CRIT(f, "a.py", ""), 0);
+}
+
+static void at_least_needs_enough_patterns_in_one_file(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(CRIT(f, "t.py", "m = nn.Conv2d(3)\n"), 0);
+	assert_int_equal(CRIT(f, "t.py", "m = nn.Conv2d(3)\nLOSS.backward()\n"), 0);
+	assert_int_equal(CRIT(f, "t.py", "m = nn.Conv2d(3)\nloss.backward()\n"), 2);
+	/* the conv pattern is for Python only */
+	assert_int_equal(CRIT(f, "t.c", "m = nn.Conv2d(3)\nloss.backward()\n"), 0);
+}
+
+static void path_globs_apply_to_the_file_name(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(CRIT(f, "train_cfg.yml", "lr: 1\nepochs: 30\n"), 4);
+	assert_int_equal(CRIT(f, "other.yml", "lr: 1\nepochs: 30\n"), 0);
+}
+
+static void patterns_without_literals_always_run(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(CRIT(f, "n.txt", "abc xyz7 def"), 16);
+	assert_int_equal(CRIT(f, "n.txt", "abc xy7 def"), 0);
+}
+
+static void evidence_has_line_column_and_a_clean_excerpt(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] = "a\nb\n\t  import rasterio \xff\x01 tail\n";
+	struct eg_blob_result *r;
+
+	criteria(f, "x.py", text, sizeof(text) - 1, &r);
+	assert_non_null(r);
+	assert_int_equal(r->nhits, 1);
+	assert_int_equal(r->hits[0].line, 3);
+	assert_int_equal(r->hits[0].column, 4);
+	assert_string_equal(r->hits[0].excerpt,
+			    "import rasterio \xef\xbf\xbd  tail");
+	eg_blob_result_free(r);
+}
+
+static void notebooks_match_their_decoded_code_cells(void **state)
+{
+	struct fixture *f = *state;
+	static const char nb[] =
+		"{\"cells\": [{\"cell_type\": \"markdown\", \"source\": "
+		"[\"import rasterio\"]}, {\"cell_type\": \"code\", \"source\": "
+		"[\"m = nn.Conv2d(\\\"a\\\")\\n\", \"loss.backward()\\n\"]}],"
+		" \"nbformat\": 4}";
+
+	assert_int_equal(CRIT(f, "train.ipynb", nb), 2);
+}
+
+static void binary_content_is_classified_not_searched(void **state)
+{
+	struct fixture *f = *state;
+	static const char hdf5[] = "\x89HDF\r\n\x1a\n\0\0import rasterio";
+	static const char bin[] = "\0\0\0import rasterio\n";
+	static const char lfs[] =
+		"version https://git-lfs.github.com/spec/v1\n"
+		"oid sha256:4d7a\nsize 12345\n";
+	struct eg_blob_result *r;
+
+	assert_int_equal(criteria(f, "m.h5", hdf5, sizeof(hdf5) - 1, NULL), 8);
+	assert_int_equal(criteria(f, "x.py", bin, sizeof(bin) - 1, NULL), 0);
+	criteria(f, "big.tif", lfs, sizeof(lfs) - 1, &r);
+	assert_non_null(r);
+	assert_non_null(strstr(r->unscanned, "LFS"));
+	eg_blob_result_free(r);
+}
+
+static void kinds_from_names_and_magic(void **state)
+{
+	static const unsigned char safet[] = "\x0e\0\0\0\0\0\0\0{\"a\": \"b\" }  ";
+	static const unsigned char tfl[] = "\x1c\0\0\0TFL3\0\0";
+
+	(void)state;
+	assert_int_equal(eg_kind_from_name("a.PY", 4), EG_KIND_PYTHON);
+	assert_int_equal(eg_kind_from_name("Makefile", 8), EG_KIND_BUILD);
+	assert_int_equal(eg_kind_from_name("README", 6), EG_KIND_TEXT);
+	assert_int_equal(eg_kind_classify(EG_KIND_TEXT, "m.safetensors", safet,
+					  sizeof(safet) - 1),
+			 EG_KIND_MODEL_SAFETENSORS);
+	assert_int_equal(eg_kind_classify(EG_KIND_TEXT, "m.tflite", tfl,
+					  sizeof(tfl) - 1),
+			 EG_KIND_MODEL_TFLITE);
+	assert_int_equal(eg_kind_classify(EG_KIND_PYTHON, "a.py",
+					  (const unsigned char *)"x = 1\n", 6),
+			 EG_KIND_PYTHON);
+	assert_int_equal(eg_kind_parse("model"), EG_KIND_ANY_MODEL);
+	assert_int_equal(eg_kind_parse("nope"), 0);
+}
+
+static void a_regex_limit_makes_the_file_incomplete(void **state)
+{
+	static const char evil[] =
+		"pack: {id: e, version: 1}\n"
+		"signatures:\n"
+		"  - id: E\n"
+		"    criteria:\n"
+		"      - id: c\n"
+		"        patterns: [{id: p, regex: '(a+)+$', prefilter: [aaa]}]\n"
+		"    controlled: c\n";
+	struct eg_sigset *set = eg_sigset_new();
+	struct eg_blob_result *r = NULL;
+	struct eg_matcher *m;
+	char text[4096];
+
+	(void)state;
+	assert_int_equal(eg_sigset_add_buffer(set, "e.yml", evil, strlen(evil)), 0);
+	assert_int_equal(eg_sigset_compile(set), 0);
+	m = eg_matcher_new(set);
+	memset(text, 'a', sizeof(text) - 2);
+	text[sizeof(text) - 2] = 'b';
+	text[sizeof(text) - 1] = '\0';
+	eg_match_buffer(&r, m, EG_KIND_TEXT, "x", (const unsigned char *)text,
+			strlen(text));
+	assert_non_null(r);
+	assert_non_null(strstr(r->unscanned, "limit"));
+	eg_blob_result_free(r);
+	eg_matcher_free(m);
+	eg_sigset_free(set);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(regex_with_prefilter_hits_and_misses),
+		cmocka_unit_test(at_least_needs_enough_patterns_in_one_file),
+		cmocka_unit_test(path_globs_apply_to_the_file_name),
+		cmocka_unit_test(patterns_without_literals_always_run),
+		cmocka_unit_test(evidence_has_line_column_and_a_clean_excerpt),
+		cmocka_unit_test(notebooks_match_their_decoded_code_cells),
+		cmocka_unit_test(binary_content_is_classified_not_searched),
+		cmocka_unit_test(kinds_from_names_and_magic),
+		cmocka_unit_test(a_regex_limit_makes_the_file_incomplete),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

@@ -1,0 +1,265 @@
+/* test_scan.c: history walk, tree evaluation and the path index. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <git2.h>
+
+#include "error.h"
+#include "scan.h"
+#include "sigset.h"
+
+static const char pack[] =
+	"pack: {id: t, version: 1}\n"
+	"signatures:\n"
+	"  - id: R\n"
+	"    scope: repository\n"
+	"    criteria:\n"
+	"      - id: a\n"
+	"        patterns: [{id: a, literal: 'alpha-criterion'}]\n"
+	"      - id: b\n"
+	"        patterns: [{id: b, literal: 'beta-criterion'}]\n"
+	"      - id: c\n"
+	"        patterns: [{id: c, literal: 'gamma-criterion'}]\n"
+	"    controlled: {all: [a, b, c]}\n"
+	"    review: {all: [a, b]}\n"
+	"  - id: F\n"
+	"    scope: file\n"
+	"    criteria:\n"
+	"      - id: k\n"
+	"        patterns: [{id: k, literal: 'file-secret'}]\n"
+	"    controlled: k\n";
+
+static struct eg_sigset *set;
+static char dir[] = "/tmp/eg-test-scan-XXXXXX";
+
+static void sh(const char *fmt, ...)
+{
+	char cmd[2048];
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(cmd, sizeof(cmd), fmt, ap);
+	va_end(ap);
+	if (system(cmd) != 0)
+		fail_msg("command failed: %s", cmd);
+}
+
+static char *rev(const char *name)
+{
+	static char out[4][64];
+	static int slot;
+	char cmd[256];
+	FILE *p;
+
+	slot = (slot + 1) % 4;
+	snprintf(cmd, sizeof(cmd), "git -C %s/repo rev-parse %s", dir, name);
+	p = popen(cmd, "r");
+	assert_non_null(p);
+	assert_non_null(fgets(out[slot], sizeof(out[slot]), p));
+	pclose(p);
+	out[slot][40] = '\0';
+	return out[slot];
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	setenv("GIT_AUTHOR_NAME", "A", 1);
+	setenv("GIT_AUTHOR_EMAIL", "a@example.com", 1);
+	setenv("GIT_COMMITTER_NAME", "A", 1);
+	setenv("GIT_COMMITTER_EMAIL", "a@example.com", 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("HOME", dir, 1);
+	git_libgit2_init();
+	set = eg_sigset_new();
+	if (eg_sigset_add_buffer(set, "t.yml", pack, strlen(pack)) ||
+	    eg_sigset_compile(set))
+		return -1;
+	/*
+	 * c1: a            c2: + b (review)    c3: + c in lib/ (controlled)
+	 * c4: - lib/c      same content as a.txt also at copy/a.txt
+	 */
+	sh("cd %s && git init -q -b main repo && cd repo && "
+	   "echo alpha-criterion > a.txt && echo file-secret > s.txt && "
+	   "git add . && git commit -qm c1 && git tag c1 && "
+	   "echo beta-criterion > b.txt && git add . && git commit -qm c2 && git tag c2 && "
+	   "mkdir lib && echo gamma-criterion > lib/c.txt && "
+	   "git add . && git commit -qm c3 && git tag c3 && "
+	   "git rm -q lib/c.txt && mkdir copy && cp a.txt copy/a.txt && "
+	   "cp s.txt copy/s.txt && git add . && git commit -qm c4 && git tag c4",
+	   dir);
+	return 0;
+}
+
+static int teardown(void **state)
+{
+	(void)state;
+	eg_sigset_free(set);
+	sh("rm -rf %s", dir);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+static struct eg_report *scan(enum eg_target_scope scope, const char *revs)
+{
+	struct eg_scan_opts opts;
+	struct eg_report *report = NULL;
+	git_repository *repo = NULL;
+	char path[256];
+
+	memset(&opts, 0, sizeof(opts));
+	opts.scope = scope;
+	opts.rev = revs;
+	snprintf(path, sizeof(path), "%s/repo", dir);
+	assert_int_equal(git_repository_open(&repo, path), 0);
+	if (eg_scan_repository(&report, repo, set, &opts))
+		fail_msg("scan failed: %s", eg_error_last());
+	git_repository_free(repo);
+	return report;
+}
+
+static const struct eg_finding *find(const struct eg_report *r, const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (!strcmp(r->findings[i].sig->id, id))
+			return &r->findings[i];
+	return NULL;
+}
+
+static void history_reports_the_first_satisfying_commit(void **state)
+{
+	struct eg_report *r = scan(EG_TARGET_ALL, NULL);
+	const struct eg_finding *f = find(r, "R");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(f->level, EG_LEVEL_CONTROLLED);
+	assert_string_equal(f->commit, rev("c3"));
+	assert_string_equal(f->content, rev("c3^{tree}"));
+	assert_int_equal(f->ncriteria, 3);
+	assert_true(f->criteria[2].met);
+	assert_string_equal(f->criteria[2].evidence[0].path, "lib/c.txt");
+	assert_int_equal(f->criteria[2].evidence[0].line, 1);
+	assert_int_equal(r->commits, 4);
+	/* a.txt and copy/a.txt share a blob: read once */
+	assert_int_equal(r->blobs, 4);
+	assert_false(r->incomplete);
+	eg_report_free(r);
+}
+
+static void the_tip_alone_is_only_review(void **state)
+{
+	struct eg_report *r = scan(EG_TARGET_TREE, "HEAD");
+	const struct eg_finding *f = find(r, "R");
+
+	(void)state;
+	assert_non_null(f);
+	assert_int_equal(f->level, EG_LEVEL_REVIEW);
+	assert_string_equal(f->commit, rev("c4"));
+	assert_false(f->criteria[2].met);
+	assert_int_equal(f->criteria[2].nevidence, 0);
+	eg_report_free(r);
+}
+
+static void a_range_starts_after_its_base(void **state)
+{
+	struct eg_report *r = scan(EG_TARGET_REV, "c1..c2");
+	const struct eg_finding *f = find(r, "R");
+
+	(void)state;
+	assert_int_equal(r->commits, 1);
+	assert_non_null(f);
+	assert_string_equal(f->commit, rev("c2"));
+	/* the file finding belongs to c1, outside the range: first seen in c2 */
+	assert_string_equal(find(r, "F")->commit, rev("c2"));
+	eg_report_free(r);
+}
+
+static void file_findings_name_first_path_and_commit(void **state)
+{
+	struct eg_report *r = scan(EG_TARGET_ALL, NULL);
+	const struct eg_finding *f = find(r, "F");
+
+	(void)state;
+	assert_non_null(f);
+	assert_string_equal(f->path, "s.txt");
+	assert_string_equal(f->commit, rev("c1"));
+	assert_string_equal(f->content, rev("c1:s.txt"));
+	assert_int_equal(r->nfindings, 2); /* copy/s.txt is the same blob */
+	eg_report_free(r);
+}
+
+static void a_push_judges_whole_trees_but_only_new_blobs(void **state)
+{
+	struct eg_scan_opts opts;
+	struct eg_report *r = NULL;
+	git_repository *repo = NULL;
+	git_oid tip, base;
+	char path[256];
+
+	(void)state;
+	memset(&opts, 0, sizeof(opts));
+	snprintf(path, sizeof(path), "%s/repo", dir);
+	assert_int_equal(git_repository_open(&repo, path), 0);
+	git_oid_fromstr(&tip, rev("c3"));
+	git_oid_fromstr(&base, rev("c2"));
+	opts.scope = EG_TARGET_PUSH;
+	opts.tips = &tip;
+	opts.ntips = 1;
+	opts.hide = &base;
+	opts.nhide = 1;
+	assert_int_equal(eg_scan_repository(&r, repo, set, &opts), 0);
+	assert_int_equal(r->commits, 1);
+	assert_non_null(find(r, "R"));
+	assert_int_equal(find(r, "R")->level, EG_LEVEL_CONTROLLED);
+	assert_string_equal(find(r, "R")->commit, rev("c3"));
+	assert_null(find(r, "F")); /* s.txt was there before */
+	eg_report_free(r);
+	git_repository_free(repo);
+}
+
+static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
+{
+	struct eg_report *r;
+	const char *blob = rev("c2:b.txt");
+
+	(void)state;
+	sh("cd %s && rm -rf broken && cp -r repo broken && "
+	   "rm -f broken/.git/objects/%.2s/%s",
+	   dir, blob, blob + 2);
+	sh("cd %s && mv repo good && mv broken repo", dir);
+	r = scan(EG_TARGET_ALL, NULL);
+	sh("cd %s && rm -rf repo && mv good repo", dir);
+	assert_true(r->incomplete);
+	assert_int_equal(r->nunscanned, 1);
+	assert_string_equal(r->unscanned[0].blob, blob);
+	assert_string_equal(r->unscanned[0].path, "b.txt");
+	assert_non_null(find(r, "F")); /* everything else still scanned */
+	assert_null(find(r, "R"));    /* b never holds: nothing to report */
+	eg_report_free(r);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(history_reports_the_first_satisfying_commit),
+		cmocka_unit_test(the_tip_alone_is_only_review),
+		cmocka_unit_test(a_range_starts_after_its_base),
+		cmocka_unit_test(file_findings_name_first_path_and_commit),
+		cmocka_unit_test(a_push_judges_whole_trees_but_only_new_blobs),
+		cmocka_unit_test(a_missing_blob_is_listed_and_the_scan_goes_on),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}

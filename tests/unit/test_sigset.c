@@ -1,0 +1,198 @@
+/* test_sigset.c: the signature parser and compiler, both ways. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <string.h>
+
+#include <cmocka.h>
+
+#include "bitset.h"
+#include "error.h"
+#include "sigset.h"
+
+static const char good[] =
+	"pack: {id: t, version: \"1.2\", title: test}\n"
+	"signatures:\n"
+	"  - id: \"S.1\"\n"
+	"    title: a signature\n"
+	"    eccn: \"0D521\"\n"
+	"    citation: \"15 CFR 774\"\n"
+	"    status: contested\n"
+	"    effective: 2020-01-06\n"
+	"    expires: 2023-01-06\n"
+	"    permitted: [US, CA]\n"
+	"    scope: repository\n"
+	"    references: [\"https://example.com\"]\n"
+	"    criteria:\n"
+	"      - id: a\n"
+	"        regulation: text\n"
+	"        patterns:\n"
+	"          - {id: a1, regex: '\\bimport\\s+rasterio\\b'}\n"
+	"      - id: b\n"
+	"        match: {at_least: 2}\n"
+	"        patterns:\n"
+	"          - {id: b1, literal: 'loss.backward()', icase: true}\n"
+	"          - {id: b2, regex: 'Conv2d', kinds: [python], paths: ['*.py']}\n"
+	"          - {id: b3, regex: 'x|y'}\n"
+	"      - id: c\n"
+	"        patterns:\n"
+	"          - {id: c1, kinds: [model]}\n"
+	"    controlled: {all: [a, b, c]}\n"
+	"    review: {all: [a, {at_least: 1, of: [b, c]}]}\n";
+
+static struct eg_sigset *load(const char *text, int *err)
+{
+	struct eg_sigset *set = eg_sigset_new();
+
+	*err = eg_sigset_add_buffer(set, "pack.yml", text, strlen(text));
+	if (!*err)
+		*err = eg_sigset_compile(set);
+	return set;
+}
+
+static void parses_a_good_pack(void **state)
+{
+	int err;
+	struct eg_sigset *set = load(good, &err);
+	const struct eg_signature *s;
+
+	(void)state;
+	assert_int_equal(err, 0);
+	assert_int_equal(set->npacks, 1);
+	assert_string_equal(set->packs[0].version, "1.2");
+	assert_int_equal(strlen(set->packs[0].sha256), 64);
+	s = eg_sigset_find(set, "S.1");
+	assert_non_null(s);
+	assert_null(eg_sigset_find(set, "S.2"));
+	assert_int_equal(s->status, EG_STATUS_CONTESTED);
+	assert_string_equal(s->expires, "2023-01-06");
+	assert_int_equal(s->npermitted, 2);
+	assert_int_equal(s->ncriteria, 3);
+	assert_int_equal(set->npatterns, 5);
+	assert_int_equal(set->criteria[1].match, EG_COND_AT_LEAST);
+	assert_int_equal(set->criteria[1].at_least, 2);
+	/* prefilters: derived from the regex, the literal itself, none */
+	assert_string_equal(set->patterns[0].prefilter[0], "rasterio");
+	assert_string_equal(set->patterns[1].prefilter[0], "loss.backward()");
+	assert_int_equal(set->patterns[3].nprefilter, 0);
+	assert_true(set->patterns[4].kind_only);
+	eg_sigset_free(set);
+}
+
+static void conditions_decide_the_level(void **state)
+{
+	int err;
+	struct eg_sigset *set = load(good, &err);
+	const struct eg_signature *s = eg_sigset_find(set, "S.1");
+	eg_word bits[1] = {0};
+
+	(void)state;
+	assert_int_equal(err, 0);
+	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_NONE);
+	eg_bit_set(bits, 0);
+	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_NONE);
+	eg_bit_set(bits, 2);
+	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_REVIEW);
+	eg_bit_set(bits, 1);
+	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_CONTROLLED);
+	bits[0] = 0;
+	eg_bit_set(bits, 1);
+	eg_bit_set(bits, 2);
+	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_NONE);
+	eg_sigset_free(set);
+}
+
+/* Replace the first `from` in good with `to` and expect an error. */
+static void expect_error(const char *from, const char *to, const char *want)
+{
+	char text[4096];
+	const char *at = strstr(good, from);
+	struct eg_sigset *set;
+	int err;
+
+	assert_non_null(at);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - good), good, to,
+		 at + strlen(from));
+	set = load(text, &err);
+	assert_int_equal(err, EG_ECONFIG);
+	if (!strstr(eg_error_last(), want))
+		fail_msg("wanted '%s' in '%s'", want, eg_error_last());
+	eg_sigset_free(set);
+}
+
+static void reports_errors_with_file_line_column(void **state)
+{
+	(void)state;
+	expect_error("title: a signature", "titel: a signature",
+		     "pack.yml:4:5: unknown signature key 'titel'");
+	expect_error("'Conv2d'", "'Conv(2d'",
+		     "pack.yml:22:29: bad regex at offset 7: missing closing parenthesis");
+	expect_error("{all: [a, b, c]}", "{all: [a, b, d]}",
+		     "pack.yml:27:30: condition names unknown criterion 'd'");
+	expect_error("status: contested", "status: maybe",
+		     "pack.yml:7:13: status must be active");
+	expect_error("effective: 2020-01-06", "effective: 6 Jan 2020",
+		     "pack.yml:8:16: expected a date");
+	expect_error("at_least: 2}", "at_least: 9}",
+		     "asks for at least 9 of 3 patterns");
+	expect_error("kinds: [python]", "kinds: [cobol]",
+		     "unknown file kind 'cobol'");
+	expect_error("- id: b\n", "- id: a\n", "duplicate criterion id 'a'");
+	expect_error("pack: {id: t,", "pack: {id: t,,", "pack.yml:1:");
+	expect_error("{id: c1, kinds: [model]}", "{id: c1}",
+		     "needs a regex, a literal, or binary kinds");
+}
+
+static void refuses_aliases(void **state)
+{
+	static const char text[] = "pack: &p {id: t, version: 1}\nsignatures: *p\n";
+	struct eg_sigset *set;
+	int err;
+
+	(void)state;
+	set = load(text, &err);
+	assert_int_equal(err, EG_ECONFIG);
+	assert_non_null(strstr(eg_error_last(), "aliases are not allowed"));
+	eg_sigset_free(set);
+}
+
+static void refuses_the_same_pack_twice(void **state)
+{
+	struct eg_sigset *set = eg_sigset_new();
+
+	(void)state;
+	assert_int_equal(eg_sigset_add_buffer(set, "a.yml", good, strlen(good)), 0);
+	assert_int_equal(eg_sigset_add_buffer(set, "b.yml", good, strlen(good)),
+			 EG_ECONFIG);
+	assert_non_null(strstr(eg_error_last(), "loaded twice"));
+	eg_sigset_free(set);
+}
+
+static void builtin_packs_compile(void **state)
+{
+	struct eg_sigset *set = eg_sigset_new();
+
+	(void)state;
+	assert_int_equal(eg_sigset_add_builtin(set), 0);
+	assert_int_equal(eg_sigset_compile(set), 0);
+	assert_non_null(eg_sigset_find(set, "0D521.1"));
+	assert_int_equal(eg_sigset_find(set, "0D521.1")->scope,
+			 EG_SIG_REPOSITORY);
+	eg_sigset_free(set);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(parses_a_good_pack),
+		cmocka_unit_test(conditions_decide_the_level),
+		cmocka_unit_test(reports_errors_with_file_line_column),
+		cmocka_unit_test(refuses_aliases),
+		cmocka_unit_test(refuses_the_same_pack_twice),
+		cmocka_unit_test(builtin_packs_compile),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
