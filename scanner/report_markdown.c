@@ -254,8 +254,10 @@ static void write_summary(FILE *f, const struct eg_report *report)
 		"| review | %zu | some criteria hold: a person should "
 		"look |\n\n",
 		review);
-	fprintf(f, "Scanned %llu commits, %llu blobs, %llu bytes.\n\n",
-		report->commits, report->blobs, report->bytes);
+	fprintf(f, "Scanned %llu commit%s, %llu blob%s, %llu byte%s.\n\n",
+		report->commits, report->commits == 1 ? "" : "s", report->blobs,
+		report->blobs == 1 ? "" : "s", report->bytes,
+		report->bytes == 1 ? "" : "s");
 	if (report->incomplete)
 		fprintf(f,
 			"**The scan is incomplete**: %zu item%s could not be "
