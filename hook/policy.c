@@ -101,49 +101,16 @@ done:
 	return err;
 }
 
-/* ISO 3166 style: "US", "USA" or a subdivision such as "US-CA". */
+/*
+ * A jurisdiction is written in upper case: an ISO 3166 code ("US", "DE",
+ * "US-CA") or a word the policy gives meaning to ("WORLD" for publishing).
+ * Anything else in a list must be a group, which catches misspelt groups.
+ */
 static int is_jurisdiction(const char *s)
 {
-	size_t i = 0, j;
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
 
-	while (isalpha((unsigned char)s[i]) && i < 3)
-		i++;
-	if (i < 2)
-		return 0;
-	if (!s[i])
-		return 1;
-	if (s[i] != '-')
-		return 0;
-	for (j = i + 1; isalnum((unsigned char)s[j]) && j - i <= 3; j++)
-		;
-	return j > i + 1 && !s[j];
-}
-
-static char *upper(const char *s)
-{
-	char *u = eg_xstrdup(s);
-	char *q;
-
-	for (q = u; *q; q++)
-		*q = (char)toupper((unsigned char)*q);
-	return u;
-}
-
-static int jurisdiction(char **out, struct parser *ps, const yaml_node_t *node,
-			const char *what)
-{
-	const char *s;
-	int err = eg_conf_string(&s, &ps->conf, node, what);
-
-	if (err < 0)
-		return err;
-	if (!is_jurisdiction(s))
-		return eg_conf_error(&ps->conf, node,
-				     "%s: '%s' is not a jurisdiction code "
-				     "(such as US, DE or US-CA)",
-				     what, s);
-	*out = upper(s);
-	return 0;
+	return n >= 2 && n <= 32 && !s[n] && isupper((unsigned char)s[0]);
 }
 
 static const struct eg_policy_group *find_group(const struct eg_policy *p,
@@ -155,6 +122,29 @@ static const struct eg_policy_group *find_group(const struct eg_policy *p,
 		if (!strcmp(p->groups[i].name, name))
 			return &p->groups[i];
 	return NULL;
+}
+
+static int jurisdiction(char **out, struct parser *ps, const yaml_node_t *node,
+			const char *what)
+{
+	const char *s;
+	int err = eg_conf_string(&s, &ps->conf, node, what);
+
+	if (err < 0)
+		return err;
+	if (find_group(ps->p, s))
+		return eg_conf_error(&ps->conf, node,
+				     "%s: '%s' is a group; one jurisdiction "
+				     "is needed here",
+				     what, s);
+	if (!is_jurisdiction(s))
+		return eg_conf_error(
+			&ps->conf, node,
+			"%s: '%s' is not a jurisdiction code (upper "
+			"case, such as US, DE or US-CA)",
+			what, s);
+	*out = eg_xstrdup(s);
+	return 0;
 }
 
 static void list_add(char ***list, size_t *n, size_t *alloc, const char *s)
@@ -184,7 +174,6 @@ static int list_item(char ***list, size_t *n, size_t *alloc, struct parser *ps,
 {
 	const struct eg_policy_group *g;
 	const char *s;
-	char *code;
 	size_t i;
 	int err;
 
@@ -196,20 +185,19 @@ static int list_item(char ***list, size_t *n, size_t *alloc, struct parser *ps,
 		for (i = 0; i < g->njurisdictions; i++)
 			list_add(list, n, alloc, g->jurisdictions[i]);
 	} else if (is_jurisdiction(s)) {
-		code = upper(s);
-		list_add(list, n, alloc, code);
-		free(code);
+		list_add(list, n, alloc, s);
 	} else if (groups) {
 		return eg_conf_error(&ps->conf, v,
 				     "%s: '%s' is neither a jurisdiction code "
-				     "(such as US) nor a group defined under "
-				     "groups",
+				     "(upper case, such as US) nor a group "
+				     "defined under groups",
 				     what, s);
 	} else {
-		return eg_conf_error(&ps->conf, v,
-				     "%s: '%s' is not a jurisdiction code "
-				     "(such as US, DE or US-CA)",
-				     what, s);
+		return eg_conf_error(
+			&ps->conf, v,
+			"%s: '%s' is not a jurisdiction code (upper "
+			"case, such as US, DE or US-CA)",
+			what, s);
 	}
 	if (*n > MAX_LIST)
 		return eg_conf_error(&ps->conf, v,
@@ -275,8 +263,9 @@ static int parse_groups(struct parser *ps, yaml_node_t *node)
 		if (!*name || is_jurisdiction(name))
 			return eg_conf_error(
 				&ps->conf, key,
-				"groups: '%s' cannot name a group: "
-				"it reads as a jurisdiction code",
+				"groups: '%s' reads as a "
+				"jurisdiction code; name groups in "
+				"lower case (such as five-eyes)",
 				name);
 		err = jurisdiction_list(
 			&g->jurisdictions, &g->njurisdictions, ps,
@@ -563,11 +552,11 @@ static int parse_top(struct parser *ps)
 		return eg_conf_error(&ps->conf, root,
 				     "policy: jurisdiction is missing (where "
 				     "this server is, such as US)");
-	err = jurisdiction(&p->jurisdiction, ps, v[K_JURISDICTION],
-			   "jurisdiction");
-	/* Groups first: the lists below may name them, in any order. */
-	if (!err && v[K_GROUPS])
-		err = parse_groups(ps, v[K_GROUPS]);
+	/* Groups first: everything below may name them, in any order. */
+	err = v[K_GROUPS] ? parse_groups(ps, v[K_GROUPS]) : 0;
+	if (!err)
+		err = jurisdiction(&p->jurisdiction, ps, v[K_JURISDICTION],
+				   "jurisdiction");
 	if (!err && v[K_DESTINATIONS])
 		err = parse_destinations(ps, v[K_DESTINATIONS]);
 	if (!err && v[K_UNKNOWN])

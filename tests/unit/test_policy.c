@@ -113,7 +113,7 @@ static void test_example_policy(void **state)
 
 static void test_minimal_policy_defaults(void **state)
 {
-	struct eg_policy *p = parse_ok("jurisdiction: us\n");
+	struct eg_policy *p = parse_ok("jurisdiction: US\n");
 
 	(void)state;
 	assert_string_equal(p->jurisdiction, "US");
@@ -202,8 +202,13 @@ static void test_errors_name_file_line_column(void **state)
 		    "pol.yml:2:1:", "duplicate key 'jurisdiction'");
 	parse_fails("jurisdiction: [US\n", "pol.yml:2:1:", "");
 	parse_fails("", "pol.yml:1:1:", "empty");
-	parse_fails("jurisdiction: US\ngroups: {US: [US]}\n",
-		    "pol.yml:2:10:", "cannot name a group");
+	parse_fails("jurisdiction: US\ngroups: {EU: [DE]}\n",
+		    "pol.yml:2:10:", "reads as a jurisdiction code");
+	parse_fails("jurisdiction: us\n", "pol.yml:1:15:", "upper case");
+	parse_fails("jurisdiction: US\ngroups: {eu: [DE, fr]}\n",
+		    "pol.yml:2:19:", "not a jurisdiction code");
+	parse_fails("jurisdiction: eu\ngroups: {eu: [DE, FR]}\n",
+		    "pol.yml:1:15:", "'eu' is a group");
 	parse_fails("jurisdiction: US\noverride: {push_option: \"a=b\"}\n",
 		    "pol.yml:2:25:", "not a push option name");
 	parse_fails("jurisdiction: US\napprovals: ~\n",
@@ -216,6 +221,7 @@ static void test_groups_anywhere_in_lists(void **state)
 				       "signatures:\n"
 				       "  A: {permitted: [five-eyes, DE]}\n"
 				       "  B: {permitted: five-eyes}\n"
+				       "  C: {permitted: [WORLD]}\n"
 				       "groups:\n"
 				       "  five-eyes: [US, CA, GB, AU, NZ]\n");
 	const struct eg_policy_signature *a = eg_policy_signature(p, "A");
@@ -225,6 +231,7 @@ static void test_groups_anywhere_in_lists(void **state)
 	assert_int_equal(a->npermitted, 6);
 	assert_string_equal(a->permitted[5], "DE");
 	assert_int_equal(b->npermitted, 5);
+	assert_string_equal(eg_policy_signature(p, "C")->permitted[0], "WORLD");
 	eg_policy_free(p);
 }
 
