@@ -193,6 +193,23 @@ static char *notebook_code(const unsigned char *buf, size_t len, size_t *out)
 	return text;
 }
 
+/* Whether a regex for notebooks may run on this raw notebook text. */
+static int worth_decoding(struct eg_matcher *m, const unsigned char *buf,
+			  size_t len)
+{
+	size_t i;
+
+	eg_prefilter_scan(m->set->prefilter, buf, len, m->candidates);
+	for (i = 0; i < m->set->npatterns; i++) {
+		const struct eg_pattern *p = &m->set->patterns[i];
+
+		if ((p->kinds & EG_KIND_NOTEBOOK) && !p->kind_only &&
+		    eg_bit_test(m->candidates, i))
+			return 1;
+	}
+	return 0;
+}
+
 static int looks_minified(const unsigned char *buf, size_t len)
 {
 	size_t lines = 1, i;
@@ -222,10 +239,17 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 	if (kind == EG_KIND_LFS_POINTER) {
 		unscanned = "Git LFS pointer: content not present";
 	} else if (kind & EG_KIND_ANY_TEXT) {
+		/*
+		 * Decoding a notebook costs more than matching it, mostly for
+		 * its outputs: only decode one whose raw text has a literal
+		 * some notebook pattern needs.
+		 */
 		if (kind == EG_KIND_NOTEBOOK &&
+		    worth_decoding(m, buf, len) &&
 		    (decoded = notebook_code(buf, len, &dlen))) {
 			buf = (const unsigned char *)decoded;
 			len = dlen;
+			memset(m->candidates, 0, m->words * sizeof(eg_word));
 		}
 	}
 	/* binary content: only the patterns without literals (kind patterns) */

@@ -7,11 +7,15 @@
 #include "prefilter.h"
 #include "sigset.h"
 
+#define OUT_BIT 0x80000000u
+
 /*
  * Invariant: `delta` is a complete DFA over byte classes (class 0 is every
- * byte no literal uses), so the scan is one table load per byte.  `out` of
- * a state lists, from out_start[s] to out_start[s + 1], the patterns whose
- * literal ends there, including those of its suffix states.
+ * byte no literal uses), so the scan is one table load per byte.  An entry
+ * is the target state's row offset (state * nclasses), with OUT_BIT set
+ * when that state ends a literal.  `out` of a state lists, from
+ * out_start[s] to out_start[s + 1], the patterns whose literal ends there,
+ * including those of its suffix states.
  */
 struct eg_prefilter {
 	unsigned char cls[256];
@@ -21,6 +25,9 @@ struct eg_prefilter {
 	uint32_t *out_start;
 	uint32_t *out;
 	eg_word *always; /* patterns without literals */
+	/* bit (a << 8 | b): some literal starts with folded bytes a, b */
+	unsigned char pairs[65536 / 8];
+	unsigned char fold[256];
 	size_t words;
 };
 
@@ -76,6 +83,8 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 	size_t i, j;
 	unsigned c, nc = 1;
 
+	for (c = 0; c < 256; c++)
+		pf->fold[c] = fold((unsigned char)c);
 	pf->words = EG_BITSET_WORDS(set->npatterns);
 	pf->always = eg_xcalloc(pf->words ? pf->words : 1, sizeof(eg_word));
 	for (i = 0; i < set->npatterns; i++)
@@ -100,6 +109,13 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 			continue;
 		}
 		for (j = 0; j < p->nprefilter; j++) {
+			const unsigned char *l =
+				(const unsigned char *)p->prefilter[j];
+
+			for (c = 0; c < 256; c++)
+				if (!l[1] || c == fold(l[1]))
+					pf->pairs[(fold(l[0]) << 8 | c) / 8] |=
+						(unsigned char)(1u << (c % 8));
 			s = 0;
 			for (const char *q = p->prefilter[j]; *q; q++) {
 				c = pf->cls[fold((unsigned char)*q)];
@@ -136,6 +152,10 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 			}
 		}
 	}
+	if ((uint64_t)t.nstates * nc >= OUT_BIT)
+		return eg_error_set(EG_ECONFIG, "too many prefilter literals");
+	for (size_t k = 0; k < (size_t)t.nstates * nc; k++)
+		t.next[k] = t.next[k] * nc | (t.nouts[t.next[k]] ? OUT_BIT : 0);
 	pf->delta = t.next;
 	pf->nstates = t.nstates;
 	pf->out_start = eg_xcalloc((size_t)t.nstates + 1, 4);
@@ -177,14 +197,31 @@ void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
 	const uint32_t *delta = pf->delta;
 	const unsigned char *cls = pf->cls;
 	const unsigned nc = pf->nclasses;
-	uint32_t s = 0;
+	uint32_t row = 0, e;
 	size_t i;
+
+	const unsigned char *fold_ = pf->fold, *pairs = pf->pairs;
 
 	eg_bits_or(candidates, pf->always, pf->words);
 	for (i = 0; i < len; i++) {
-		s = delta[(size_t)s * nc + cls[buf[i]]];
-		if (pf->out_start[s] != pf->out_start[s + 1]) {
-			uint32_t k;
+		/*
+		 * At the root no literal is under way: skip, without the
+		 * automaton's dependent loads, to where one may start.
+		 */
+		if (!row) {
+			while (i + 1 < len) {
+				unsigned pair = (unsigned)fold_[buf[i]] << 8 |
+						fold_[buf[i + 1]];
+
+				if (pairs[pair / 8] & (1u << (pair % 8)))
+					break;
+				i++;
+			}
+		}
+		e = delta[row + cls[buf[i]]];
+		row = e & ~OUT_BIT;
+		if (e & OUT_BIT) {
+			uint32_t s = row / nc, k;
 
 			for (k = pf->out_start[s]; k < pf->out_start[s + 1]; k++)
 				eg_bit_set(candidates, pf->out[k]);

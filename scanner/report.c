@@ -146,9 +146,23 @@ static int cmp_finding(const void *pa, const void *pb)
 	return strcmp(a->fingerprint, b->fingerprint);
 }
 
+static int cmp_unscanned(const void *pa, const void *pb)
+{
+	const struct eg_unscanned *a = pa, *b = pb;
+	int c = strcmp(a->path, b->path);
+
+	if (!c)
+		c = strcmp(a->blob, b->blob);
+	return c ? c : strcmp(a->reason, b->reason);
+}
+
 void eg_report_finish(struct eg_report *report)
 {
 	size_t i;
+
+	if (report->nunscanned)
+		qsort(report->unscanned, report->nunscanned,
+		      sizeof(*report->unscanned), cmp_unscanned);
 
 	for (i = 0; i < report->nfindings; i++)
 		fingerprint(&report->findings[i]);

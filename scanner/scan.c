@@ -9,18 +9,13 @@
 #include "evidence.h"
 #include "match.h"
 #include "oidmap.h"
+#include "pool.h"
 #include "progress.h"
 #include "scan.h"
 #include "snapshot.h"
 
 /* Trees nested deeper than this are reported, not followed. */
 #define MAX_TREE_DEPTH 1024
-
-struct blob_info {
-	struct eg_blob_result *result; /* NULL when nothing hit */
-	int unscanned;
-	int seen; /* met in a tree already: its first commit is known */
-};
 
 /* A tree's criteria: the union of what holds in each file below it. */
 struct tree_info {
@@ -39,9 +34,10 @@ struct walker {
 	git_odb *odb;
 	const struct eg_sigset *set;
 	const struct eg_scan_opts *opts;
+	unsigned jobs; /* worker threads for blobs; 1: this thread alone */
 	struct eg_report *report;
-	struct eg_matcher *matcher;
-	struct eg_oidmap blobs; /* (blob, name kind) -> struct blob_info */
+	struct eg_blob_reader reader; /* this thread's */
+	struct eg_oidmap blobs; /* (blob, name kind) -> struct eg_blob_info */
 	struct eg_oidmap trees; /* tree -> struct tree_info */
 	size_t words;           /* criteria bitset words */
 	struct sig_state *sigs;
@@ -101,43 +97,14 @@ static void unscanned_git(struct walker *w, const git_oid *oid,
 	unscanned(w, oid, why);
 }
 
-static struct blob_info *scan_blob(struct walker *w, const git_oid *oid,
-				   unsigned name_kind, const char *name)
+static struct eg_blob_info *scan_blob(struct walker *w, const git_oid *oid,
+				      unsigned name_kind, const char *name)
 {
-	struct blob_info *bi = eg_xcalloc(1, sizeof(*bi));
-	git_odb_object *obj = NULL;
-	git_object_t type;
-	size_t size;
-	char why[128];
+	struct eg_blob_info *bi = eg_xcalloc(1, sizeof(*bi));
 
 	eg_oidmap_put(&w->blobs, oid, name_kind, bi);
-	if (git_odb_read_header(&size, &type, w->odb, oid) < 0) {
-		unscanned_git(w, oid, "missing or unreadable object");
-		bi->unscanned = 1;
-		return bi;
-	}
-	if (w->opts->max_blob_size && size > w->opts->max_blob_size) {
-		snprintf(why, sizeof(why),
-			 "larger than --max-blob-size (%zu bytes)", size);
-		unscanned(w, oid, why);
-		bi->unscanned = 1;
-		return bi;
-	}
-	if (git_odb_read(&obj, w->odb, oid) < 0) {
-		unscanned_git(w, oid, "unreadable object");
-		bi->unscanned = 1;
-		return bi;
-	}
-	eg_match_buffer(&bi->result, w->matcher, name_kind, name,
-			git_odb_object_data(obj), git_odb_object_size(obj));
-	git_odb_object_free(obj);
-	w->report->blobs++;
-	w->report->bytes += size;
+	eg_blob_read_and_match(&w->reader, bi, oid, name_kind, name, w->path);
 	eg_progress_update(&w->progress, w->report);
-	if (bi->result && bi->result->unscanned) {
-		unscanned(w, oid, bi->result->unscanned);
-		bi->unscanned = 1;
-	}
 	return bi;
 }
 
@@ -192,7 +159,7 @@ static int eval_entry(struct walker *w, const git_tree_entry *e, size_t depth,
 	const git_oid *oid = git_tree_entry_id(e);
 	size_t base = w->path_len;
 	struct tree_info *sub;
-	struct blob_info *bi;
+	struct eg_blob_info *bi;
 	unsigned kind;
 	int err = 0;
 
@@ -318,7 +285,7 @@ static void collect_files(struct walker *w, const git_oid *id, size_t depth,
 		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
 		const char *name = git_tree_entry_name(e);
 		const git_oid *oid = git_tree_entry_id(e);
-		struct blob_info *bi;
+		struct eg_blob_info *bi;
 		char hex[EG_OID_HEX];
 
 		path_push(w, name);
@@ -493,22 +460,48 @@ done:
 	return err;
 }
 
-/* Trees the pushed commits start from: what the repository already has. */
-static int walk_boundary(struct walker *w, const git_oid *commits, size_t n)
+/* One snapshot to judge: a commit's tree, or a tree the target has. */
+struct snapshot {
+	git_oid commit, tree;
+	int old;
+};
+
+struct snapshot_list {
+	struct snapshot *items;
+	size_t n, alloc;
+};
+
+static void add_snapshot(struct snapshot_list *list, const git_oid *commit,
+			 const git_oid *tree, int old)
+{
+	struct snapshot *s;
+
+	EG_GROW(list->items, list->alloc, list->n + 1);
+	s = &list->items[list->n++];
+	git_oid_cpy(&s->commit, commit);
+	git_oid_cpy(&s->tree, tree);
+	s->old = old;
+}
+
+/*
+ * The snapshots of the commits, oldest first.  For a push, first the trees
+ * of the parents the pushed commits start from: what the repository
+ * already has, whose blobs are not new.
+ */
+static void list_snapshots(struct walker *w, const git_oid *commits, size_t n,
+			   struct snapshot_list *list)
 {
 	struct eg_oidmap fresh = {0};
 	size_t i, p;
-	int err = 0;
 
 	for (i = 0; i < n; i++)
 		eg_oidmap_put(&fresh, &commits[i], 0, (void *)1);
-	w->old = 1;
-	for (i = 0; i < n && !err; i++) {
+	for (i = 0; w->opts->scope == EG_TARGET_PUSH && i < n; i++) {
 		git_commit *c = NULL;
 
 		if (git_commit_lookup(&c, w->repo, &commits[i]) < 0)
 			continue;
-		for (p = 0; p < git_commit_parentcount(c) && !err; p++) {
+		for (p = 0; p < git_commit_parentcount(c); p++) {
 			const git_oid *pid = git_commit_parent_id(c, p);
 			git_commit *parent = NULL;
 
@@ -517,18 +510,102 @@ static int walk_boundary(struct walker *w, const git_oid *commits, size_t n)
 			eg_oidmap_put(&fresh, pid, 0, (void *)1);
 			if (git_commit_lookup(&parent, w->repo, pid) < 0)
 				continue;
-			err = eval_snapshot(w, NULL, git_commit_tree_id(parent));
+			add_snapshot(list, pid, git_commit_tree_id(parent), 1);
 			git_commit_free(parent);
 		}
 		git_commit_free(c);
 	}
-	w->old = 0;
+	for (i = 0; i < n; i++) {
+		git_commit *c = NULL;
+
+		if (git_commit_lookup(&c, w->repo, &commits[i]) < 0) {
+			path_set_len(w, 0);
+			unscanned_git(w, &commits[i], "unreadable commit");
+			continue;
+		}
+		add_snapshot(list, &commits[i], git_commit_tree_id(c), 0);
+		git_commit_free(c);
+	}
 	eg_oidmap_clear(&fresh);
-	return err;
+}
+
+/* Queue every blob below a tree not met yet, reading each tree once. */
+static void enumerate_tree(struct walker *w, struct eg_pool *pool,
+			   struct eg_oidmap *visited, const git_oid *id,
+			   size_t depth)
+{
+	git_tree *tree = NULL;
+	size_t i, n, base = w->path_len;
+
+	if (eg_oidmap_get(visited, id, 0) || depth > MAX_TREE_DEPTH)
+		return;
+	eg_oidmap_put(visited, id, 0, (void *)1);
+	if (git_tree_lookup(&tree, w->repo, id) < 0) {
+		git_error_clear(); /* reported when the tree is judged */
+		return;
+	}
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		const git_oid *oid = git_tree_entry_id(e);
+		git_filemode_t mode = git_tree_entry_filemode(e);
+		struct eg_blob_info *bi;
+		unsigned kind;
+
+		path_push(w, name);
+		if (mode == GIT_FILEMODE_TREE) {
+			path_push(w, "/");
+			enumerate_tree(w, pool, visited, oid, depth + 1);
+		} else if (mode == GIT_FILEMODE_BLOB ||
+			   mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+			kind = eg_kind_from_name(name, strlen(name));
+			if (!eg_oidmap_get(&w->blobs, oid, kind)) {
+				bi = eg_xcalloc(1, sizeof(*bi));
+				eg_oidmap_put(&w->blobs, oid, kind, bi);
+				eg_pool_submit(pool, bi, oid, kind, w->path);
+			}
+		}
+		path_set_len(w, base);
+	}
+	git_tree_free(tree);
+}
+
+static void tick(void *arg)
+{
+	struct walker *w = arg;
+
+	eg_progress_update(&w->progress, w->report);
+}
+
+/*
+ * Read and match every blob of the snapshots on worker threads, so that
+ * judging the trees afterwards finds each blob's result ready.
+ */
+static int prefetch_blobs(struct walker *w, const struct snapshot_list *list)
+{
+	struct eg_oidmap visited = {0};
+	struct eg_pool *pool = NULL;
+	size_t i;
+	int err;
+
+	if ((err = eg_pool_start(&pool, w->repo, w->opts->open_from_env, w->set,
+				 w->jobs, w->opts->max_blob_size,
+				 w->opts->deadline_ms, w->report)))
+		return err;
+	for (i = 0; i < list->n; i++) {
+		path_set_len(w, 0);
+		enumerate_tree(w, pool, &visited, &list->items[i].tree, 0);
+	}
+	eg_pool_finish(pool, tick, w);
+	eg_oidmap_clear(&visited);
+	path_set_len(w, 0);
+	return 0;
 }
 
 static int walk_history(struct walker *w)
 {
+	struct snapshot_list list = {0};
 	git_oid *commits = NULL;
 	size_t n = 0, i;
 	int err;
@@ -536,27 +613,26 @@ static int walk_history(struct walker *w)
 	if ((err = list_commits(&commits, &n, w->repo, w->opts, w->report)))
 		goto done;
 	w->progress.total_commits = n;
-	if (w->opts->scope == EG_TARGET_PUSH &&
-	    (err = walk_boundary(w, commits, n)))
+	list_snapshots(w, commits, n, &list);
+	if (w->jobs > 1 && (err = prefetch_blobs(w, &list)))
 		goto done;
-	for (i = 0; i < n && !err; i++) {
-		git_commit *c = NULL;
+	for (i = 0; i < list.n && !err; i++) {
+		const struct snapshot *s = &list.items[i];
 
 		if (past_deadline(w)) {
 			err = eg_error_set(EG_EDEADLINE, "deadline passed");
 			break;
 		}
-		if (git_commit_lookup(&c, w->repo, &commits[i]) < 0) {
-			path_set_len(w, 0);
-			unscanned_git(w, &commits[i], "unreadable commit");
-			continue;
+		w->old = s->old;
+		err = eval_snapshot(w, &s->commit, &s->tree);
+		if (!s->old) {
+			w->report->commits++;
+			eg_progress_update(&w->progress, w->report);
 		}
-		err = eval_snapshot(w, &commits[i], git_commit_tree_id(c));
-		git_commit_free(c);
-		w->report->commits++;
-		eg_progress_update(&w->progress, w->report);
 	}
+	w->old = 0;
 done:
+	free(list.items);
 	free(commits);
 	return err;
 }
@@ -593,7 +669,7 @@ static void walker_release(struct walker *w)
 
 	eg_oidmap_foreach(&w->blobs, e)
 	{
-		struct blob_info *bi = e->value;
+		struct eg_blob_info *bi = e->value;
 
 		eg_blob_result_free(bi->result);
 		free(bi);
@@ -601,7 +677,7 @@ static void walker_release(struct walker *w)
 	eg_oidmap_foreach(&w->trees, e) free(e->value);
 	eg_oidmap_clear(&w->blobs);
 	eg_oidmap_clear(&w->trees);
-	eg_matcher_free(w->matcher);
+	eg_matcher_free(w->reader.matcher);
 	git_odb_free(w->odb);
 	free(w->sigs);
 	free(w->scratch);
@@ -631,7 +707,12 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 	w.repo = repo;
 	w.set = set;
 	w.opts = opts;
-	w.matcher = eg_matcher_new(set);
+	w.jobs = opts->jobs ? opts->jobs : eg_cpu_count();
+	w.reader.odb = w.odb;
+	w.reader.matcher = eg_matcher_new(set);
+	w.reader.max_blob_size = opts->max_blob_size;
+	w.reader.deadline_ms = opts->deadline_ms;
+	w.reader.report = w.report;
 	w.words = EG_BITSET_WORDS(set->ncriteria);
 	w.sigs = eg_xcalloc(set->nsigs ? set->nsigs : 1, sizeof(*w.sigs));
 	w.scratch = eg_xcalloc(w.words ? w.words : 1, sizeof(eg_word));

@@ -14,6 +14,8 @@ struct eg_scan_opts {
 	unsigned jobs;             /* 0: the number of CPUs */
 	long long deadline_ms;     /* monotonic ms (eg_now_ms()); 0: none */
 	int progress;              /* print a progress line on stderr */
+	int open_from_env;         /* worker threads open the repository with
+				      GIT_REPOSITORY_OPEN_FROM_ENV (hooks) */
 	/* EG_TARGET_PUSH: scan the commits reachable from `tips` ... */
 	const git_oid *tips;
 	size_t ntips;

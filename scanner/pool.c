@@ -1,0 +1,240 @@
+/* pool.c: worker threads that read and match blobs in parallel. */
+#include <errno.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+
+#include "error.h"
+#include "pool.h"
+#include "scan.h"
+
+struct job {
+	struct eg_blob_info *bi;
+	git_oid oid;
+	unsigned kind;
+	char *path; /* the name is its tail */
+};
+
+/*
+ * Invariant: jobs [0, next) are taken, [next, njobs) wait; `done` counts
+ * finished ones.  Every field below `lock` is guarded by it.
+ */
+struct worker {
+	struct eg_pool *pool;
+	struct eg_blob_reader reader;
+	pthread_t thread;
+};
+
+struct eg_pool {
+	struct worker *workers;
+	unsigned nthreads;
+	pthread_mutex_t lock;
+	pthread_cond_t work, progress;
+	struct job *jobs;
+	size_t njobs, jobs_alloc, next, done;
+	int closing;
+};
+
+void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
+			    const git_oid *oid, unsigned kind,
+			    const char *name, const char *path)
+{
+	git_odb_object *obj = NULL;
+	git_object_t type;
+	size_t size = 0;
+	char why[512], hex[GIT_OID_HEXSZ + 1];
+	const char *reason = NULL;
+
+	if (r->deadline_ms && eg_now_ms() > r->deadline_ms) {
+		reason = "deadline passed before it was read";
+	} else if (git_odb_read_header(&size, &type, r->odb, oid) < 0) {
+		const git_error *e = git_error_last();
+
+		snprintf(why, sizeof(why), "missing or unreadable object: %s",
+			 e && e->message ? e->message : "unknown error");
+		reason = why;
+	} else if (r->max_blob_size && size > r->max_blob_size) {
+		snprintf(why, sizeof(why),
+			 "larger than --max-blob-size (%zu bytes)", size);
+		reason = why;
+	} else if (git_odb_read(&obj, r->odb, oid) < 0) {
+		const git_error *e = git_error_last();
+
+		snprintf(why, sizeof(why), "unreadable object: %s",
+			 e && e->message ? e->message : "unknown error");
+		reason = why;
+	} else {
+		eg_match_buffer(&bi->result, r->matcher, kind, name,
+				git_odb_object_data(obj),
+				git_odb_object_size(obj));
+		git_odb_object_free(obj);
+		if (bi->result && bi->result->unscanned)
+			reason = bi->result->unscanned;
+	}
+	if (r->lock)
+		pthread_mutex_lock(r->lock);
+	if (!reason || bi->result) {
+		r->report->blobs++;
+		r->report->bytes += size;
+	}
+	if (reason) {
+		bi->unscanned = 1;
+		git_oid_tostr(hex, sizeof(hex), oid);
+		eg_report_add_unscanned(r->report, path, hex, reason);
+	}
+	if (r->lock)
+		pthread_mutex_unlock(r->lock);
+}
+
+static void *work(void *arg)
+{
+	struct worker *w = arg;
+	struct eg_blob_reader *r = &w->reader;
+	struct eg_pool *pool = w->pool;
+
+	pthread_mutex_lock(&pool->lock);
+	for (;;) {
+		struct job job;
+
+		while (pool->next == pool->njobs && !pool->closing)
+			pthread_cond_wait(&pool->work, &pool->lock);
+		if (pool->next == pool->njobs)
+			break;
+		job = pool->jobs[pool->next++];
+		pthread_mutex_unlock(&pool->lock);
+		/* eg_blob_read_and_match() takes the lock for the report */
+		eg_blob_read_and_match(r, job.bi, &job.oid, job.kind,
+				       strrchr(job.path, '/')
+					       ? strrchr(job.path, '/') + 1
+					       : job.path,
+				       job.path);
+		free(job.path);
+		pthread_mutex_lock(&pool->lock);
+		pool->done++;
+		pthread_cond_signal(&pool->progress);
+	}
+	pthread_mutex_unlock(&pool->lock);
+	return NULL;
+}
+
+unsigned eg_cpu_count(void)
+{
+	long n = sysconf(_SC_NPROCESSORS_ONLN);
+
+	return n > 0 ? (unsigned)n : 1;
+}
+
+static int open_reader(struct eg_blob_reader *r, git_repository *repo,
+		       int from_env)
+{
+	int rc = from_env
+		? git_repository_open_ext(&r->repo, NULL,
+					  GIT_REPOSITORY_OPEN_FROM_ENV, NULL)
+		: git_repository_open_ext(&r->repo, git_repository_path(repo),
+					  GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+
+	if (rc < 0 || git_repository_odb(&r->odb, r->repo) < 0)
+		return eg_error_set_git("cannot open the repository for a worker");
+	return 0;
+}
+
+int eg_pool_start(struct eg_pool **out, git_repository *repo, int from_env,
+		  const struct eg_sigset *set, unsigned jobs,
+		  unsigned long long max_blob_size, long long deadline_ms,
+		  struct eg_report *report)
+{
+	struct eg_pool *pool = eg_xcalloc(1, sizeof(*pool));
+	unsigned i;
+	int err = 0;
+
+	*out = NULL;
+	pthread_mutex_init(&pool->lock, NULL);
+	pthread_cond_init(&pool->work, NULL);
+	pthread_cond_init(&pool->progress, NULL);
+	pool->workers = eg_xcalloc(jobs, sizeof(*pool->workers));
+	for (i = 0; i < jobs && !err; i++) {
+		struct eg_blob_reader *r = &pool->workers[i].reader;
+
+		pool->workers[i].pool = pool;
+		if ((err = open_reader(r, repo, from_env)))
+			break;
+		r->matcher = eg_matcher_new(set);
+		r->max_blob_size = max_blob_size;
+		r->deadline_ms = deadline_ms;
+		r->report = report;
+		r->lock = &pool->lock;
+		if (pthread_create(&pool->workers[i].thread, NULL, work,
+				   &pool->workers[i])) {
+			err = eg_error_set(EG_ERROR, "cannot start a thread: %s",
+					   strerror(errno));
+			break;
+		}
+		pool->nthreads++;
+	}
+	if (err) {
+		/* readers past nthreads were opened but not started */
+		if (i < jobs) {
+			eg_matcher_free(pool->workers[i].reader.matcher);
+			git_odb_free(pool->workers[i].reader.odb);
+			git_repository_free(pool->workers[i].reader.repo);
+		}
+		eg_pool_finish(pool, NULL, NULL);
+		return err;
+	}
+	*out = pool;
+	return 0;
+}
+
+void eg_pool_submit(struct eg_pool *pool, struct eg_blob_info *bi,
+		    const git_oid *oid, unsigned kind, const char *path)
+{
+	struct job *job;
+	pthread_mutex_lock(&pool->lock);
+	EG_GROW(pool->jobs, pool->jobs_alloc, pool->njobs + 1);
+	job = &pool->jobs[pool->njobs++];
+	job->bi = bi;
+	git_oid_cpy(&job->oid, oid);
+	job->kind = kind;
+	job->path = eg_xstrdup(path);
+	pthread_cond_signal(&pool->work);
+	pthread_mutex_unlock(&pool->lock);
+}
+
+void eg_pool_finish(struct eg_pool *pool, void (*tick)(void *), void *arg)
+{
+	unsigned i;
+
+	pthread_mutex_lock(&pool->lock);
+	pool->closing = 1;
+	pthread_cond_broadcast(&pool->work);
+	while (pool->nthreads && pool->done < pool->njobs) {
+		struct timespec ts;
+
+		clock_gettime(CLOCK_REALTIME, &ts);
+		ts.tv_nsec += 200 * 1000000;
+		if (ts.tv_nsec >= 1000000000) {
+			ts.tv_sec++;
+			ts.tv_nsec -= 1000000000;
+		}
+		pthread_cond_timedwait(&pool->progress, &pool->lock, &ts);
+		if (tick)
+			tick(arg);
+	}
+	pthread_mutex_unlock(&pool->lock);
+	for (i = 0; i < pool->nthreads; i++) {
+		struct eg_blob_reader *r = &pool->workers[i].reader;
+
+		pthread_join(pool->workers[i].thread, NULL);
+		eg_matcher_free(r->matcher);
+		git_odb_free(r->odb);
+		git_repository_free(r->repo);
+	}
+	free(pool->jobs);
+	free(pool->workers);
+	pthread_mutex_destroy(&pool->lock);
+	pthread_cond_destroy(&pool->work);
+	pthread_cond_destroy(&pool->progress);
+	free(pool);
+}

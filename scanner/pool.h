@@ -1,0 +1,70 @@
+/* pool.h: worker threads that read and match blobs in parallel. */
+#ifndef EG_POOL_H
+#define EG_POOL_H
+
+#include <pthread.h>
+
+#include <git2.h>
+
+#include "match.h"
+#include "report.h"
+
+/*
+ * What is known of one blob (under one name kind).  Written once by the
+ * thread that scans it, read by the walker after eg_pool_finish().
+ */
+struct eg_blob_info {
+	struct eg_blob_result *result; /* NULL when nothing hit */
+	int unscanned;
+	int seen; /* met in a tree already: its first commit is known */
+};
+
+/* One thread's means to read and match blobs. */
+struct eg_blob_reader {
+	git_repository *repo; /* owned when opened by the pool */
+	git_odb *odb;
+	struct eg_matcher *matcher;
+	unsigned long long max_blob_size;
+	long long deadline_ms;
+	struct eg_report *report; /* shared: counters and unscanned */
+	pthread_mutex_t *lock;    /* guards report; NULL when alone */
+};
+
+/*
+ * Read blob `oid` (of `path`, base name `name`, name kind `kind`) and match
+ * it.  Missing or unreadable objects, blobs over the size limit, regex
+ * limits and a passed deadline are recorded as unscanned.  Can't fail.
+ */
+void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
+			    const git_oid *oid, unsigned kind,
+			    const char *name, const char *path);
+
+struct eg_pool;
+
+/*
+ * Start `jobs` threads, each with its own handle on the repository at
+ * `repo`'s path (or from the environment, for a hook in quarantine) and its
+ * own matcher.  *out is the caller's until eg_pool_finish().
+ */
+int eg_pool_start(struct eg_pool **out, git_repository *repo, int from_env,
+		  const struct eg_sigset *set, unsigned jobs,
+		  unsigned long long max_blob_size, long long deadline_ms,
+		  struct eg_report *report);
+
+/*
+ * Queue one blob, found at `path`; `bi` must live until eg_pool_finish().
+ * Can't fail.
+ */
+void eg_pool_submit(struct eg_pool *pool, struct eg_blob_info *bi,
+		    const git_oid *oid, unsigned kind, const char *path);
+
+/*
+ * Wait for every queued blob, calling `tick` now and then from this
+ * thread, then stop the threads and free the pool.
+ */
+void eg_pool_finish(struct eg_pool *pool, void (*tick)(void *), void *arg);
+
+/* The number of CPUs, at least 1. */
+unsigned eg_cpu_count(void);
+
+#endif
