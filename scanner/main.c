@@ -16,6 +16,7 @@
 
 #include "error.h"
 #include "hook.h"
+#include "policy.h"
 #include "report.h"
 #include "cmd.h"
 #include "scan.h"
@@ -142,17 +143,29 @@ struct scan_args {
 	int scope_given;
 };
 
-/* Load the packs named on the command line, or the built-in ones. */
-static int load_rules(struct eg_sigset **out, const char **paths, size_t n)
+/*
+ * Load the packs named on the command line, or the built-in ones, and the
+ * extra packs a policy names.
+ */
+static int load_rules(struct eg_sigset **out, const char **paths, size_t n,
+		      const char *policy_path)
 {
 	struct eg_sigset *set = eg_sigset_new();
+	struct eg_policy *policy = NULL;
 	size_t i;
 	int err = 0;
 
-	if (!n)
+	if (policy_path)
+		err = eg_policy_load(&policy, policy_path);
+	if (!err && !n)
 		err = eg_sigset_add_builtin(set);
 	for (i = 0; i < n && !err; i++)
 		err = eg_sigset_add_path(set, paths[i]);
+	for (i = 0; policy && i < policy->nrules && !err; i++)
+		err = eg_sigset_add_path(set, policy->rules[i]);
+	eg_policy_free(policy);
+	if (err == EG_EIO)
+		err = EG_ECONFIG;
 	if (!err)
 		err = eg_sigset_compile(set);
 	if (err) {
@@ -332,7 +345,7 @@ static int cmd_scan(int argc, char **argv)
 
 	if ((rc = parse_scan_args(&a, argc, argv)) >= 0)
 		goto done;
-	if ((err = load_rules(&set, a.rules, a.nrules))) {
+	if ((err = load_rules(&set, a.rules, a.nrules, a.policy))) {
 		rc = fail(err);
 		goto done;
 	}

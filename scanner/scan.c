@@ -367,7 +367,10 @@ static int walk_error(const char *what)
 			    e && e->message ? e->message : "unknown error");
 }
 
-/* `git rev-list` arguments: "A..B", "A...B", "^A B", "B". */
+/*
+ * `git rev-list` arguments: "A..B", "^A B", "B", and --all, --branches,
+ * --tags, --remotes.
+ */
 static int push_revs(git_revwalk *walk, git_repository *repo, const char *revs)
 {
 	char *copy = eg_xstrdup(revs), *tok, *save = NULL;
@@ -376,7 +379,17 @@ static int push_revs(git_revwalk *walk, git_repository *repo, const char *revs)
 	for (tok = strtok_r(copy, " \t", &save); tok && !err;
 	     tok = strtok_r(NULL, " \t", &save)) {
 		git_object *obj = NULL;
+		const char *glob = !strcmp(tok, "--all")        ? "refs/*"
+				   : !strcmp(tok, "--branches") ? "refs/heads/*"
+				   : !strcmp(tok, "--tags")     ? "refs/tags/*"
+				   : !strcmp(tok, "--remotes")  ? "refs/remotes/*"
+								: NULL;
 
+		if (glob) {
+			if (git_revwalk_push_glob(walk, glob) < 0)
+				err = walk_error(tok);
+			continue;
+		}
 		if (strstr(tok, "..")) {
 			if (git_revwalk_push_range(walk, tok) < 0)
 				err = walk_error(tok);
