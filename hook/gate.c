@@ -1,0 +1,157 @@
+/* gate.c: what the pre-receive and pre-push hooks share. */
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "error.h"
+#include "gate.h"
+
+int eg_gate_open(git_repository **out)
+{
+	const git_error *e;
+
+	if (git_repository_open_ext(out, ".", GIT_REPOSITORY_OPEN_FROM_ENV,
+				    NULL) == 0)
+		return 0;
+	e = git_error_last();
+	return eg_error_set(EG_ENOTREPO, "cannot open the repository: %s",
+			    e && e->message ? e->message : "unknown error");
+}
+
+int eg_gate_sigset(struct eg_sigset **out, const struct eg_policy *policy)
+{
+	struct eg_sigset *set = eg_sigset_new();
+	size_t i;
+	int err;
+
+	err = eg_sigset_add_builtin(set);
+	for (i = 0; !err && i < policy->nrules; i++)
+		err = eg_sigset_add_path(set, policy->rules[i]);
+	if (!err)
+		err = eg_sigset_compile(set);
+	if (err < 0) {
+		eg_sigset_free(set);
+		return err;
+	}
+	*out = set;
+	return 0;
+}
+
+static int parse_oid(git_oid *oid, const char *hex, const char *ref)
+{
+	if (strlen(hex) != GIT_OID_HEXSZ)
+		return eg_error_set(EG_EGIT,
+				    "%s: %s is a SHA-256 object id, which this "
+				    "build of libgit2 cannot read",
+				    ref, hex);
+	if (git_oid_fromstrn(oid, hex, GIT_OID_HEXSZ) < 0)
+		return eg_error_set_git(ref);
+	return 0;
+}
+
+static int add_tip(git_oid *tips, size_t *n, git_repository *repo,
+		   const struct eg_update *u)
+{
+	git_object *obj = NULL, *commit = NULL;
+	git_oid oid;
+	size_t i;
+	int err;
+
+	err = parse_oid(&oid, u->new_hex, u->ref);
+	if (err < 0)
+		return err;
+	if (git_object_lookup(&obj, repo, &oid, GIT_OBJECT_ANY) < 0) {
+		char what[512];
+
+		snprintf(what, sizeof(what), "%s: cannot read %s", u->ref,
+			 u->new_hex);
+		return eg_error_set_git(what);
+	}
+	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
+		err = eg_error_set(
+			EG_EGIT,
+			"%s: %s is a %s, not a commit or a tag of "
+			"one; the gate judges commits only",
+			u->ref, u->new_hex,
+			git_object_type2string(git_object_type(obj)));
+		goto done;
+	}
+	for (i = 0; i < *n; i++)
+		if (git_oid_equal(&tips[i], git_object_id(commit)))
+			goto done;
+	git_oid_cpy(&tips[(*n)++], git_object_id(commit));
+done:
+	git_object_free(commit);
+	git_object_free(obj);
+	return err;
+}
+
+int eg_gate_tips(git_oid **out, size_t *n, git_repository *repo,
+		 const struct eg_updates *updates)
+{
+	git_oid *tips = eg_xcalloc(updates->n, sizeof(*tips));
+	size_t i;
+	int err = 0;
+
+	*n = 0;
+	for (i = 0; !err && i < updates->n; i++)
+		if (!updates->items[i].deleted)
+			err = add_tip(tips, n, repo, &updates->items[i]);
+	if (err < 0) {
+		free(tips);
+		*n = 0;
+		return err;
+	}
+	*out = tips;
+	return 0;
+}
+
+void eg_gate_known_old(git_oid **out, size_t *n, git_repository *repo,
+		       const struct eg_updates *updates)
+{
+	git_oid *list = eg_xcalloc(updates->n, sizeof(*list));
+	size_t i;
+
+	*n = 0;
+	for (i = 0; i < updates->n; i++) {
+		const char *hex = updates->items[i].old_hex;
+		git_object *obj = NULL, *commit = NULL;
+		git_oid oid;
+
+		if (eg_updates_is_zero(hex) || strlen(hex) != GIT_OID_HEXSZ ||
+		    git_oid_fromstrn(&oid, hex, GIT_OID_HEXSZ) < 0)
+			continue;
+		/* What we do not have cannot be hidden: scan more, not less. */
+		if (git_object_lookup(&obj, repo, &oid, GIT_OBJECT_ANY) == 0 &&
+		    git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0)
+			git_oid_cpy(&list[(*n)++], git_object_id(commit));
+		git_object_free(commit);
+		git_object_free(obj);
+	}
+	git_error_clear();
+	*out = list;
+}
+
+int eg_gate_exit_code(int err)
+{
+	switch (err) {
+	case EG_ECONFIG:
+	case EG_EUSAGE:
+	case EG_ENOTREPO:
+		return EG_GATE_USAGE;
+	default:
+		return EG_GATE_INCOMPLETE;
+	}
+}
+
+const char *eg_gate_reason(void)
+{
+	static char line[1024];
+	char *p;
+
+	snprintf(line, sizeof(line), "%s", eg_error_last());
+	for (p = line; *p; p++)
+		if (*p == '\n' || *p == '\r' || *p == '\t')
+			*p = ' ';
+	return line;
+}

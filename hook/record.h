@@ -1,0 +1,51 @@
+/* record.h: the audit record of one push decision. */
+#ifndef EG_RECORD_H
+#define EG_RECORD_H
+
+#include <jansson.h>
+
+#include "approvals.h"
+#include "decision.h"
+#include "destination.h"
+#include "policy.h"
+#include "report.h"
+#include "sigset.h"
+#include "updates.h"
+
+/* Findings recorded per push; more are counted, not listed. */
+#define EG_RECORD_MAX_FINDINGS 200
+/* Evidence paths recorded per finding. */
+#define EG_RECORD_MAX_PATHS 20
+
+/*
+ * What one decision is recorded from; all borrowed.  Any pointer but
+ * `hook` and `reason` may be NULL when the gate failed before it had that.
+ */
+struct eg_record {
+	const char *hook; /* "pre-receive" */
+	const char *user;
+	const char *repository;
+	const char *policy_path;
+	const struct eg_policy *policy;
+	const struct eg_approvals *approvals;
+	const struct eg_sigset *set;
+	const struct eg_updates *updates;
+	const struct eg_destinations *destinations;
+	const struct eg_report *report;
+	const struct eg_decision *decision;
+	const char *override_ticket; /* as asked for */
+	int accept;		     /* the push's fate */
+	const char *reason;	     /* one line */
+	const char *error;	     /* what failed, when something did */
+};
+
+/*
+ * The record as a new JSON object (the caller owns the reference): UTC
+ * time, tool, policy and approvals file with their SHA-256, rule packs,
+ * user, repository, refs, destinations, scan summary, findings with their
+ * outcome, decision, reason, approvals and override used, and the error.
+ * Aborts when memory runs out, like eg_xmalloc().
+ */
+json_t *eg_record_build(const struct eg_record *rec);
+
+#endif
