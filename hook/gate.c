@@ -132,6 +132,24 @@ void eg_gate_known_old(git_oid **out, size_t *n, git_repository *repo,
 	*out = list;
 }
 
+int eg_gate_incomplete(const struct eg_report *r)
+{
+	const struct eg_unscanned *u = r->nunscanned ? &r->unscanned[0] : NULL;
+	char first[600] = "";
+
+	if (u)
+		snprintf(first, sizeof(first), " (first: %s%s%s%s%s)",
+			 u->path && *u->path ? u->path : "",
+			 u->path && *u->path && *u->blob ? " " : "", u->blob,
+			 (u->path && *u->path) || *u->blob ? ": " : "",
+			 u->reason ? u->reason : "unreadable");
+	return eg_error_set(EG_EGIT,
+			    "the scan is incomplete: %zu object%s not "
+			    "scanned%s; an incomplete scan never passes",
+			    r->nunscanned, r->nunscanned == 1 ? "" : "s",
+			    first);
+}
+
 int eg_gate_exit_code(int err)
 {
 	switch (err) {

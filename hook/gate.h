@@ -7,6 +7,7 @@
 #include <git2.h>
 
 #include "policy.h"
+#include "report.h"
 #include "sigset.h"
 #include "updates.h"
 
@@ -48,6 +49,12 @@ int eg_gate_tips(git_oid **out, size_t *n, git_repository *repo,
  */
 void eg_gate_known_old(git_oid **out, size_t *n, git_repository *repo,
 		       const struct eg_updates *updates);
+
+/*
+ * The failure a scan that is incomplete and found nothing to block amounts
+ * to: EG_EGIT, naming how many objects were not scanned and the first.
+ */
+int eg_gate_incomplete(const struct eg_report *report);
 
 /* The exit code for a failure: EG_GATE_USAGE or EG_GATE_INCOMPLETE. */
 int eg_gate_exit_code(int err);

@@ -205,10 +205,7 @@ int eg_cmd_pre_push(int argc, char **argv)
 	if (err < 0) {
 		rc = failed(&p, err);
 	} else if (!p.decision->reject && p.report->incomplete) {
-		rc = failed(&p, eg_error_set(EG_EGIT,
-					     "the scan is incomplete: %zu "
-					     "object(s) not scanned",
-					     p.report->nunscanned));
+		rc = failed(&p, eg_gate_incomplete(p.report));
 	} else {
 		eg_decision_print(p.decision, &p.in, "exportgate: push refused",
 				  stderr);

@@ -70,6 +70,7 @@ static int parse_args(struct gate *g, int argc, char **argv)
 static int scan(struct gate *g)
 {
 	struct eg_scan_opts opts;
+	int err;
 
 	memset(&opts, 0, sizeof(opts));
 	opts.scope = EG_TARGET_PUSH;
@@ -86,7 +87,14 @@ static int scan(struct gate *g)
 		eg_report_finish(g->report);
 		return 0;
 	}
-	return eg_scan_repository(&g->report, g->repo, g->set, &opts);
+	err = eg_scan_repository(&g->report, g->repo, g->set, &opts);
+	if (err == EG_EDEADLINE)
+		return eg_error_set(err,
+				    "the scan did not finish within the "
+				    "policy's deadline_ms (%lld ms); push "
+				    "smaller pieces or ask compliance",
+				    g->policy->deadline_ms);
+	return err;
 }
 
 /*
@@ -142,22 +150,6 @@ static int judge(struct gate *g)
 	g->in.today = g->today;
 	g->decision = eg_decision_make(&g->in);
 	return 0;
-}
-
-/* The error an incomplete scan that found nothing to block amounts to. */
-static int incomplete(const struct eg_report *r)
-{
-	const struct eg_unscanned *u = &r->unscanned[0];
-
-	if (!r->nunscanned)
-		return eg_error_set(EG_EGIT, "the scan is incomplete");
-	return eg_error_set(EG_EGIT,
-			    "the scan is incomplete: %zu object%s not scanned "
-			    "(first: %s%s%s: %s)",
-			    r->nunscanned, r->nunscanned == 1 ? "" : "s",
-			    u->path && *u->path ? u->path : "",
-			    u->path && *u->path ? " " : "", u->blob,
-			    u->reason ? u->reason : "unreadable");
 }
 
 /*
@@ -228,7 +220,7 @@ static int conclude(struct gate *g)
 	int err;
 
 	if (!d->reject && g->report->incomplete)
-		return failed(g, incomplete(g->report));
+		return failed(g, eg_gate_incomplete(g->report));
 	eg_decision_print(d, &g->in, "exportgate: push rejected", stderr);
 	err = record(g, !d->reject, d->reason, NULL);
 	if (d->reject) {
