@@ -10,6 +10,7 @@ if [ "${BASH_SOURCE[0]}" = "$0" ]; then
 	. "$(dirname "$0")/lib.sh"
 fi
 
+FIXTURES=${EG_FIXTURES:-$FIXTURES} # another fixture maker, for development
 SRV="$TMP/srv"       # the bare repositories the pushes go to
 WORK="$TMP/work"     # fixture work trees the pushes come from
 POLICY="$TMP/policy.yml"

@@ -198,7 +198,7 @@ check "a benign push through the installed gate is accepted" pushto "$gated"
 if mkfixture controlled; then
 	rejected \
 		"the controlled fixture is rejected by the installed gate (DE mirror)" \
-		"$WORK/controlled" installed HEAD:refs/heads/main
+		"$WORK/controlled" installed HEAD:refs/heads/geo
 else
 	fail "the controlled fixture builds (tests/fixtures/mkrepo.sh)"
 fi

@@ -33,7 +33,6 @@ prepush() { # FROM REMOTE
 
 expect_exit 1 "pre-push refuses the controlled fixture to a DE remote" \
 	prepush "$c" de
-cp "$TMP/last.err" "$TMP/push.err"
 stderr_has "  ... naming the signature" '0D521'
 stderr_has "  ... and the jurisdiction DE" '\bDE\b'
 check "  ... and nothing reached the DE remote" \
