@@ -10,7 +10,11 @@ int eg_gate_open(git_repository **out)
 {
 	const git_error *e;
 
-	if (git_repository_open_ext(out, ".", GIT_REPOSITORY_OPEN_FROM_ENV,
+	/*
+	 * With a NULL path libgit2 takes GIT_DIR when it is set, else
+	 * searches from "."; given "." it would ignore GIT_DIR.
+	 */
+	if (git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV,
 				    NULL) == 0)
 		return 0;
 	e = git_error_last();
