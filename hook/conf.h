@@ -12,9 +12,8 @@
 /*
  * One loaded YAML document and the text it came from.  Every error about it
  * names "name:line:column", taken from the node at fault, so the reader can
- * find the mistake.  Aliases are resolved by libyaml to shared nodes; the
- * schemas walked here are at most four levels deep, so sharing cannot make
- * the walk grow beyond a multiple of the file size.
+ * find the mistake.  Aliases ("*name") are refused, as in signature packs,
+ * so every node is walked once and the work is bounded by the file's size.
  */
 struct eg_conf {
 	char *name; /* as given, for messages */
@@ -25,15 +24,15 @@ struct eg_conf {
 	int loaded;
 };
 
-#define EG_CONF_INIT \
-	{            \
-		0    \
-	}
+/* clang-format off */
+#define EG_CONF_INIT {0}
+/* clang-format on */
 
 /*
  * Read `path` (at most EG_CONF_MAX_SIZE bytes) and parse it.  EG_EIO when
  * the file cannot be read, EG_ECONFIG with "path:line:column: message" when
- * it is not one well-formed YAML document.  Release `conf` in every case.
+ * it is not one well-formed YAML document or uses aliases.  Release `conf`
+ * in every case.
  */
 int eg_conf_read(struct eg_conf *conf, const char *path);
 

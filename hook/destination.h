@@ -20,10 +20,9 @@ struct eg_destinations {
 	size_t n, alloc;
 };
 
-#define EG_DESTINATIONS_INIT \
-	{                    \
-		NULL, 0, 0   \
-	}
+/* clang-format off */
+#define EG_DESTINATIONS_INIT {NULL, 0, 0}
+/* clang-format on */
 
 /*
  * Add a destination; every string is copied and `url` is stored without its

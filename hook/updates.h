@@ -23,10 +23,9 @@ struct eg_updates {
 	size_t n, alloc;
 };
 
-#define EG_UPDATES_INIT    \
-	{                  \
-		NULL, 0, 0 \
-	}
+/* clang-format off */
+#define EG_UPDATES_INIT {NULL, 0, 0}
+/* clang-format on */
 
 /*
  * Read pre-receive lines "<old> <new> <ref>" from `in` until its end.

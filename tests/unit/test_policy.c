@@ -202,6 +202,9 @@ static void test_errors_name_file_line_column(void **state)
 		    "pol.yml:2:1:", "duplicate key 'jurisdiction'");
 	parse_fails("jurisdiction: [US\n", "pol.yml:2:1:", "");
 	parse_fails("", "pol.yml:1:1:", "empty");
+	parse_fails("jurisdiction: US\ngroups: {a: &x [US, CA]}\n"
+		    "signatures: {S: {permitted: *x}}\n",
+		    "pol.yml:3:29:", "aliases are not allowed");
 	parse_fails("jurisdiction: US\ngroups: {EU: [DE]}\n",
 		    "pol.yml:2:10:", "reads as a jurisdiction code");
 	parse_fails("jurisdiction: us\n", "pol.yml:1:15:", "upper case");
