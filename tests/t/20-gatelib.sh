@@ -43,11 +43,11 @@ destinations:
     jurisdiction: DE
   - url: "https://git.example.ca/*"
     jurisdiction: CA
-  - url: "file://*/de/*"
+  - url: "file://*/mirror-de/*"
     jurisdiction: DE
-  - url: "file://*/ca/*"
+  - url: "file://*/mirror-ca/*"
     jurisdiction: CA
-  - url: "file://*/us/*"
+  - url: "file://*/mirror-us/*"
     jurisdiction: US
 unknown_destination: deny
 groups:
@@ -56,6 +56,8 @@ signatures:
   "0D521.1": {controlled: block, review: warn, permitted: [US, CA]}
 mirrors:
   - repository: "*mirrored-by-policy*"
+    url: "$DE_URL"
+  - repository: "geo/*"
     url: "$DE_URL"
 approvals: $APPROVALS
 audit_log: $AUDIT

@@ -14,12 +14,13 @@ c="$WORK/controlled"
 b="$WORK/benign"
 
 # Destinations: plain bare repositories (no server hook), under folders the
-# policy maps: .../de/ is DE, .../ca/ is CA, .../elsewhere/ is unknown.
+# policy maps: .../mirror-de/ is DE, .../mirror-ca/ is CA, and
+# .../mirror-elsewhere/ is unknown.
 DEST="$TMP/dest"
 for j in de ca elsewhere; do
-	git init -q --bare "$DEST/$j/radar.git"
-	git -C "$c" remote add "$j" "file://$DEST/$j/radar.git"
-	git -C "$b" remote add "$j" "file://$DEST/$j/radar.git"
+	git init -q --bare "$DEST/mirror-$j/radar.git"
+	git -C "$c" remote add "$j" "file://$DEST/mirror-$j/radar.git"
+	git -C "$b" remote add "$j" "file://$DEST/mirror-$j/radar.git"
 done
 check "install.sh --pre-push installs the hook into a clone" \
 	"$TOP/install.sh" --pre-push "$c" --bin "$EG" --policy "$POLICY"
@@ -36,15 +37,15 @@ expect_exit 1 "pre-push refuses the controlled fixture to a DE remote" \
 stderr_has "  ... naming the signature" '0D521'
 stderr_has "  ... and the jurisdiction DE" '\bDE\b'
 check "  ... and nothing reached the DE remote" \
-	test -z "$(refs "$DEST/de/radar.git")"
+	test -z "$(refs "$DEST/mirror-de/radar.git")"
 
 check "pre-push lets the controlled fixture go to a CA remote" prepush "$c" ca
 check "  ... where it arrived" test \
-	"$(git -C "$DEST/ca/radar.git" rev-parse refs/heads/main)" = "$(git -C "$c" rev-parse HEAD)"
+	"$(git -C "$DEST/mirror-ca/radar.git" rev-parse refs/heads/main)" = "$(git -C "$c" rev-parse HEAD)"
 
 expect_exit 1 "pre-push refuses it to a remote of unknown jurisdiction (unknown_destination: deny)" \
 	prepush "$c" elsewhere
-check "  ... nothing arrived there" test -z "$(refs "$DEST/elsewhere/radar.git")"
+check "  ... nothing arrived there" test -z "$(refs "$DEST/mirror-elsewhere/radar.git")"
 
 check "pre-push lets benign content go to the DE remote" prepush "$b" de
 
@@ -56,4 +57,4 @@ git -C "$b" merge -q --no-edit --allow-unrelated-histories -X theirs \
 expect_exit 1 "pre-push refuses controlled history pushed on top of what DE has" \
 	prepush "$b" de
 check "  ... DE keeps the benign main" test \
-	"$(git -C "$DEST/de/radar.git" rev-parse refs/heads/main)" != "$(git -C "$b" rev-parse HEAD)"
+	"$(git -C "$DEST/mirror-de/radar.git" rev-parse refs/heads/main)" != "$(git -C "$b" rev-parse HEAD)"
