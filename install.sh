@@ -144,12 +144,13 @@ remove_policy_rc() {
 }
 
 deps_apt() {
-	local missing=() p status
+	local missing=() p installed
+	# One query for all: "name ii " for each package installed.
+	installed=" $(dpkg-query -W -f='${Package}:${db:Status-Abbrev}\n' $DEB_PKGS \
+		2> /dev/null | sed -n 's/:ii *$//p' | tr '\n' ' ') "
 	for p in $DEB_PKGS; do
-		status=$(dpkg-query -W -f='${db:Status-Abbrev}' "$p" 2> /dev/null) ||
-			status=
-		case $status in
-		ii*) ;;
+		case $installed in
+		*" $p "*) ;;
 		*) missing+=("$p") ;;
 		esac
 	done
