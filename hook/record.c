@@ -5,6 +5,7 @@
 #include <time.h>
 
 #include "error.h"
+#include "digest.h"
 #include "record.h"
 
 #ifndef EG_VERSION
@@ -68,7 +69,7 @@ static json_t *refs(const struct eg_updates *u)
 	json_t *a = check(json_array());
 	size_t i;
 
-	for (i = 0; u && i < u->n; i++) {
+	for (i = 0; u && i < u->n && i < EG_RECORD_MAX_REFS; i++) {
 		json_t *r = check(json_object());
 
 		set(r, "name", str(u->items[i].ref));
@@ -79,6 +80,30 @@ static json_t *refs(const struct eg_updates *u)
 		append(a, r);
 	}
 	return a;
+}
+
+/*
+ * The SHA-256 of every update as "<old> <new> <ref>\n", so that a record
+ * that lists only some of a push's refs still vouches for all of them.
+ */
+static json_t *refs_digest(const struct eg_updates *u)
+{
+	char hex[EG_DIGEST_HEX], *buf = NULL;
+	size_t len = 0, alloc = 0, i, n;
+	json_t *j;
+
+	for (i = 0; i < u->n; i++) {
+		n = strlen(u->items[i].old_hex) + strlen(u->items[i].new_hex) +
+		    strlen(u->items[i].ref) + 3;
+		EG_GROW(buf, alloc, len + n + 1);
+		len += (size_t)sprintf(buf + len, "%s %s %s\n",
+				       u->items[i].old_hex, u->items[i].new_hex,
+				       u->items[i].ref);
+	}
+	j = eg_digest_sha256(hex, buf ? buf : "", len) < 0 ? json_null()
+							   : json_string(hex);
+	free(buf);
+	return j;
 }
 
 static json_t *destinations(const struct eg_destinations *d)
@@ -226,6 +251,10 @@ json_t *eg_record_build(const struct eg_record *r)
 	set(rec, "user", str(r->user));
 	set(rec, "repository", str(r->repository));
 	set(rec, "refs", refs(r->updates));
+	if (r->updates && r->updates->n > EG_RECORD_MAX_REFS) {
+		set(rec, "refs_count", json_integer((json_int_t)r->updates->n));
+		set(rec, "refs_sha256", refs_digest(r->updates));
+	}
 	set(rec, "destinations", destinations(r->destinations));
 	if (r->report)
 		set(rec, "scan", scan_summary(r->report));

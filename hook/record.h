@@ -16,6 +16,11 @@
 #define EG_RECORD_MAX_FINDINGS 200
 /* Evidence paths recorded per finding. */
 #define EG_RECORD_MAX_PATHS 20
+/*
+ * Ref updates listed per push (a mirror push of every tag can bring tens of
+ * thousands); all of them are counted and hashed ("refs_sha256").
+ */
+#define EG_RECORD_MAX_REFS 1000
 
 /*
  * What one decision is recorded from; all borrowed.  Any pointer but
