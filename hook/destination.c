@@ -7,8 +7,11 @@
 #include "destination.h"
 #include "reponame.h"
 
-/* A repository with more mirrors than this is a configuration mistake. */
-#define MAX_URLS 256
+/*
+ * A repository with more mirror remotes, or a remote with more URLs, than
+ * this is a configuration mistake; the bound keeps the list small.
+ */
+#define MAX_URLS 64
 
 /* `url` without the password of "scheme://user:password@host/...". */
 static char *redact(const char *url)

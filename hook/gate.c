@@ -58,7 +58,6 @@ static int add_tip(git_oid *tips, size_t *n, git_repository *repo,
 {
 	git_object *obj = NULL, *commit = NULL;
 	git_oid oid;
-	size_t i;
 	int err;
 
 	err = parse_oid(&oid, u->new_hex, u->ref);
@@ -80,9 +79,6 @@ static int add_tip(git_oid *tips, size_t *n, git_repository *repo,
 			git_object_type2string(git_object_type(obj)));
 		goto done;
 	}
-	for (i = 0; i < *n; i++)
-		if (git_oid_equal(&tips[i], git_object_id(commit)))
-			goto done;
 	git_oid_cpy(&tips[(*n)++], git_object_id(commit));
 done:
 	git_object_free(commit);
@@ -90,11 +86,16 @@ done:
 	return err;
 }
 
+static int oid_cmp(const void *a, const void *b)
+{
+	return git_oid_cmp(a, b);
+}
+
 int eg_gate_tips(git_oid **out, size_t *n, git_repository *repo,
 		 const struct eg_updates *updates)
 {
 	git_oid *tips = eg_xcalloc(updates->n, sizeof(*tips));
-	size_t i;
+	size_t i, j;
 	int err = 0;
 
 	*n = 0;
@@ -105,6 +106,14 @@ int eg_gate_tips(git_oid **out, size_t *n, git_repository *repo,
 		free(tips);
 		*n = 0;
 		return err;
+	}
+	/* Many refs may point at one commit (tags): keep each once. */
+	if (*n > 1) {
+		qsort(tips, *n, sizeof(*tips), oid_cmp);
+		for (i = 1, j = 1; i < *n; i++)
+			if (!git_oid_equal(&tips[i], &tips[j - 1]))
+				tips[j++] = tips[i];
+		*n = j;
 	}
 	*out = tips;
 	return 0;
