@@ -3,10 +3,11 @@
 # Each test script makes what it needs under a fresh $TMP, then calls
 #   check "what a user would notice" COMMAND...   (passes when it exits 0)
 #   expect_exit N "description" COMMAND...         (passes on exit code N)
-# Results go to $EG_RESULTS for tests/run.sh to count.
+# Results go to $EG_RESULTS for tests/run.sh to count.  The output of the
+# command before the current one is kept in $TMP/prev.out and prev.err.
 set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
-EG="$TOP/build/exportgate"
+EG=${EG_BIN:-$TOP/build/exportgate}
 FIXTURES="$TOP/tests/fixtures"
 TMP="$TOP/tests/tmp/$(basename "$0" .sh)"
 EG_RESULTS=${EG_RESULTS:-/dev/null}
@@ -28,9 +29,16 @@ fail() {
 	echo fail >> "$EG_RESULTS"
 }
 
+keep_previous() {
+	[ -f "$TMP/last.out" ] && mv "$TMP/last.out" "$TMP/prev.out"
+	[ -f "$TMP/last.err" ] && mv "$TMP/last.err" "$TMP/prev.err"
+	return 0
+}
+
 check() {
 	local what=$1
 	shift
+	keep_previous
 	if "$@" > "$TMP/last.out" 2> "$TMP/last.err"; then
 		pass "$what"
 	else
@@ -43,6 +51,7 @@ check() {
 expect_exit() {
 	local want=$1 what=$2 got
 	shift 2
+	keep_previous
 	"$@" > "$TMP/last.out" 2> "$TMP/last.err"
 	got=$?
 	if [ "$got" -eq "$want" ]; then
