@@ -119,77 +119,6 @@ md_tables_intact() {
 	python3 "$TMP/md_check.py" "$1"
 }
 
-# --- the synthetic controlled repository ------------------------------------
-
-if [ ! -f "$FIXTURES/mkrepo.sh" ]; then
-	fail "tests/fixtures/mkrepo.sh exists (the report tests need it)"
-	exit 0
-fi
-check "mkrepo.sh builds the controlled repository" \
-	sh -c 'bash "$1" controlled "$2" > "$3"' _ "$FIXTURES/mkrepo.sh" \
-	"$TMP/controlled" "$TMP/controlled.shas"
-R="$TMP/controlled"
-
-expect_exit 1 "scan --format sarif reports the controlled repository" \
-	"$EG" scan --all --no-progress --format sarif \
-	--output "$TMP/controlled.sarif" "$R"
-check "the SARIF validates against the official 2.1.0 schema" \
-	sarif_valid "$TMP/controlled.sarif"
-expect_exit 1 "scan --format json reports the same" \
-	"$EG" scan --all --no-progress --format json \
-	--output "$TMP/controlled.json" "$R"
-
-cat > "$TMP/sarif_vs_json.py" <<'EOF'
-import json, re, sys
-
-sarif = json.load(open(sys.argv[1]))
-report = json.load(open(sys.argv[2]))
-shas = {l.split("=", 1)[1].strip() for l in open(sys.argv[3]) if "=" in l}
-run = sarif["runs"][0]
-assert run["tool"]["driver"]["name"] == "exportgate"
-results = [r for r in run["results"] if r["ruleId"] == "0D521.1"]
-assert results, "no result for 0D521.1"
-r = results[0]
-assert r["level"] == "error", r["level"]
-fp = r["partialFingerprints"]["exportgate/v1"]
-assert re.fullmatch(r"[0-9a-f]{64}", fp), fp
-assert fp in {f["fingerprint"] for f in report["findings"]}, \
-    "SARIF fingerprint not in the JSON report"
-assert r["properties"]["commit"] in shas, "commit is not one mkrepo made"
-assert r["properties"]["criteria"]["met"], "no criteria met"
-assert len(r["locations"]) >= 4, "fewer locations than criteria"
-assert "\u2713" in r["message"]["text"], r["message"]["text"]
-rule = [x for x in run["tool"]["driver"]["rules"] if x["id"] == "0D521.1"][0]
-assert rule["properties"]["eccn"] == "0D521"
-assert "citation" in rule["help"]["text"].lower() or \
-    "CFR" in rule["help"]["text"], "no citation in the rule's help"
-assert run["invocations"][0]["executionSuccessful"] is True
-EOF
-check "SARIF result: ruleId, level error, fingerprint of the JSON report, commit, locations" \
-	python3 "$TMP/sarif_vs_json.py" "$TMP/controlled.sarif" \
-	"$TMP/controlled.json" "$TMP/controlled.shas"
-
-expect_exit 1 "scan --format markdown reports the controlled repository" \
-	"$EG" scan --all --no-progress --format markdown \
-	--output "$TMP/controlled.md" "$R"
-MD="$TMP/controlled.md"
-sha=$(json_get "$TMP/controlled.json" 'd["packs"][0]["sha256"]' 2> /dev/null)
-commit=$(json_get "$TMP/controlled.json" \
-	'[f["commit"] for f in d["findings"] if f["signature"]=="0D521.1"][0]' \
-	2> /dev/null)
-check "markdown: a section for the 0D521.1 finding at level controlled" \
-	grep -qE '^### .*0D521\.1.*controlled' "$MD"
-check "markdown: the criteria table, criteria marked as holding" \
-	sh -c 'grep -q "^| Holds | Criterion | Regulation | Evidence |" "$1" &&
-		grep -q "^| ✓ |" "$1"' _ "$MD"
-check "markdown: the first commit of the finding" grep -qF "$commit" "$MD"
-check "markdown: the citation" grep -qF "85 FR 459" "$MD"
-check "markdown: the pack SHA-256" grep -qF "${sha:-no pack hash}" "$MD"
-check "markdown: the caveat" grep -qF \
-	"A match is an indicator for people to classify, not a legal classification." \
-	"$MD"
-check "markdown: valid UTF-8, every table row intact" md_tables_intact "$MD"
-
 # --- hostile file names, content not scanned, no commit ---------------------
 
 cat > "$TMP/pack.yml" <<'EOF'
@@ -296,3 +225,77 @@ check "its SARIF validates, with no results" \
 import json, sys
 assert json.load(open(sys.argv[1]))[\"runs\"][0][\"results\"] == []
 " "$3"' _ "$TMP/sarif_check.py" "$SCHEMA" "$TMP/clean.sarif"
+
+# --- the synthetic controlled repository ------------------------------------
+
+if [ ! -f "$FIXTURES/mkrepo.sh" ]; then
+	fail "tests/fixtures/mkrepo.sh exists (the report tests need it)"
+	exit 0
+fi
+check "mkrepo.sh builds the controlled repository" \
+	sh -c 'bash "$1" controlled "$2" > "$3"' _ "$FIXTURES/mkrepo.sh" \
+	"$TMP/controlled" "$TMP/controlled.shas"
+R="$TMP/controlled"
+
+expect_exit 1 "scan --format sarif reports the controlled repository" \
+	"$EG" scan --all --no-progress --format sarif \
+	--output "$TMP/controlled.sarif" "$R"
+check "the SARIF validates against the official 2.1.0 schema" \
+	sarif_valid "$TMP/controlled.sarif"
+expect_exit 1 "scan --format json reports the same" \
+	"$EG" scan --all --no-progress --format json \
+	--output "$TMP/controlled.json" "$R"
+
+cat > "$TMP/sarif_vs_json.py" <<'EOF'
+import json, re, sys
+
+sarif = json.load(open(sys.argv[1]))
+report = json.load(open(sys.argv[2]))
+ids = dict(l.strip().split("=", 1) for l in open(sys.argv[3]) if "=" in l)
+run = sarif["runs"][0]
+assert run["tool"]["driver"]["name"] == "exportgate"
+results = [r for r in run["results"] if r["ruleId"] == "0D521.1"]
+assert results, "no result for 0D521.1"
+r = results[0]
+assert r["level"] == "error", r["level"]
+fp = r["partialFingerprints"]["exportgate/v1"]
+assert re.fullmatch(r"[0-9a-f]{64}", fp), fp
+assert fp in {f["fingerprint"] for f in report["findings"]}, \
+    "SARIF fingerprint not in the JSON report"
+assert r["properties"]["commit"] == ids.get("first_controlled",
+                                           r["properties"]["commit"]), \
+    "not the first commit where it holds"
+assert r["properties"]["commit"] in ids.values(), "not a commit mkrepo made"
+assert r["properties"]["criteria"]["met"], "no criteria met"
+assert len(r["locations"]) >= 4, "fewer locations than criteria"
+assert "\u2713" in r["message"]["text"], r["message"]["text"]
+rule = [x for x in run["tool"]["driver"]["rules"] if x["id"] == "0D521.1"][0]
+assert rule["properties"]["eccn"] == "0D521"
+assert "citation" in rule["help"]["text"].lower() or \
+    "CFR" in rule["help"]["text"], "no citation in the rule's help"
+assert run["invocations"][0]["executionSuccessful"] is True
+EOF
+check "SARIF result: ruleId, level error, fingerprint of the JSON report, commit, locations" \
+	python3 "$TMP/sarif_vs_json.py" "$TMP/controlled.sarif" \
+	"$TMP/controlled.json" "$TMP/controlled.shas"
+
+expect_exit 1 "scan --format markdown reports the controlled repository" \
+	"$EG" scan --all --no-progress --format markdown \
+	--output "$TMP/controlled.md" "$R"
+MD="$TMP/controlled.md"
+sha=$(json_get "$TMP/controlled.json" 'd["packs"][0]["sha256"]' 2> /dev/null)
+commit=$(json_get "$TMP/controlled.json" \
+	'[f["commit"] for f in d["findings"] if f["signature"]=="0D521.1"][0]' \
+	2> /dev/null)
+check "markdown: a section for the 0D521.1 finding at level controlled" \
+	grep -qE '^### .*0D521\.1.*controlled' "$MD"
+check "markdown: the criteria table, criteria marked as holding" \
+	sh -c 'grep -q "^| Holds | Criterion | Regulation | Evidence |" "$1" &&
+		grep -q "^| ✓ |" "$1"' _ "$MD"
+check "markdown: the first commit of the finding" grep -qF "$commit" "$MD"
+check "markdown: the citation" grep -qF "85 FR 459" "$MD"
+check "markdown: the pack SHA-256" grep -qF "${sha:-no pack hash}" "$MD"
+check "markdown: the caveat" grep -qF \
+	"A match is an indicator for people to classify, not a legal classification." \
+	"$MD"
+check "markdown: valid UTF-8, every table row intact" md_tables_intact "$MD"
