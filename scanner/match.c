@@ -2,7 +2,9 @@
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <fnmatch.h>
 #include <stdlib.h>
+#include <stdio.h>
 #include <string.h>
+#include <time.h>
 
 #include <jansson.h>
 #include <pcre2.h>
@@ -24,9 +26,12 @@ struct eg_matcher {
 	pcre2_match_context *mctx;
 	pcre2_jit_stack *jit;
 	eg_word *candidates;
+	struct eg_prefilter_places *places; /* per pattern */
 	size_t words;
 	struct eg_hit *hits;
 	size_t nhits, hits_alloc;
+	/* EXPORTGATE_PROFILE: time and runs per pattern, printed at the end */
+	unsigned long long *profile_ns, *profile_runs;
 };
 
 struct eg_matcher *eg_matcher_new(const struct eg_sigset *set)
@@ -44,6 +49,13 @@ struct eg_matcher *eg_matcher_new(const struct eg_sigset *set)
 	pcre2_jit_stack_assign(m->mctx, NULL, m->jit);
 	m->words = EG_BITSET_WORDS(set->npatterns);
 	m->candidates = eg_xcalloc(m->words ? m->words : 1, sizeof(eg_word));
+	m->places = eg_xcalloc(set->npatterns ? set->npatterns : 1,
+			       sizeof(*m->places));
+	if (getenv("EXPORTGATE_PROFILE")) {
+		m->profile_ns = eg_xcalloc(set->npatterns + 1, sizeof(*m->profile_ns));
+		m->profile_runs = eg_xcalloc(set->npatterns + 1,
+					     sizeof(*m->profile_runs));
+	}
 	return m;
 }
 
@@ -51,10 +63,23 @@ void eg_matcher_free(struct eg_matcher *m)
 {
 	if (!m)
 		return;
+	if (m->profile_ns) {
+		size_t i;
+
+		for (i = 0; i < m->set->npatterns; i++)
+			if (m->profile_runs[i])
+				fprintf(stderr, "profile %-28s %8llu runs %10.1f ms\n",
+					m->set->patterns[i].id,
+					m->profile_runs[i],
+					(double)m->profile_ns[i] / 1e6);
+		free(m->profile_ns);
+		free(m->profile_runs);
+	}
 	pcre2_match_data_free(m->md);
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->jit);
 	free(m->candidates);
+	free(m->places);
 	free(m->hits);
 	free(m);
 }
@@ -108,41 +133,121 @@ static void add_hit(struct eg_matcher *m, uint32_t pattern, uint32_t line,
 	m->nhits++;
 }
 
+/*
+ * A match contains one of its pattern's literals (the prefilter's
+ * invariant), so it lies in the lines around where a literal ends: search
+ * only there, CONTEXT_LINES either side, unless the regex reaches far.
+ */
+#define CONTEXT_LINES 8
+
+static size_t lines_back(const unsigned char *buf, size_t at, int n)
+{
+	while (at > 0) {
+		if (buf[at - 1] == '\n' && n-- == 0)
+			break;
+		at--;
+	}
+	return at;
+}
+
+static size_t lines_forward(const unsigned char *buf, size_t len, size_t at,
+			    int n)
+{
+	const unsigned char *nl;
+
+	while (at < len && (nl = memchr(buf + at, '\n', len - at))) {
+		at = (size_t)(nl - buf) + 1;
+		if (n-- == 0)
+			return at;
+	}
+	return len;
+}
+
+struct line_counter {
+	size_t scanned, line_start;
+	uint32_t line;
+};
+
+static void count_lines(struct line_counter *lc, const unsigned char *buf,
+			size_t to)
+{
+	const unsigned char *nl;
+
+	while (lc->scanned < to &&
+	       (nl = memchr(buf + lc->scanned, '\n', to - lc->scanned))) {
+		lc->line++;
+		lc->line_start = lc->scanned = (size_t)(nl - buf) + 1;
+	}
+	lc->scanned = to;
+}
+
+/* Search [start, end) of buf; record hits until `*found` reaches the cap. */
+static int search(struct eg_matcher *m, uint32_t pi, const unsigned char *buf,
+		  size_t len, size_t start, size_t end, struct line_counter *lc,
+		  int *found)
+{
+	const struct eg_pattern *p = &m->set->patterns[pi];
+	int rc;
+
+	while (*found < EG_MATCH_HITS_PER_PATTERN && start <= end) {
+		size_t off;
+
+		rc = pcre2_match(p->code, buf, end, start, 0, m->md, m->mctx);
+		if (rc == PCRE2_ERROR_NOMATCH)
+			return 0;
+		if (rc < 0)
+			return -1;
+		off = pcre2_get_ovector_pointer(m->md)[0];
+		if (off < lc->scanned)
+			return 0; /* already found from an earlier window */
+		count_lines(lc, buf, off);
+		add_hit(m, pi, lc->line, (uint32_t)(off - lc->line_start + 1),
+			make_excerpt(buf, len, lc->line_start, off));
+		(*found)++;
+		/* one hit per line is enough evidence */
+		start = off;
+		while (start < end && buf[start] != '\n')
+			start++;
+		if (start >= end)
+			return 0;
+	}
+	return 0;
+}
+
 /* Run pattern `pi`; record up to EG_MATCH_HITS_PER_PATTERN hits. */
 static int run_pattern(struct eg_matcher *m, uint32_t pi,
 		       const unsigned char *buf, size_t len)
 {
 	const struct eg_pattern *p = &m->set->patterns[pi];
-	size_t start = 0, line_start = 0, scanned = 0;
-	uint32_t line = 1;
-	int found = 0, rc;
+	const struct eg_prefilter_places *pl = &m->places[pi];
+	struct line_counter lc = {0, 0, 1};
+	size_t k, ws, we = 0;
+	int found = 0;
 
-	while (found < EG_MATCH_HITS_PER_PATTERN && start <= len) {
-		PCRE2_SIZE *ov;
-		size_t off, i;
-
-		rc = pcre2_match(p->code, buf, len, start, 0, m->md, m->mctx);
-		if (rc == PCRE2_ERROR_NOMATCH)
-			break;
-		if (rc < 0)
-			return found ? found : -1;
-		ov = pcre2_get_ovector_pointer(m->md);
-		off = ov[0];
-		for (i = scanned; i < off; i++)
-			if (buf[i] == '\n') {
-				line++;
-				line_start = i + 1;
-			}
-		scanned = off;
-		add_hit(m, pi, line, (uint32_t)(off - line_start + 1),
-			make_excerpt(buf, len, line_start, off));
-		found++;
-		/* one hit per line is enough evidence */
-		start = off;
-		while (start < len && buf[start] != '\n')
-			start++;
-		if (start >= len)
-			break;
+	if (p->whole_file || !p->nprefilter || !pl->n)
+		return search(m, pi, buf, len, 0, len, &lc, &found) < 0
+			       ? -1 : found;
+	for (k = 0; k < pl->n && found < EG_MATCH_HITS_PER_PATTERN; k++) {
+		if (pl->at[k] < we)
+			continue; /* inside the window just searched */
+		ws = lines_back(buf, pl->at[k], CONTEXT_LINES);
+		we = lines_forward(buf, len, pl->at[k], CONTEXT_LINES);
+		/* past the recorded places, search on to the end */
+		if (k + 1 == pl->n && pl->overflow)
+			we = len;
+		/* merge with the next places' windows */
+		while (k + 1 < pl->n && lines_back(buf, pl->at[k + 1],
+						   CONTEXT_LINES) <= we) {
+			k++;
+			we = (k + 1 == pl->n && pl->overflow)
+				     ? len
+				     : lines_forward(buf, len, pl->at[k],
+						     CONTEXT_LINES);
+		}
+		if (ws < lc.scanned)
+			ws = lc.scanned;
+		if (search(m, pi, buf, len, ws, we, &lc, &found) < 0)
+			return -1;
 	}
 	return found;
 }
@@ -199,7 +304,8 @@ static int worth_decoding(struct eg_matcher *m, const unsigned char *buf,
 {
 	size_t i;
 
-	eg_prefilter_scan(m->set->prefilter, buf, len, m->candidates);
+	eg_prefilter_scan(m->set->prefilter, buf, len, m->candidates,
+			  m->places);
 	for (i = 0; i < m->set->npatterns; i++) {
 		const struct eg_pattern *p = &m->set->patterns[i];
 
@@ -254,7 +360,8 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 	}
 	/* binary content: only the patterns without literals (kind patterns) */
 	eg_prefilter_scan(set->prefilter, buf,
-			  (kind & EG_KIND_ANY_TEXT) ? len : 0, m->candidates);
+			  (kind & EG_KIND_ANY_TEXT) ? len : 0, m->candidates,
+			  m->places);
 	for (i = 0; i < set->npatterns; i++) {
 		const struct eg_pattern *p;
 
@@ -275,7 +382,16 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 			any = 1;
 			continue;
 		}
-		if (run_pattern(m, (uint32_t)i, buf, len) < 0)
+		if (m->profile_ns) {
+			struct timespec t0, t1;
+
+			clock_gettime(CLOCK_MONOTONIC, &t0);
+			if (run_pattern(m, (uint32_t)i, buf, len) < 0)
+				unscanned = "regex match limit hit";
+			clock_gettime(CLOCK_MONOTONIC, &t1);
+			m->profile_runs[i]++;
+			m->profile_ns[i] += (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
+		} else if (run_pattern(m, (uint32_t)i, buf, len) < 0)
 			unscanned = "regex match limit hit";
 		else if (m->nhits && m->hits[m->nhits - 1].pattern == i)
 			any = 1;

@@ -191,8 +191,22 @@ void eg_prefilter_free(struct eg_prefilter *pf)
 	free(pf);
 }
 
+static void record(struct eg_prefilter_places *pl, eg_word *candidates,
+		   uint32_t pattern, size_t at)
+{
+	if (!eg_bit_test(candidates, pattern)) {
+		eg_bit_set(candidates, pattern);
+		pl->n = pl->overflow = 0;
+	}
+	if (pl->n < EG_PREFILTER_PLACES)
+		pl->at[pl->n++] = at;
+	else
+		pl->overflow = 1;
+}
+
 void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
-		       size_t len, eg_word *candidates)
+		       size_t len, eg_word *candidates,
+		       struct eg_prefilter_places *places)
 {
 	const uint32_t *delta = pf->delta;
 	const unsigned char *cls = pf->cls;
@@ -224,7 +238,11 @@ void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
 			uint32_t s = row / nc, k;
 
 			for (k = pf->out_start[s]; k < pf->out_start[s + 1]; k++)
-				eg_bit_set(candidates, pf->out[k]);
+				if (places)
+					record(&places[pf->out[k]], candidates,
+					       pf->out[k], i);
+				else
+					eg_bit_set(candidates, pf->out[k]);
 		}
 	}
 }

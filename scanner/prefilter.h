@@ -3,6 +3,7 @@
 #define EG_PREFILTER_H
 
 #include <stddef.h>
+#include <stdint.h>
 
 #include "bitset.h"
 
@@ -16,12 +17,24 @@ struct eg_prefilter;
 int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set);
 void eg_prefilter_free(struct eg_prefilter *pf);
 
+/* Where a pattern's literals end in a buffer: the first few places. */
+#define EG_PREFILTER_PLACES 16
+struct eg_prefilter_places {
+	uint32_t n;        /* places recorded, at most EG_PREFILTER_PLACES */
+	uint32_t overflow; /* more places than recorded */
+	size_t at[EG_PREFILTER_PLACES];
+};
+
 /*
  * Set in `candidates` (EG_BITSET_WORDS(npatterns) words, cleared by the
  * caller) the bit of every pattern one of whose literals occurs in `buf`,
- * and of every pattern that has no literal.  Can't fail.
+ * and of every pattern that has no literal.  When `places` is not NULL
+ * (one per pattern), it
+ * records where those literals end (a pattern's count restarts when its bit
+ * is first set).  Can't fail.
  */
 void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
-		       size_t len, eg_word *candidates);
+		       size_t len, eg_word *candidates,
+		       struct eg_prefilter_places *places);
 
 #endif

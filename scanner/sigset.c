@@ -182,6 +182,29 @@ static char *derive_prefilter(const char *re)
 	return bestn >= 3 ? eg_xstrndup(best, bestn) : NULL;
 }
 
+/*
+ * Whether a match may run many lines away from the literal it contains:
+ * dot-all mode, explicit newlines, or long bounded repeats.  Such a regex
+ * is run over the whole file rather than the lines around its literals.
+ */
+static int reaches_far(const char *re)
+{
+	const char *p;
+
+	if (strstr(re, "(?s") || strstr(re, "\\n") || strstr(re, "\\s\\S") ||
+	    strstr(re, "\\S\\s") || strstr(re, "\\R"))
+		return 1;
+	for (p = strchr(re, '{'); p; p = strchr(p + 1, '{')) {
+		unsigned long lo, hi;
+
+		if (sscanf(p, "{%lu,%lu}", &lo, &hi) == 2 && hi >= 200)
+			return 1;
+		if (sscanf(p, "{%lu,}", &lo) == 1 && p[strspn(p + 1, "0123456789") + 2] == '}')
+			return 1;
+	}
+	return 0;
+}
+
 static char *lower_dup(const char *s)
 {
 	char *d = eg_xstrdup(s), *p;
@@ -274,6 +297,7 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 	}
 	if ((err = compile_regex(ps, text_node, p)))
 		return err;
+	p->whole_file = !p->literal && reaches_far(p->text);
 	if (p->nprefilter) {
 		size_t i;
 

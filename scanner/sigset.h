@@ -41,6 +41,7 @@ struct eg_pattern {
 	size_t nprefilter;
 	void *code;       /* pcre2_code *, NULL for pure kind patterns */
 	int kind_only;    /* hits when the blob's kind is in `kinds` */
+	int whole_file;   /* may match far from its literals: search it all */
 };
 
 struct eg_criterion {
