@@ -133,8 +133,8 @@ static void push_init(struct push *p, const char *extra_policy)
 	memset(p, 0, sizeof(*p));
 	p->report =
 		eg_report_new(set, "/srv/git/geo/radar.git", EG_TARGET_PUSH);
-	text = malloc(strlen(policy_text) + strlen(extra_policy) + 1);
-	sprintf(text, "%s%s", policy_text, extra_policy);
+	if (asprintf(&text, "%s%s", policy_text, extra_policy) < 0)
+		fail_msg("out of memory");
 	if (eg_policy_parse(&p->policy, "policy.yml", text, strlen(text)) < 0)
 		fail_msg("policy: %s", eg_error_last());
 	free(text);
