@@ -9,7 +9,7 @@ set -u
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 EG=${EG_BIN:-$TOP/build/exportgate}
 FIXTURES="$TOP/tests/fixtures"
-TMP="$TOP/tests/tmp/$(basename "$0" .sh)"
+TMP="${EG_TEST_ROOT:-${TMPDIR:-/tmp}/exportgate-tests}/$(basename "$0" .sh)"
 EG_RESULTS=${EG_RESULTS:-/dev/null}
 rm -rf "$TMP" && mkdir -p "$TMP"
 export NO_COLOR=1 GIT_CONFIG_NOSYSTEM=1 HOME="$TMP/home"

@@ -1,0 +1,114 @@
+#!/bin/bash
+# 10-scan.sh: exportgate scan on synthetic repositories, with the built-in
+# 0D521 pack: the first satisfying commit, its evidence, each scope, exit
+# codes, and bad input.
+. "$(dirname "$0")/lib.sh"
+
+fx() { bash "$FIXTURES/mkrepo.sh" "$1" "$TMP/$1" > "$TMP/$1.ids" && . "$TMP/$1.ids"; }
+report() { json_get "$TMP/r.json" "$1"; }
+scan() { "$EG" scan --no-progress "$@"; }
+
+fx controlled
+expect_exit 1 "the controlled history is found (exit 1)" \
+	scan --format json --output "$TMP/r.json" "$TMP/controlled"
+check "one finding, at level controlled" \
+	test "$(report "len(d['findings'])")" = 1 -a \
+	"$(report "d['findings'][0]['level']")" = controlled
+check "it names the first commit whose tree meets all criteria" \
+	test "$(report "d['findings'][0]['commit']")" = "$first_controlled"
+check "... not the tip, where a later commit deleted a file again" \
+	test "$first_controlled" != "$tip"
+check "signature, ECCN and scope are as the SPEC says" \
+	test "$(report "d['findings'][0]['signature']")" = 0D521.1 -a \
+	"$(report "d['findings'][0]['eccn']")" = 0D521 -a \
+	"$(report "d['findings'][0]['scope']")" = repository
+check "every criterion of the regulation holds, each with evidence" \
+	test "$(report "all(c['met'] and c['evidence'] for c in d['findings'][0]['criteria'] if c['id'] != 'sampling')")" = True
+check "the rotation criterion's evidence is the file the tip deleted" \
+	test "$(report "[e['path'] for c in d['findings'][0]['criteria'] if c['id']=='rotation' for e in c['evidence']][0]")" = detect_rotated.py
+check "evidence has line, column, blob and excerpt" \
+	test "$(report "all(e['line'] > 0 and e['column'] > 0 and len(e['blob']) == 40 and e['excerpt'] for c in d['findings'][0]['criteria'] for e in c['evidence'])")" = True
+check "the summary counts every commit" \
+	test "$(report "d['summary']['commits']")" = "$(git -C "$TMP/controlled" rev-list --all | wc -l)"
+check "packs are listed with version and sha256" \
+	test "$(report "len(d['packs'][0]['sha256'])")" = 64
+
+expect_exit 0 "--tree on the tip, which no longer has every criterion: no controlled finding" \
+	scan --fail-on controlled --tree HEAD --format json --output "$TMP/r.json" "$TMP/controlled"
+check "... it is at review level there, on the tip commit" \
+	test "$(report "d['findings'][0]['level']")" = review -a \
+	"$(report "d['findings'][0]['commit']")" = "$tip"
+expect_exit 1 "--tree on the first controlled commit finds it" \
+	scan --tree "$first_controlled" "$TMP/controlled"
+expect_exit 0 "--rev over commits before the fourth criterion: nothing at controlled" \
+	scan --fail-on controlled --rev "$first_controlled~1" "$TMP/controlled"
+expect_exit 1 "--rev of a range that adds the last criterion finds it" \
+	scan --rev "$first_controlled~1..$first_controlled" "$TMP/controlled"
+
+mkdir -p "$TMP/sub-dir-cwd"
+expect_exit 1 "a folder inside a work tree scans its repository" \
+	sh -c "mkdir -p '$TMP/controlled/configs' && cd '$TMP/controlled/configs' && '$EG' scan --no-progress"
+git clone -q --bare "$TMP/controlled" "$TMP/controlled.git"
+expect_exit 1 "a bare repository" scan "$TMP/controlled.git"
+
+git -C "$TMP/controlled" checkout -q "$first_controlled" 2> /dev/null
+rm -rf "$TMP/plain" && cp -r "$TMP/controlled" "$TMP/plain" && rm -rf "$TMP/plain/.git"
+expect_exit 1 "--dir judges a plain folder as one snapshot" \
+	scan --dir --format json --output "$TMP/r.json" "$TMP/plain"
+check "... with no commit in the finding" \
+	test "$(report "'commit' in d['findings'][0]")" = False
+expect_exit 1 "a folder outside git defaults to --dir" scan "$TMP/plain"
+git -C "$TMP/controlled" checkout -q main 2> /dev/null
+expect_exit 0 "--worktree of the tip (rotation file deleted): not controlled" \
+	scan --fail-on controlled --worktree "$TMP/controlled"
+cp "$TMP/plain/detect_rotated.py" "$TMP/controlled/"
+expect_exit 1 "--worktree sees an untracked file" \
+	scan --fail-on controlled --worktree "$TMP/controlled"
+rm "$TMP/controlled/detect_rotated.py"
+
+for j in 1 4; do
+	scan --jobs $j --format json --output "$TMP/jobs$j.json" "$TMP/controlled"
+done
+check "--jobs 1 and --jobs 4 give identical JSON" cmp "$TMP/jobs1.json" "$TMP/jobs4.json"
+
+fx benign
+expect_exit 0 "a benign repository: exit 0" \
+	scan --format json --output "$TMP/r.json" "$TMP/benign"
+check "... and no findings at all" test "$(report "len(d['findings'])")" = 0
+fx microscopy
+expect_exit 0 "microscopy with every criterion but the geospatial one: nothing at review" \
+	scan --format json --output "$TMP/r.json" "$TMP/microscopy"
+fx review
+expect_exit 1 "geospatial training with two more criteria: review" \
+	scan --format json --output "$TMP/r.json" "$TMP/review"
+check "... at level review, first commit named" \
+	test "$(report "d['findings'][0]['level']")" = review -a \
+	"$(report "d['findings'][0]['commit']")" = "$first_review"
+expect_exit 0 "--fail-on controlled lets a review finding exit 0" \
+	scan --fail-on controlled "$TMP/review"
+fx notebook
+expect_exit 1 "training inside a notebook's code cell counts" \
+	scan --format json --output "$TMP/r.json" "$TMP/notebook"
+check "... with evidence in the notebook" \
+	test "$(report "any(e['path'].endswith('.ipynb') for c in d['findings'][0]['criteria'] for e in c['evidence'])")" = True
+
+# --- bad input -----------------------------------------------------------------
+printf 'pack: {id: x, version: "1"}\nsignatures:\n  - id: S\n    criteria:\n      - id: c\n        patterns: [{id: p, regex: "a(b"}]\n    controlled: c\n' > "$TMP/bad.yml"
+expect_exit 2 "a bad regex in a signature file: exit 2" \
+	scan --rules "$TMP/bad.yml" "$TMP/benign"
+check "... naming file:line:column and pcre2's message" \
+	grep -q "bad.yml:6:.*missing closing parenthesis" "$TMP/prev.err"
+check "... and nothing was scanned" test ! -s "$TMP/prev.out"
+printf 'pack: {id: x, version: "1"}\nsignatures:\n  - id: S\n    criterion: []\n' > "$TMP/bad2.yml"
+expect_exit 2 "an unknown key: exit 2" scan --rules "$TMP/bad2.yml" "$TMP/benign"
+check "... naming the key and its place" grep -q "bad2.yml:4:5: unknown signature key 'criterion'" "$TMP/prev.err"
+printf 'pack: {id: x, version: "1"}\nsignatures:\n  - id: S\n    criteria:\n      - id: c\n        patterns: [{id: p, literal: x}]\n    controlled: {all: [c, nope]}\n' > "$TMP/bad3.yml"
+expect_exit 2 "a condition naming an unknown criterion: exit 2" scan --rules "$TMP/bad3.yml" "$TMP/benign"
+check "... naming it" grep -q "bad3.yml:7:.*unknown criterion 'nope'" "$TMP/prev.err"
+printf 'pack: [oops\n' > "$TMP/bad4.yml"
+expect_exit 2 "malformed YAML: exit 2" scan --rules "$TMP/bad4.yml" "$TMP/benign"
+check "... with a line and column" grep -q "bad4.yml:[0-9]*:[0-9]*:" "$TMP/prev.err"
+expect_exit 2 "not a repository with --all: exit 2" scan --all "$TMP/plain"
+expect_exit 2 "a bad revision: exit 2" scan --rev no-such-rev "$TMP/benign"
+expect_exit 2 "an unknown option: exit 2" scan --frobnicate
+expect_exit 2 "an unknown format: exit 2" scan --format yaml "$TMP/benign"
