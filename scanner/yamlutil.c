@@ -47,6 +47,68 @@ static int find_alias(const char *name, const char *buf, size_t len)
 	return rc;
 }
 
+static int cmp_key(const void *a, const void *b)
+{
+	const yaml_node_t *x = *(yaml_node_t *const *)a;
+	const yaml_node_t *y = *(yaml_node_t *const *)b;
+	size_t n = x->data.scalar.length < y->data.scalar.length
+			   ? x->data.scalar.length
+			   : y->data.scalar.length;
+	int c = memcmp(x->data.scalar.value, y->data.scalar.value, n);
+
+	if (c)
+		return c;
+	if (x->data.scalar.length != y->data.scalar.length)
+		return x->data.scalar.length < y->data.scalar.length ? -1 : 1;
+	return x->start_mark.index < y->start_mark.index ? -1 : 1;
+}
+
+/*
+ * Refuse a mapping that has the same key twice: the parsers read each key
+ * into one field, so a second one would either be ignored or replace (and
+ * leak) the first.  Keys are sorted, so a mapping of n keys costs n log n.
+ */
+static int find_duplicate_key(const char *name, yaml_document_t *doc)
+{
+	yaml_node_t *node, **keys = NULL;
+	yaml_node_pair_t *pair;
+	size_t n, i, alloc = 0;
+	int err = 0;
+
+	for (node = doc->nodes.start; node < doc->nodes.top && !err; node++) {
+		if (node->type != YAML_MAPPING_NODE)
+			continue;
+		n = 0;
+		for (pair = node->data.mapping.pairs.start;
+		     pair < node->data.mapping.pairs.top; pair++) {
+			yaml_node_t *k = yaml_document_get_node(doc, pair->key);
+
+			if (!k || k->type != YAML_SCALAR_NODE)
+				continue;
+			EG_GROW(keys, alloc, n + 1);
+			keys[n++] = k;
+		}
+		if (n < 2)
+			continue;
+		qsort(keys, n, sizeof(*keys), cmp_key);
+		for (i = 1; i < n && !err; i++) {
+			if (keys[i - 1]->data.scalar.length !=
+				    keys[i]->data.scalar.length ||
+			    memcmp(keys[i - 1]->data.scalar.value,
+				   keys[i]->data.scalar.value,
+				   keys[i]->data.scalar.length))
+				continue;
+			err = eg_error_set(EG_ECONFIG,
+					   "%s:%zu:%zu: duplicate key '%s'",
+					   name, keys[i]->start_mark.line + 1,
+					   keys[i]->start_mark.column + 1,
+					   (const char *)keys[i]->data.scalar.value);
+		}
+	}
+	free(keys);
+	return err;
+}
+
 int eg_yaml_load(struct eg_yaml **out, const char *name, const char *buf,
 		 size_t len)
 {
@@ -74,6 +136,10 @@ int eg_yaml_load(struct eg_yaml **out, const char *name, const char *buf,
 	}
 	yaml_parser_delete(&parser);
 	y->loaded = 1;
+	if ((err = find_duplicate_key(name, &y->doc))) {
+		eg_yaml_free(y);
+		return err;
+	}
 	*out = y;
 	return 0;
 }

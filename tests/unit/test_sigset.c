@@ -143,6 +143,9 @@ static void reports_errors_with_file_line_column(void **state)
 	expect_error("pack: {id: t,", "pack: {id: t,,", "pack.yml:1:");
 	expect_error("{id: c1, kinds: [model]}", "{id: c1}",
 		     "needs a regex, a literal, or binary kinds");
+	/* Found by fuzz/fuzz_sigset.c: a second key leaked the first. */
+	expect_error("paths: ['*.py']", "paths: ['*.py'], paths: [x]",
+		     "pack.yml:22:73: duplicate key 'paths'");
 }
 
 static void refuses_aliases(void **state)
