@@ -111,3 +111,38 @@ clean:
 
 .PHONY: all unit check demo style install uninstall clean
 .SECONDARY:
+
+# --- fuzzing (fuzz/) ---------------------------------------------------------
+#   make fuzz [FUZZ_SECONDS=60] [FUZZ_TARGETS="policy match"]
+# builds each fuzz/fuzz_<name>.c with clang's libFuzzer, ASan and UBSan, seeds
+# a corpus from the fixtures (fuzz/seed.sh), runs each target FUZZ_SECONDS
+# and fails on any crash, leak or sanitizer report (fuzz/run.sh).
+FUZZ_SECONDS ?= 60
+FUZZ_CC ?= clang
+FUZZ_TARGETS ?= $(patsubst fuzz/fuzz_%.c,%,$(wildcard fuzz/fuzz_*.c))
+FUZZ_CFLAGS = -std=c11 -D_GNU_SOURCE $(filter-out -Werror,$(WARN)) -g -O1 \
+	-fno-omit-frame-pointer -fno-sanitize-recover=all \
+	-Iscanner -Ihook -Ibuild \
+	-DEG_VERSION='"$(VERSION)"' -DEG_DESCRIBE='"$(DESCRIBE)"'
+FUZZ_LIB_OBJ = $(patsubst %.c,build/fuzz/obj/%.o,$(LIB_SRC) $(HOOK_SRC) \
+	build/builtin_packs.c)
+
+build/fuzz/obj/%.o: %.c $(HEADERS)
+	@mkdir -p $(dir $@)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer-no-link,address,undefined \
+		$(PKG_CFLAGS) -c -o $@ $<
+
+build/fuzz/libexportgate-fuzz.a: $(FUZZ_LIB_OBJ)
+	rm -f $@ && ar rcs $@ $^
+
+build/fuzz/fuzz_%: fuzz/fuzz_%.c build/fuzz/libexportgate-fuzz.a $(HEADERS)
+	$(FUZZ_CC) $(FUZZ_CFLAGS) -fsanitize=fuzzer,address,undefined \
+		$(PKG_CFLAGS) -o $@ $< build/fuzz/libexportgate-fuzz.a \
+		$(PKG_LIBS) $(LDLIBS_ALL)
+
+fuzz-build: $(patsubst %,build/fuzz/fuzz_%,$(FUZZ_TARGETS))
+
+fuzz: fuzz-build
+	sh fuzz/run.sh $(FUZZ_SECONDS) $(FUZZ_TARGETS)
+
+.PHONY: fuzz fuzz-build

@@ -1,0 +1,82 @@
+#!/bin/sh
+# seed.sh: make the fuzzers' seed corpora from the project's own fixtures.
+#
+#   fuzz/seed.sh DIR    writes DIR/<target>/<n> for each fuzz target
+#
+# Seeds come only from files in this repository (signature packs, the YAML
+# in the docs and tests, tests/fixtures/src); nothing is fetched, and the
+# corpora live under build/, never committed.
+set -eu
+top=$(cd "$(dirname "$0")/.." && pwd)
+out=$1
+for t in sigset policy approvals prereceive prepush match; do
+	mkdir -p "$out/$t"
+done
+
+# put TARGET < content (a pipeline's subshell cannot keep a counter)
+put() {
+	cat > "$(mktemp "$out/$1/seed-XXXXXX")"
+}
+
+# YAML blocks of a Markdown file, one file each: yaml_blocks FILE TARGET
+yaml_blocks() {
+	awk -v dir="$out/$2" -v base="$(basename "$1" .md)" '
+		/^ *```yaml/ { on = 1; k++; f = dir "/" base "-" k; next }
+		/^ *```/ { on = 0; next }
+		on { print > f }
+	' "$1"
+}
+
+# Signature packs: the shipped ones and the example in the docs.
+for f in "$top"/patterns/*.yml; do
+	put sigset < "$f"
+done
+yaml_blocks "$top/docs/SIGNATURES.md" sigset
+yaml_blocks "$top/README.md" sigset
+
+# Policies: the docs' examples and the gate tests' policy.
+yaml_blocks "$top/docs/SERVERS.md" policy
+yaml_blocks "$top/README.md" policy
+awk '/cat > "\$POLICY" <<EOF/ { on = 1; next } on && /^EOF/ { exit } on' \
+	"$top/tests/t/20-gatelib.sh" |
+	sed 's/\$DE_URL/ssh:\/\/git@mirror.example.de\/geo\/radar.git/;
+	     s/\$APPROVALS/approvals.yml/; s/\$AUDIT/audit.jsonl/' | put policy
+printf 'jurisdiction: US\n' | put policy
+printf 'jurisdiction: DE\nunknown_destination: allow\non_error: accept\ndeadline_ms: 1\nrules: [extra.yml]\ncontact: compliance@example.com\n' |
+	put policy
+
+# Approvals: the shapes the gate tests write.
+cat <<'Y' | put approvals
+- signature: "0D521.1"
+  repository: "geo/*"
+  content: 4b825dc642cb6eb9a060e54bf8d69288fbee4904
+  ticket: EXP-42
+  approver: compliance@example.com
+  basis: "licence D123456"
+  expires: 2027-12-31
+Y
+printf '[]\n' | put approvals
+printf -- '- {signature: "0D521.1", repository: "*", content: %s, ticket: T, approver: a, basis: GOV, expires: 2021-01-31}\n' \
+	4b825dc642cb6eb9a060e54bf8d69288fbee4904 | put approvals
+
+# Hook standard input, as git writes it.
+z=0000000000000000000000000000000000000000
+a=4b825dc642cb6eb9a060e54bf8d69288fbee4904
+b=e69de29bb2d1d6434b8b29ae775ad8c2e48c5391
+printf '%s %s refs/heads/main\n' "$z" "$a" | put prereceive
+printf '%s %s refs/heads/main\n%s %s refs/tags/v1\n%s %s refs/heads/old\n' \
+	"$a" "$b" "$z" "$b" "$b" "$z" | put prereceive
+printf '%s %s refs/heads/main\n' \
+	"$z$z" "$(printf '%s' "$a$a" | cut -c1-64)" | put prereceive
+printf 'refs/heads/main %s refs/heads/main %s\n' "$a" "$z" | put prepush
+printf 'refs/heads/x %s refs/heads/y %s\n(delete) %s refs/heads/gone %s\n' \
+	"$a" "$b" "$z" "$b" | put prepush
+
+# The matcher: "name\ncontent", from the synthetic fixture sources.
+find "$top/tests/fixtures/src" -type f | sort | while read -r f; do
+	{ basename "$f"; cat "$f"; } | put match
+done
+printf 'model.onnx\n\010\001\022\004onnx' | put match
+printf 'weights.pt\nPK\003\004archive/data.pkl' | put match
+printf 'big.bin\nversion https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 12\n' \
+	"$a$a" | put match
