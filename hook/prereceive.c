@@ -70,8 +70,14 @@ static int parse_args(struct gate *g, int argc, char **argv)
 static int scan(struct gate *g)
 {
 	struct eg_scan_opts opts;
+	char *cache = NULL;
 	int err;
 
+	/* a binary built without packs would let everything through */
+	if (!g->set->nsigs)
+		return eg_error_set(EG_ECONFIG,
+				    "no signatures are loaded; the gate cannot "
+				    "judge pushes");
 	memset(&opts, 0, sizeof(opts));
 	opts.scope = EG_TARGET_PUSH;
 	opts.open_from_env = 1;
@@ -87,7 +93,13 @@ static int scan(struct gate *g)
 		eg_report_finish(g->report);
 		return 0;
 	}
+	/* what earlier pushes read is not read again */
+	if (asprintf(&cache, "%sexportgate/cache-%.16s.bin",
+		     git_repository_path(g->repo), g->set->sha256) < 0)
+		abort();
+	opts.cache_path = cache;
 	err = eg_scan_repository(&g->report, g->repo, g->set, &opts);
+	free(cache);
 	if (err == EG_EDEADLINE)
 		return eg_error_set(err,
 				    "the scan did not finish within the "

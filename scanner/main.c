@@ -90,10 +90,11 @@ static int fail(int err)
 	return exit_for_error(err);
 }
 
-static int usage_error(const char *usage, const char *fmt, ...)
+static int usage_error(const char *cmd, const char *fmt, ...)
 	__attribute__((format(printf, 2, 3)));
 
-static int usage_error(const char *usage, const char *fmt, ...)
+/* A bad command line: say what is wrong and where the help is; exit 2. */
+static int usage_error(const char *cmd, const char *fmt, ...)
 {
 	va_list ap;
 
@@ -101,8 +102,8 @@ static int usage_error(const char *usage, const char *fmt, ...)
 	va_start(ap, fmt);
 	vfprintf(stderr, fmt, ap);
 	va_end(ap);
-	fputc('\n', stderr);
-	fputs(usage, stderr);
+	fprintf(stderr, "\nTry 'exportgate%s%s --help'.\n", cmd ? " " : "",
+		cmd ? cmd : "");
 	return EXIT_USAGE;
 }
 
@@ -200,6 +201,26 @@ static int write_report(const struct eg_report *report,
 	return err;
 }
 
+/*
+ * Read the baseline before scanning, so that a bad one is reported at once,
+ * with nothing scanned, rather than after a long scan.
+ */
+static int check_baseline(const char *path, const struct eg_sigset *set)
+{
+	struct eg_report *empty;
+	FILE *f = fopen(path, "r");
+	int err;
+
+	if (!f)
+		return eg_error_set(EG_ECONFIG, "--baseline %s: %s", path,
+				    strerror(errno));
+	fclose(f);
+	empty = eg_report_new(set, ".", EG_TARGET_ALL);
+	err = eg_report_apply_baseline(empty, path);
+	eg_report_free(empty);
+	return err;
+}
+
 static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 {
 	enum { O_ALL = 256, O_REV, O_TREE, O_WORKTREE, O_DIR, O_RULES,
@@ -237,11 +258,12 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 	a->rules = eg_xcalloc((size_t)argc, sizeof(char *));
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
+	/* ':' first: a missing value is told apart from an unknown option */
+	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
 		case O_ALL: case O_REV: case O_TREE: case O_WORKTREE: case O_DIR:
 			if (a->scope_given)
-				return usage_error(usage_scan, "%s",
+				return usage_error("scan", "%s",
 						   "choose one of --all, --rev, --tree, --worktree, --dir");
 			a->scope_given = 1;
 			a->opts.scope = c == O_ALL ? EG_TARGET_ALL
@@ -260,7 +282,7 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 		case O_FORMAT:
 			if (strcmp(optarg, "text") && strcmp(optarg, "json") &&
 			    strcmp(optarg, "sarif") && strcmp(optarg, "markdown"))
-				return usage_error(usage_scan,
+				return usage_error("scan",
 						   "unknown format '%s' (text, json, sarif, markdown)",
 						   optarg);
 			a->format = optarg;
@@ -276,7 +298,7 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 			long n = strtol(optarg, &end, 10);
 
 			if (*end || n < 0 || n > 1024)
-				return usage_error(usage_scan,
+				return usage_error("scan",
 						   "--jobs takes a number from 0 to 1024, not '%s'",
 						   optarg);
 			a->opts.jobs = (unsigned)n;
@@ -284,7 +306,7 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 		}
 		case O_MAXBLOB:
 			if (parse_size(optarg, &a->opts.max_blob_size))
-				return usage_error(usage_scan,
+				return usage_error("scan",
 						   "bad --max-blob-size '%s' (say 50M)",
 						   optarg);
 			break;
@@ -296,7 +318,7 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 			else if (!strcmp(optarg, "never"))
 				a->fail_on = EG_LEVEL_CONTROLLED + 1;
 			else
-				return usage_error(usage_scan,
+				return usage_error("scan",
 						   "--fail-on takes controlled, review or never, not '%s'",
 						   optarg);
 			break;
@@ -313,15 +335,18 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 		case O_HELP:
 			fputs(usage_scan, stdout);
 			exit(EXIT_CLEAN);
+		case ':':
+			return usage_error("scan", "option '%s' needs a value",
+					   argv[optind - 1]);
 		default:
-			return usage_error(usage_scan, "unknown option '%s'",
+			return usage_error("scan", "unknown option '%s'",
 					   argv[optind - 1]);
 		}
 	}
 	if (optind < argc)
 		a->path = argv[optind++];
 	if (optind < argc)
-		return usage_error(usage_scan, "unexpected argument '%s'",
+		return usage_error("scan", "unexpected argument '%s'",
 				   argv[optind]);
 	if (!a->path)
 		a->path = ".";
@@ -329,6 +354,8 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 		a->progress = isatty(STDERR_FILENO);
 	a->opts.progress = a->progress;
 	if (getenv("NO_COLOR") && *getenv("NO_COLOR"))
+		a->color = 0;
+	if (getenv("TERM") && !strcmp(getenv("TERM"), "dumb"))
 		a->color = 0;
 	if (a->output || strcmp(a->format, "text") || !isatty(STDOUT_FILENO))
 		a->color = 0;
@@ -345,7 +372,8 @@ static int cmd_scan(int argc, char **argv)
 
 	if ((rc = parse_scan_args(&a, argc, argv)) >= 0)
 		goto done;
-	if ((err = load_rules(&set, a.rules, a.nrules, a.policy))) {
+	if ((err = load_rules(&set, a.rules, a.nrules, a.policy)) ||
+	    (a.baseline && (err = check_baseline(a.baseline, set)))) {
 		rc = fail(err);
 		goto done;
 	}
@@ -435,7 +463,7 @@ int main(int argc, char **argv)
 	else if (!strcmp(cmd, "audit"))
 		rc = eg_cmd_audit(argc - 1, argv + 1);
 	else
-		rc = usage_error(usage_main, "unknown command '%s'", cmd);
+		rc = usage_error(NULL, "unknown command '%s'", cmd);
 	git_libgit2_shutdown();
 	return rc;
 }

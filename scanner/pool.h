@@ -8,16 +8,7 @@
 
 #include "match.h"
 #include "report.h"
-
-/*
- * What is known of one blob (under one name kind).  Written once by the
- * thread that scans it, read by the walker after eg_pool_finish().
- */
-struct eg_blob_info {
-	struct eg_blob_result *result; /* NULL when nothing hit */
-	int unscanned;
-	int seen; /* met in a tree already: its first commit is known */
-};
+#include "results.h"
 
 /* One thread's means to read and match blobs. */
 struct eg_blob_reader {

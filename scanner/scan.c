@@ -5,6 +5,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "cache.h"
 #include "error.h"
 #include "evidence.h"
 #include "match.h"
@@ -16,12 +17,6 @@
 
 /* Trees nested deeper than this are reported, not followed. */
 #define MAX_TREE_DEPTH 1024
-
-/* A tree's criteria: the union of what holds in each file below it. */
-struct tree_info {
-	int incomplete;
-	eg_word bits[];
-};
 
 struct sig_state {
 	enum eg_level level;
@@ -38,7 +33,7 @@ struct walker {
 	struct eg_report *report;
 	struct eg_blob_reader reader; /* this thread's */
 	struct eg_oidmap blobs; /* (blob, name kind) -> struct eg_blob_info */
-	struct eg_oidmap trees; /* tree -> struct tree_info */
+	struct eg_oidmap trees; /* tree -> struct eg_tree_info */
 	size_t words;           /* criteria bitset words */
 	struct sig_state *sigs;
 	eg_word *scratch;
@@ -46,6 +41,8 @@ struct walker {
 	size_t path_len, path_alloc;
 	const git_oid *commit; /* being walked, or NULL */
 	int old;               /* walking content the target already has */
+	git_oid *boundary;     /* trees a push starts from */
+	size_t nboundary, boundary_alloc;
 	struct eg_progress progress;
 };
 
@@ -116,6 +113,26 @@ static void commit_hex(const struct walker *w, char out[EG_OID_HEX])
 		out[0] = '\0';
 }
 
+/* Whether a tree a push starts from has this blob at this path already. */
+static int in_boundary(struct walker *w, const git_oid *oid)
+{
+	size_t i;
+	int found = 0;
+
+	for (i = 0; i < w->nboundary && !found; i++) {
+		git_tree *tree = NULL;
+		git_tree_entry *e = NULL;
+
+		if (git_tree_lookup(&tree, w->repo, &w->boundary[i]) == 0 &&
+		    git_tree_entry_bypath(&e, tree, w->path) == 0)
+			found = !git_oid_cmp(git_tree_entry_id(e), oid);
+		git_tree_entry_free(e);
+		git_tree_free(tree);
+	}
+	git_error_clear();
+	return found;
+}
+
 /* Judge file-scope signatures on a blob the first time it is met. */
 static void file_findings(struct walker *w, const git_oid *oid,
 			  const struct eg_blob_result *r, const char *name)
@@ -124,6 +141,7 @@ static void file_findings(struct walker *w, const git_oid *oid,
 	struct eg_snapshot_file file;
 	char hex[EG_OID_HEX];
 	size_t s;
+	int old = -1; /* unknown until needed */
 
 	memset(w->scratch, 0, w->words * sizeof(eg_word));
 	eg_match_criteria(set, r, name, w->scratch);
@@ -138,6 +156,11 @@ static void file_findings(struct walker *w, const git_oid *oid,
 		level = eg_signature_level(sig, w->scratch);
 		if (level == EG_LEVEL_NONE)
 			continue;
+		/* with cached trees, old blobs are met again in new trees */
+		if (old < 0)
+			old = w->nboundary && in_boundary(w, oid);
+		if (old)
+			return;
 		f = eg_report_add_finding(w->report, sig, level);
 		f->path = eg_xstrdup(w->path);
 		memcpy(f->content, hex, sizeof(hex));
@@ -150,15 +173,15 @@ static void file_findings(struct walker *w, const git_oid *oid,
 }
 
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
-		     struct tree_info **out);
+		     struct eg_tree_info **out);
 
 static int eval_entry(struct walker *w, const git_tree_entry *e, size_t depth,
-		      struct tree_info *ti)
+		      struct eg_tree_info *ti)
 {
 	const char *name = git_tree_entry_name(e);
 	const git_oid *oid = git_tree_entry_id(e);
 	size_t base = w->path_len;
-	struct tree_info *sub;
+	struct eg_tree_info *sub;
 	struct eg_blob_info *bi;
 	unsigned kind;
 	int err = 0;
@@ -205,9 +228,9 @@ static int eval_entry(struct walker *w, const git_tree_entry *e, size_t depth,
 }
 
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
-		     struct tree_info **out)
+		     struct eg_tree_info **out)
 {
-	struct tree_info *ti;
+	struct eg_tree_info *ti;
 	git_tree *tree = NULL;
 	size_t i, n;
 	int err = 0;
@@ -238,7 +261,7 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 static int eval_snapshot(struct walker *w, const git_oid *commit,
 			 const git_oid *tree)
 {
-	struct tree_info *ti;
+	struct eg_tree_info *ti;
 	size_t s;
 	int err;
 
@@ -314,7 +337,7 @@ static void repository_findings(struct walker *w)
 	for (s = 0; s < w->set->nsigs; s++) {
 		const struct eg_signature *sig = &w->set->sigs[s];
 		struct file_list list = {0};
-		struct tree_info *ti;
+		struct eg_tree_info *ti;
 		struct eg_finding *f;
 
 		if (sig->scope != EG_SIG_REPOSITORY ||
@@ -637,6 +660,8 @@ static void list_snapshots(struct walker *w, const git_oid *commits, size_t n,
 			if (git_commit_lookup(&parent, w->repo, pid) < 0)
 				continue;
 			add_snapshot(list, pid, git_commit_tree_id(parent), 1);
+			EG_GROW(w->boundary, w->boundary_alloc, w->nboundary + 1);
+			w->boundary[w->nboundary++] = *git_commit_tree_id(parent);
 			git_commit_free(parent);
 		}
 		git_commit_free(c);
@@ -663,7 +688,8 @@ static void enumerate_tree(struct walker *w, struct eg_pool *pool,
 	git_tree *tree = NULL;
 	size_t i, n, base = w->path_len;
 
-	if (eg_oidmap_get(visited, id, 0) || depth > MAX_TREE_DEPTH)
+	if (eg_oidmap_get(visited, id, 0) || eg_oidmap_get(&w->trees, id, 0) ||
+	    depth > MAX_TREE_DEPTH)
 		return;
 	eg_oidmap_put(visited, id, 0, (void *)1);
 	if (git_tree_lookup(&tree, w->repo, id) < 0) {
@@ -806,6 +832,7 @@ static void walker_release(struct walker *w)
 	eg_matcher_free(w->reader.matcher);
 	git_odb_free(w->odb);
 	free(w->sigs);
+	free(w->boundary);
 	free(w->scratch);
 	free(w->path);
 }
@@ -843,6 +870,8 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 	w.sigs = eg_xcalloc(set->nsigs ? set->nsigs : 1, sizeof(*w.sigs));
 	w.scratch = eg_xcalloc(w.words ? w.words : 1, sizeof(eg_word));
 	path_push(&w, "");
+	if (opts->cache_path)
+		eg_cache_load(opts->cache_path, set, &w.trees, &w.blobs);
 	eg_progress_init(&w.progress, opts->progress);
 	err = opts->scope == EG_TARGET_TREE ? walk_one_tree(&w)
 					    : walk_history(&w);
@@ -850,6 +879,10 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 	if (!err) {
 		repository_findings(&w);
 		describe_commits(&w);
+		/* a cache that cannot be written only costs time next push */
+		if (opts->cache_path &&
+		    eg_cache_save(opts->cache_path, set, &w.trees, &w.blobs))
+			eg_error_clear();
 	}
 done:
 	walker_release(&w);

@@ -16,6 +16,7 @@ struct eg_scan_opts {
 	int progress;              /* print a progress line on stderr */
 	int open_from_env;         /* worker threads open the repository with
 				      GIT_REPOSITORY_OPEN_FROM_ENV (hooks) */
+	const char *cache_path;    /* results kept between scans, or NULL */
 	/* EG_TARGET_PUSH: scan the commits reachable from `tips` ... */
 	const git_oid *tips;
 	size_t ntips;
