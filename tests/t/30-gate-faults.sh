@@ -1,0 +1,272 @@
+#!/bin/bash
+# 30-gate-faults.sh: the gate fails closed.  A deadline passed, an audit log
+# that cannot be written, a missing or malformed policy, malformed approvals,
+# a corrupt or missing object in the history a push builds on: each rejects
+# the push with one line on stderr ("exportgate: push rejected: ...") and
+# leaves the refs as they were.  on_error: accept is the only way to fail
+# open, and it is on record.  A torn audit record is reported and sealed.
+. "$(dirname "$0")/lib.sh"
+. "$(dirname "$0")/20-gatelib.sh"
+need_binary
+TRANSPORT=file
+mkfixture benign && mkfixture controlled || {
+	fail "the fixtures build (tests/fixtures/mkrepo.sh)"
+	exit 0
+}
+b="$WORK/benign"
+c="$WORK/controlled"
+export USER=tester
+
+# The policy of 20-gatelib.sh with KEY's line replaced: policy_with KEY LINE.
+policy_with() {
+	write_policy
+	grep -v "^$1:" "$POLICY" > "$POLICY.new"
+	printf '%s\n' "$2" >> "$POLICY.new"
+	mv "$POLICY.new" "$POLICY"
+}
+
+# failed_closed WHAT REGEX FROM NAME REFSPEC...: the push is rejected by the
+# hook, the refs are unchanged, and stderr has exactly one rejection line
+# that matches REGEX (grep -Ei).
+failed_closed() {
+	local what=$1 re=$2 n
+	shift 2
+	rejected "$what: the push is rejected, refs untouched" "$@"
+	grep 'exportgate: push rejected: ' "$TMP/push.err" >> "$TMP/reasons.txt"
+	n=$(grep -c 'exportgate: push rejected: ' "$TMP/push.err")
+	if [ "$n" -eq 1 ] && grep 'exportgate: push rejected: ' "$TMP/push.err" |
+		grep -Eiq -- "$re"; then
+		pass "$what: one line says why (/$re/)"
+	else
+		fail "$what: one line says why (/$re/; $n rejection lines)"
+		sed 's/^/     err: /' "$TMP/push.err" | head -25
+	fi
+}
+
+# A benign repository with one more commit on top, to push onto a server
+# that already has the benign history.
+next_commit() {
+	local from=$1 name=$2
+	rm -rf "$WORK/$name"
+	git clone -q "$from" "$WORK/$name" &&
+		echo "notes $name" > "$WORK/$name/notes-$name.txt" &&
+		git -C "$WORK/$name" add . &&
+		git -C "$WORK/$name" commit -qm "$name"
+}
+
+# --- the deadline --------------------------------------------------------------
+# A repository big enough that its scan takes more than 1 ms.
+big="$WORK/big"
+if [ ! -d "$big" ]; then
+	git init -q "$big"
+	for i in $(seq 1 400); do
+		printf 'import os\n# file %d\nprint(os.getcwd(), %d)\n' "$i" "$i" \
+			> "$big/m$i.py"
+	done
+	git -C "$big" add . && git -C "$big" commit -qm "400 modules"
+fi
+policy_with deadline_ms "deadline_ms: 1"
+new_bare deadline
+failed_closed "deadline_ms: 1" 'deadline' "$big" deadline HEAD:refs/heads/main
+check "  ... and the rejection is on record" \
+	bash -c "tail -1 '$AUDIT' | grep -q '\"decision\": *\"reject\"'"
+
+# --- the audit log -------------------------------------------------------------
+policy_with audit_log "audit_log: /dev/full"
+new_bare full
+failed_closed "audit_log: /dev/full (a device, not a log file)" 'audit log' \
+	"$b" full HEAD:refs/heads/main
+
+: > "$TMP/a-file"
+policy_with audit_log "audit_log: $TMP/a-file/audit.jsonl"
+new_bare notdir
+failed_closed "audit_log under a regular file" 'audit log' \
+	"$b" notdir HEAD:refs/heads/main
+
+# A full disk, for real: a 64 KiB tmpfs filled up (where mounting works).
+mkdir -p "$TMP/fullfs"
+if mount -t tmpfs -o size=64k,mode=0755 exportgate-test "$TMP/fullfs" 2> /dev/null; then
+	trap 'umount "$TMP/fullfs" 2> /dev/null; stop_servers' EXIT
+	: > "$TMP/fullfs/audit.jsonl"
+	head -c 1048576 /dev/zero > "$TMP/fullfs/filler" 2> /dev/null
+	policy_with audit_log "audit_log: $TMP/fullfs/audit.jsonl"
+	new_bare enospc
+	failed_closed "audit_log on a full disk (ENOSPC)" 'audit log.*(space|write)' \
+		"$b" enospc HEAD:refs/heads/main
+	check "  ... and the log is left empty, not half-written" \
+		test ! -s "$TMP/fullfs/audit.jsonl"
+	umount "$TMP/fullfs"
+else
+	echo "     (cannot mount a tmpfs here; the file size limit below stands in for a full disk)"
+fi
+
+# A write that fails half-way: a file size limit (EFBIG, with SIGXFSZ
+# ignored as a daemon would) leaves room for git's small objects but not
+# for the record; the log must be cut back to what it was.
+write_policy
+rm -rf "$WORK/tiny" && git init -q "$WORK/tiny" && echo tiny > "$WORK/tiny/t.txt" &&
+	git -C "$WORK/tiny" add . && git -C "$WORK/tiny" commit -qm tiny
+new_bare efbig
+accepted "file size limit: a first push is recorded" "$WORK/tiny" efbig HEAD:refs/heads/main
+head -1 "$AUDIT" > "$TMP/one.jsonl" && mv "$TMP/one.jsonl" "$AUDIT"
+cp "$AUDIT" "$TMP/audit.before"
+echo more > "$WORK/tiny/u.txt" && git -C "$WORK/tiny" add . &&
+	git -C "$WORK/tiny" commit -qm more
+(
+	trap '' XFSZ
+	ulimit -f 1
+	failed_closed "an append over the file size limit (EFBIG)" 'audit log' \
+		"$WORK/tiny" efbig HEAD:refs/heads/main
+)
+check "  ... and the log is cut back to what it was" cmp "$AUDIT" "$TMP/audit.before"
+expect_exit 0 "  ... and still verifies" "$EG" audit verify "$AUDIT"
+
+# Root can write anywhere but to an immutable file (where chattr works).
+mkdir -p "$TMP/ro"
+: > "$TMP/ro/audit.jsonl"
+if chattr +i "$TMP/ro/audit.jsonl" 2> /dev/null; then
+	policy_with audit_log "audit_log: $TMP/ro/audit.jsonl"
+	new_bare immutable
+	failed_closed "an immutable audit log (chattr +i)" 'audit log' \
+		"$b" immutable HEAD:refs/heads/main
+	chattr -i "$TMP/ro/audit.jsonl"
+elif [ "$(id -u)" -ne 0 ]; then
+	chmod 0444 "$TMP/ro/audit.jsonl"
+	policy_with audit_log "audit_log: $TMP/ro/audit.jsonl"
+	new_bare readonly
+	failed_closed "a read-only audit log" 'audit log' \
+		"$b" readonly HEAD:refs/heads/main
+else
+	echo "     (chattr +i is not supported here; /dev/full and ENOTDIR cover the log)"
+fi
+
+# --- the policy and the approvals ---------------------------------------------
+write_policy
+new_bare nopolicy
+rm -f "$POLICY"
+failed_closed "a missing policy" 'policy' "$b" nopolicy HEAD:refs/heads/main
+
+write_policy
+new_bare badpolicy
+policy_with deadline_ms "deadline_ms: soon"
+failed_closed "a policy with a bad value" 'policy\.yml:[0-9]+:[0-9]+' \
+	"$b" badpolicy HEAD:refs/heads/main
+policy_with on_error "on_error: maybe"
+failed_closed "a policy with a bad on_error" 'on_error' \
+	"$b" badpolicy HEAD:refs/heads/main
+write_policy "signatures_extra: {}"
+failed_closed "a policy with an unknown key" 'signatures_extra' \
+	"$b" badpolicy HEAD:refs/heads/main
+printf 'jurisdiction: US\njurisdiction: DE\n' > "$POLICY"
+failed_closed "a policy with a key given twice" 'duplicate' \
+	"$b" badpolicy HEAD:refs/heads/main
+printf '\0\377\376garbage' > "$POLICY"
+failed_closed "a policy that is binary garbage" 'policy' \
+	"$b" badpolicy HEAD:refs/heads/main
+
+write_policy
+new_bare badapprovals
+printf -- '- signature: "0D521.1"\n  content: [not, an, id]\n' > "$APPROVALS"
+failed_closed "malformed approvals" 'approvals\.yml:[0-9]+' \
+	"$b" badapprovals HEAD:refs/heads/main
+printf -- '- {signature: "0D521.1", repository: "*", content: xyz, ticket: T, approver: a, basis: GOV, expires: 2099-12-31}\n' \
+	> "$APPROVALS"
+failed_closed "an approval whose content is not an object id" 'approvals' \
+	"$b" badapprovals HEAD:refs/heads/main
+rm -f "$APPROVALS"
+failed_closed "an approvals file that is missing" 'approvals' \
+	"$b" badapprovals HEAD:refs/heads/main
+echo "[]" > "$APPROVALS"
+
+# --- objects the push needs that the server cannot read -------------------------
+# The server has the benign history; a push on top of it is judged on its
+# whole tree, so the gate reads blobs of that history too.
+write_policy
+corrupt_blob() { # corrupt_blob BARE PATH-IN-TREE missing|garbage
+	local bare=$1 blob f
+	blob=$(git -C "$bare" rev-parse "refs/heads/main:$2")
+	f="$bare/objects/${blob:0:2}/${blob:2}"
+	if [ ! -f "$f" ]; then
+		# Packed on receipt: unpack everything so it can be damaged.
+		git -C "$bare" repack -adq &&
+			mv "$bare"/objects/pack/*.pack "$TMP/unpack.pack" &&
+			rm -f "$bare"/objects/pack/* &&
+			git -C "$bare" unpack-objects -q < "$TMP/unpack.pack"
+	fi
+	[ -f "$f" ] || return 1
+	chmod u+w "$f"
+	case $3 in
+	missing) rm -f "$f" ;;
+	garbage) printf 'garbage' > "$f" ;;
+	esac
+}
+# The history is there before the gate is installed, as on a server that
+# adopts exportgate, so the gate has no results of its own for it.
+for how in missing garbage; do
+	bare="$SRV/obj-$how.git"
+	rm -rf "$bare" && git init -q --bare "$bare"
+	check "$how object: the benign history is pushed before the gate" \
+		git -C "$b" push -q "$(url_of "obj-$how")" HEAD:refs/heads/main
+	"$TOP/install.sh" --repo "$bare" --bin "${GATE_BIN:-$EG}" \
+		--policy "$POLICY" > "$TMP/install.log" 2>&1 ||
+		sed 's/^/     /' "$TMP/install.log"
+	if corrupt_blob "$SRV/obj-$how.git" README.md "$how"; then
+		next_commit "$b" "next-$how"
+		failed_closed "a $how object in the history the push builds on" \
+			'[0-9a-f]{7,}|object|incomplete|not scanned' \
+			"$WORK/next-$how" "obj-$how" HEAD:refs/heads/main
+	else
+		fail "$how object: the README blob could be damaged on the server"
+	fi
+done
+
+# --- on_error: accept ----------------------------------------------------------
+rm -f "$AUDIT"
+policy_with on_error "on_error: accept"
+printf 'not: [a list\n' > "$APPROVALS"
+new_bare fail-open
+before=$(audit_records)
+accepted "on_error: accept lets a push through malformed approvals" \
+	"$b" fail-open HEAD:refs/heads/main
+stderr_has "  ... with a warning that says so" 'on_error: accept'
+check "  ... and records it: decision accept, with the error" python3 -c '
+import json, sys
+r = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert r["decision"] == "accept", r["decision"]
+assert "approvals" in r.get("error", ""), r.get("error")' "$AUDIT"
+check "  ... one record more" test "$(audit_records)" -eq $((before + 1))
+write_policy
+failed_closed "the same fault without on_error: accept" 'approvals' \
+	"$b" fail-open HEAD:refs/heads/other
+echo "[]" > "$APPROVALS"
+
+# --- a torn audit record -------------------------------------------------------
+# A crash mid-append leaves a line without its newline; verify reports it,
+# and the next append seals it, so the chain verifies again.
+write_policy
+new_bare torn
+accepted "torn log: a first push is recorded" "$b" torn HEAD:refs/heads/main
+expect_exit 0 "  ... the log verifies" "$EG" audit verify "$AUDIT"
+printf '{"prev": "%s", "time": "2026-01-01T00:00:0' \
+	"$(tail -1 "$AUDIT" | sha256sum | cut -c1-64)" >> "$AUDIT"
+expect_exit 1 "a torn record (no newline) fails audit verify" \
+	"$EG" audit verify "$AUDIT"
+check "  ... which names it as torn, at its line" \
+	grep -Eiq "torn|line $(grep -c '' "$AUDIT")" "$TMP/prev.out" "$TMP/prev.err"
+records=$(grep -c '' "$AUDIT")
+next_commit "$b" next-torn
+accepted "a push after the crash is accepted and recorded" \
+	"$WORK/next-torn" torn HEAD:refs/heads/main
+check "  ... after the fragment, which now ends in a newline" \
+	test "$(grep -c '' "$AUDIT")" -eq $((records + 1)) -a \
+	"$(tail -c 1 "$AUDIT" | od -An -c | tr -d ' ')" = '\n'
+expect_exit 0 "  ... and the chain verifies again (the fragment is sealed)" \
+	"$EG" audit verify "$AUDIT"
+check "  ... saying one torn record was sealed" \
+	grep -Eiq "1 torn record" "$TMP/prev.out" "$TMP/prev.err"
+check "the sealing record carries the fragment's length" python3 -c '
+import json, sys
+lines = open(sys.argv[1], "rb").read().split(b"\n")
+r = json.loads(lines[-2])
+assert r["torn"]["bytes"] == len(lines[-3]), (r.get("torn"), len(lines[-3]))' \
+	"$AUDIT"
