@@ -24,10 +24,75 @@ static const char usage_rules[] =
 	"test     run a pack's samples: DIR holds the pack (*.yml) and\n"
 	"         samples/<signature>/<criterion>/{match,nomatch}/ files\n";
 
+#define WIDTH 80
+
+static int wants_help(const char *arg)
+{
+	return !strcmp(arg, "--help") || !strcmp(arg, "-h");
+}
+
+/* A bad command line: what is wrong and where the help is; exit 2. */
+static int usage_error(const char *what, const char *arg)
+{
+	fprintf(stderr,
+		"exportgate: rules: %s '%s'\n"
+		"Try 'exportgate rules --help'.\n",
+		what, arg);
+	return 2;
+}
+
+/*
+ * Print text from column `col`, breaking between words before WIDTH; each
+ * further line starts with `indent` spaces, and a blank line in the text
+ * (a YAML paragraph) stays one.  Ends the line.
+ */
+static void print_wrapped(const char *text, size_t col, size_t indent)
+{
+	const char *p = text ? text : "";
+	int line_empty = 1;
+
+	while (*p) {
+		size_t len, w, i;
+
+		if (*p == '\n' && p[1] == '\n' && p[strspn(p, "\n")]) {
+			printf("\n\n%*s", (int)indent, "");
+			col = indent;
+			line_empty = 1;
+			p += strspn(p, "\n");
+			continue;
+		}
+		if (*p == ' ' || *p == '\n' || *p == '\t') {
+			p++;
+			continue;
+		}
+		len = strcspn(p, " \n\t");
+		for (i = 0, w = 0; i < len; i++)
+			w += ((unsigned char)p[i] & 0xc0) != 0x80;
+		if (!line_empty && col + 1 + w > WIDTH) {
+			printf("\n%*s", (int)indent, "");
+			col = indent;
+			line_empty = 1;
+		}
+		if (!line_empty) {
+			putchar(' ');
+			col++;
+		}
+		fwrite(p, 1, len, stdout);
+		col += w;
+		line_empty = 0;
+		p += len;
+	}
+	putchar('\n');
+}
+
+/*
+ * Load the packs named by --rules options from argv[first], or the built-in
+ * ones.  Returns 0, or the exit code after saying what is wrong.
+ */
 static int load(struct eg_sigset **out, int argc, char **argv, int first)
 {
 	struct eg_sigset *set = eg_sigset_new();
-	int i, err = 0, any = 0;
+	int i, err = 0, any = 0, rc = 2;
 
 	for (i = first; i < argc && !err; i++) {
 		if (!strcmp(argv[i], "--rules") && i + 1 < argc) {
@@ -36,9 +101,15 @@ static int load(struct eg_sigset **out, int argc, char **argv, int first)
 		} else if (!strncmp(argv[i], "--rules=", 8)) {
 			err = eg_sigset_add_path(set, argv[i] + 8);
 			any = 1;
+		} else if (!strcmp(argv[i], "--rules")) {
+			rc = usage_error("option needs a value:", argv[i]);
+			goto done;
+		} else if (argv[i][0] == '-') {
+			rc = usage_error("unknown option", argv[i]);
+			goto done;
 		} else {
-			err = eg_error_set(EG_EUSAGE, "unexpected argument '%s'",
-					   argv[i]);
+			rc = usage_error("unexpected argument", argv[i]);
+			goto done;
 		}
 	}
 	if (!err && !any)
@@ -46,30 +117,59 @@ static int load(struct eg_sigset **out, int argc, char **argv, int first)
 	if (!err)
 		err = eg_sigset_compile(set);
 	if (err) {
-		eg_sigset_free(set);
 		fprintf(stderr, "exportgate: %s\n", eg_error_last());
-		return 2;
+		goto done;
 	}
 	*out = set;
-	return 0;
+	set = NULL;
+	rc = 0;
+done:
+	eg_sigset_free(set);
+	return rc;
+}
+
+/* The width of each column but the last: the longest cell, or its header. */
+static void list_widths(const struct eg_sigset *set, int w[5])
+{
+	size_t i;
+	int k;
+
+	w[0] = 2, w[1] = 4, w[2] = 6, w[3] = 10, w[4] = 4;
+	for (i = 0; i < set->nsigs; i++) {
+		const struct eg_signature *s = &set->sigs[i];
+		int n[5] = {(int)strlen(s->id),
+			    s->eccn ? (int)strlen(s->eccn) : 1,
+			    (int)strlen(eg_status_name(s->status)), 10,
+			    (int)strlen(set->packs[s->pack].id)};
+
+		for (k = 0; k < 5; k++)
+			if (n[k] > w[k])
+				w[k] = n[k];
+	}
 }
 
 static int rules_list(int argc, char **argv)
 {
 	struct eg_sigset *set;
+	int w[5];
 	size_t i;
 
+	if (argc > 1 && wants_help(argv[1])) {
+		fputs(usage_rules, stdout);
+		return 0;
+	}
 	if (load(&set, argc, argv, 1))
 		return 2;
-	printf("%-12s %-6s %-10s %-10s %-22s %s\n", "ID", "ECCN", "STATUS",
-	       "SCOPE", "PACK", "TITLE");
+	list_widths(set, w);
+	printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], "ID", w[1], "ECCN",
+	       w[2], "STATUS", w[3], "SCOPE", w[4], "PACK", "TITLE");
 	for (i = 0; i < set->nsigs; i++) {
 		const struct eg_signature *s = &set->sigs[i];
 
-		printf("%-12s %-6s %-10s %-10s %-22s %s\n", s->id,
-		       s->eccn ? s->eccn : "-", eg_status_name(s->status),
-		       s->scope == EG_SIG_FILE ? "file" : "repository",
-		       set->packs[s->pack].id, s->title);
+		printf("%-*s  %-*s  %-*s  %-*s  %-*s  %s\n", w[0], s->id, w[1],
+		       s->eccn ? s->eccn : "-", w[2], eg_status_name(s->status),
+		       w[3], s->scope == EG_SIG_FILE ? "file" : "repository",
+		       w[4], set->packs[s->pack].id, s->title ? s->title : "");
 	}
 	eg_sigset_free(set);
 	return 0;
@@ -82,6 +182,14 @@ static int rules_check(int argc, char **argv)
 	if (argc < 2) {
 		fputs(usage_rules, stderr);
 		return 2;
+	}
+	for (i = 1; i < argc; i++) {
+		if (wants_help(argv[i])) {
+			fputs(usage_rules, stdout);
+			return 0;
+		}
+		if (argv[i][0] == '-' && argv[i][1])
+			return usage_error("unknown option", argv[i]);
 	}
 	for (i = 1; i < argc; i++) {
 		struct eg_sigset *set = eg_sigset_new();
@@ -102,97 +210,147 @@ static int rules_check(int argc, char **argv)
 	return rc;
 }
 
-static void print_cond(const struct eg_sigset *set, const struct eg_cond *c)
+static void write_cond(FILE *out, const struct eg_sigset *set,
+		       const struct eg_cond *c)
 {
 	size_t i;
 
 	if (c->op == EG_COND_CRITERION) {
-		fputs(set->criteria[c->criterion].id, stdout);
+		fputs(set->criteria[c->criterion].id, out);
 		return;
 	}
 	if (c->op == EG_COND_AT_LEAST)
-		printf("at least %u of (", c->at_least);
+		fprintf(out, "at least %u of (", c->at_least);
 	else
-		printf("%s (", c->op == EG_COND_ALL ? "all of" : "any of");
+		fprintf(out, "%s (",
+			c->op == EG_COND_ALL ? "all of" : "any of");
 	for (i = 0; i < c->nkids; i++) {
 		if (i)
-			fputs(", ", stdout);
-		print_cond(set, &c->kids[i]);
+			fputs(", ", out);
+		write_cond(out, set, &c->kids[i]);
 	}
-	fputc(')', stdout);
+	fputc(')', out);
+}
+
+/* "Controlled when: all of (...)", wrapped under its first word. */
+static void print_cond(const char *label, const struct eg_sigset *set,
+		       const struct eg_cond *c)
+{
+	char *text = NULL;
+	size_t len = 0;
+	FILE *mem = open_memstream(&text, &len);
+
+	if (!mem)
+		abort();
+	write_cond(mem, set, c);
+	fclose(mem);
+	fputs(label, stdout);
+	print_wrapped(text, strlen(label), strlen(label));
+	free(text);
+}
+
+static void explain_criterion(const struct eg_sigset *set,
+			      const struct eg_criterion *c)
+{
+	size_t k, col;
+
+	printf("  %s: ", c->id);
+	print_wrapped(c->title, 4 + strlen(c->id), 6);
+	if (c->match == EG_COND_AT_LEAST)
+		printf("    holds when %u of its %zu patterns hit in one file\n",
+		       c->at_least, c->npatterns);
+	else if (c->match == EG_COND_ALL)
+		printf("    holds when all of its %zu patterns hit in one file\n",
+		       c->npatterns);
+	else
+		printf("    holds when any of its %zu patterns hits\n",
+		       c->npatterns);
+	if (c->regulation) {
+		fputs("    regulation: ", stdout);
+		print_wrapped(c->regulation, 16, 6);
+	}
+	fputs("    patterns:", stdout);
+	col = 13;
+	for (k = 0; k < c->npatterns; k++) {
+		const char *id = set->patterns[c->first_pattern + k].id;
+		size_t w = strlen(id) + (k + 1 < c->npatterns);
+
+		if (k && col + 1 + w > WIDTH) {
+			fputs("\n     ", stdout);
+			col = 5;
+		}
+		printf(" %s%s", id, k + 1 < c->npatterns ? "," : "");
+		col += 1 + w;
+	}
+	putchar('\n');
 }
 
 static int rules_explain(int argc, char **argv)
 {
 	const struct eg_signature *s;
 	struct eg_sigset *set;
-	size_t i, k;
+	size_t i;
 
-	if (argc < 2) {
-		fputs(usage_rules, stderr);
+	if (argc > 1 && wants_help(argv[1])) {
+		fputs(usage_rules, stdout);
+		return 0;
+	}
+	if (argc < 2 || argv[1][0] == '-') {
+		fputs("exportgate: rules explain: which signature? "
+		      "(see 'exportgate rules list')\n",
+		      stderr);
 		return 2;
 	}
 	if (load(&set, argc, argv, 2))
 		return 2;
 	if (!(s = eg_sigset_find(set, argv[1]))) {
-		fprintf(stderr, "exportgate: no signature '%s' (see 'exportgate rules list')\n",
+		fprintf(stderr,
+			"exportgate: no signature '%s' (see 'exportgate rules list')\n",
 			argv[1]);
 		eg_sigset_free(set);
 		return 2;
 	}
-	printf("%s: %s\n", s->id, s->title);
+	printf("%s: ", s->id);
+	print_wrapped(s->title, strlen(s->id) + 2, 2);
 	printf("  ECCN:       %s\n", s->eccn ? s->eccn : "-");
-	printf("  citation:   %s\n", s->citation ? s->citation : "-");
+	fputs("  citation:   ", stdout);
+	print_wrapped(s->citation ? s->citation : "-", 14, 14);
 	printf("  status:     %s", eg_status_name(s->status));
 	if (s->effective)
 		printf(", effective %s", s->effective);
 	if (s->expires)
 		printf(", expires %s", s->expires);
 	printf("\n  scope:      %s\n",
-	       s->scope == EG_SIG_FILE ? "file" : "repository (a whole snapshot)");
+	       s->scope == EG_SIG_FILE ? "file (each file alone)"
+				       : "repository (a whole snapshot)");
 	printf("  permitted:  ");
 	for (i = 0; i < s->npermitted; i++)
 		printf("%s%s", i ? ", " : "", s->permitted[i]);
-	printf("%s\n  pack:       %s %s (sha256 %s)\n", s->npermitted ? "" : "-",
-	       set->packs[s->pack].id, set->packs[s->pack].version,
-	       set->packs[s->pack].sha256);
-	if (s->description)
-		printf("\n%s\n", s->description);
+	printf("%s\n  pack:       %s %s\n  sha256:     %s\n",
+	       s->npermitted ? "" : "-", set->packs[s->pack].id,
+	       set->packs[s->pack].version, set->packs[s->pack].sha256);
+	if (s->description) {
+		fputs("\n  ", stdout);
+		print_wrapped(s->description, 2, 2);
+	}
 	printf("\nCriteria:\n");
-	for (i = 0; i < s->ncriteria; i++) {
-		const struct eg_criterion *c = &set->criteria[s->first_criterion + i];
-
-		printf("  %s: %s (%zu patterns, %s)\n", c->id,
-		       c->title ? c->title : "", c->npatterns,
-		       c->match == EG_COND_ALL ? "all must hit"
-		       : c->match == EG_COND_AT_LEAST ? "at least some must hit"
-						       : "any may hit");
-		if (c->match == EG_COND_AT_LEAST)
-			printf("    needs %u of its patterns in one file\n",
-			       c->at_least);
-		if (c->regulation)
-			printf("    regulation: %s\n", c->regulation);
-		for (k = 0; k < c->npatterns && k < 50; k++)
-			printf("    - %s\n", set->patterns[c->first_pattern + k].id);
-	}
-	printf("\nControlled when: ");
-	print_cond(set, &s->controlled);
-	if (s->has_review) {
-		printf("\nReview when:     ");
-		print_cond(set, &s->review);
-	}
-	printf("\n");
+	for (i = 0; i < s->ncriteria; i++)
+		explain_criterion(set, &set->criteria[s->first_criterion + i]);
+	putchar('\n');
+	print_cond("Controlled when: ", set, &s->controlled);
+	if (s->has_review)
+		print_cond("Review when:     ", set, &s->review);
 	for (i = 0; i < s->nreferences; i++)
-		printf("%s %s\n", i ? "           " : "References:",
-		       s->references[i]);
+		printf("%s %s\n",
+		       i ? "           " : "References:", s->references[i]);
 	eg_sigset_free(set);
 	return 0;
 }
 
 /* Match every file of dir; count those where the criterion (not) holds. */
 static void test_samples(const struct eg_sigset *set, struct eg_matcher *m,
-			 size_t ci, const char *dir, int want,
-			 unsigned *pass, unsigned *failed)
+			 size_t ci, const char *dir, int want, unsigned *pass,
+			 unsigned *failed)
 {
 	struct dirent **names = NULL;
 	size_t words = EG_BITSET_WORDS(set->ncriteria);
@@ -216,7 +374,8 @@ static void test_samples(const struct eg_sigset *set, struct eg_matcher *m,
 			printf("FAIL %s: %s\n", full, eg_error_last());
 			(*failed)++;
 		} else {
-			eg_match_buffer(&r, m, eg_kind_from_name(name, strlen(name)),
+			eg_match_buffer(&r, m,
+					eg_kind_from_name(name, strlen(name)),
 					name, (const unsigned char *)buf, len);
 			memset(bits, 0, words * sizeof(eg_word));
 			if (r)
@@ -224,7 +383,8 @@ static void test_samples(const struct eg_sigset *set, struct eg_matcher *m,
 			holds = eg_bit_test(bits, ci);
 			printf("%s %s: criterion %s %s\n",
 			       holds == want ? "ok  " : "FAIL", full,
-			       set->criteria[ci].id, holds ? "holds" : "does not hold");
+			       set->criteria[ci].id,
+			       holds ? "holds" : "does not hold");
 			if (holds == want)
 				(*pass)++;
 			else
@@ -273,7 +433,8 @@ static int rules_test(int argc, char **argv)
 				if (asprintf(&dir, "%s/%s", base,
 					     want ? "match" : "nomatch") < 0)
 					abort();
-				test_samples(set, m, ci, dir, want, &pass, &failed);
+				test_samples(set, m, ci, dir, want, &pass,
+					     &failed);
 				free(dir);
 			}
 			free(base);
@@ -282,7 +443,8 @@ static int rules_test(int argc, char **argv)
 	eg_sigset_free(set);
 	printf("%u passed, %u failed\n", pass, failed);
 	if (!pass && !failed) {
-		fprintf(stderr, "exportgate: no samples under %s/samples/\n", argv[1]);
+		fprintf(stderr, "exportgate: no samples under %s/samples/\n",
+			argv[1]);
 		return 2;
 	}
 	return failed ? 1 : 0;

@@ -3,6 +3,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <stdarg.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -117,9 +118,21 @@ static int parse_size(const char *s, unsigned long long *out)
 	if (errno || end == s || *s == '-')
 		return -1;
 	switch (*end) {
-	case 'k': case 'K': v <<= 10; end++; break;
-	case 'm': case 'M': v <<= 20; end++; break;
-	case 'g': case 'G': v <<= 30; end++; break;
+	case 'k':
+	case 'K':
+		v <<= 10;
+		end++;
+		break;
+	case 'm':
+	case 'M':
+		v <<= 20;
+		end++;
+		break;
+	case 'g':
+	case 'G':
+		v <<= 30;
+		end++;
+		break;
 	}
 	if (*end == 'B' || *end == 'b')
 		end++;
@@ -185,7 +198,8 @@ static int write_report(const struct eg_report *report,
 	int err;
 
 	if (a->output && !(out = fopen(a->output, "w")))
-		return eg_error_set(EG_EIO, "%s: %s", a->output, strerror(errno));
+		return eg_error_set(EG_EIO, "%s: %s", a->output,
+				    strerror(errno));
 	if (!strcmp(a->format, "json"))
 		err = eg_report_write_json(report, out, &o);
 	else if (!strcmp(a->format, "sarif"))
@@ -197,7 +211,8 @@ static int write_report(const struct eg_report *report,
 	if (fflush(out) != 0 && !err)
 		err = eg_error_set(EG_EIO, "cannot write the report");
 	if (out != stdout && fclose(out) != 0 && !err)
-		err = eg_error_set(EG_EIO, "%s: %s", a->output, strerror(errno));
+		err = eg_error_set(EG_EIO, "%s: %s", a->output,
+				   strerror(errno));
 	return err;
 }
 
@@ -223,9 +238,30 @@ static int check_baseline(const char *path, const struct eg_sigset *set)
 
 static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 {
-	enum { O_ALL = 256, O_REV, O_TREE, O_WORKTREE, O_DIR, O_RULES,
-	       O_POLICY, O_FORMAT, O_OUTPUT, O_BASELINE, O_JOBS, O_MAXBLOB,
-	       O_FAILON, O_PROGRESS, O_NOPROGRESS, O_NOCOLOR, O_HELP };
+	enum {
+		O_ALL = 256,
+		O_REV,
+		O_TREE,
+		O_WORKTREE,
+		O_DIR,
+		O_RULES,
+		O_POLICY,
+		O_FORMAT,
+		O_OUTPUT,
+		O_BASELINE,
+		O_JOBS,
+		O_MAXBLOB,
+		O_FAILON,
+		O_PROGRESS,
+		O_NOPROGRESS,
+		O_NOCOLOR,
+		O_HELP
+	};
+	_Static_assert(O_REV - O_ALL == EG_TARGET_REV &&
+			       O_TREE - O_ALL == EG_TARGET_TREE &&
+			       O_WORKTREE - O_ALL == EG_TARGET_WORKTREE &&
+			       O_DIR - O_ALL == EG_TARGET_DIR,
+		       "scope options follow enum eg_target_scope");
 	static const struct option longopts[] = {
 		{"all", no_argument, NULL, O_ALL},
 		{"rev", required_argument, NULL, O_REV},
@@ -261,16 +297,18 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 	/* ':' first: a missing value is told apart from an unknown option */
 	while ((c = getopt_long(argc, argv, ":h", longopts, NULL)) != -1) {
 		switch (c) {
-		case O_ALL: case O_REV: case O_TREE: case O_WORKTREE: case O_DIR:
+		case O_ALL:
+		case O_REV:
+		case O_TREE:
+		case O_WORKTREE:
+		case O_DIR:
 			if (a->scope_given)
-				return usage_error("scan", "%s",
-						   "choose one of --all, --rev, --tree, --worktree, --dir");
+				return usage_error(
+					"scan", "%s",
+					"choose one of --all, --rev, --tree, --worktree, --dir");
 			a->scope_given = 1;
-			a->opts.scope = c == O_ALL ? EG_TARGET_ALL
-				      : c == O_REV ? EG_TARGET_REV
-				      : c == O_TREE ? EG_TARGET_TREE
-				      : c == O_WORKTREE ? EG_TARGET_WORKTREE
-							 : EG_TARGET_DIR;
+			/* the scope options are in the order of the scopes */
+			a->opts.scope = (enum eg_target_scope)(c - O_ALL);
 			a->opts.rev = optarg;
 			break;
 		case O_RULES:
@@ -281,10 +319,12 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 			break;
 		case O_FORMAT:
 			if (strcmp(optarg, "text") && strcmp(optarg, "json") &&
-			    strcmp(optarg, "sarif") && strcmp(optarg, "markdown"))
-				return usage_error("scan",
-						   "unknown format '%s' (text, json, sarif, markdown)",
-						   optarg);
+			    strcmp(optarg, "sarif") &&
+			    strcmp(optarg, "markdown"))
+				return usage_error(
+					"scan",
+					"unknown format '%s' (text, json, sarif, markdown)",
+					optarg);
 			a->format = optarg;
 			break;
 		case O_OUTPUT:
@@ -298,17 +338,19 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 			long n = strtol(optarg, &end, 10);
 
 			if (*end || n < 0 || n > 1024)
-				return usage_error("scan",
-						   "--jobs takes a number from 0 to 1024, not '%s'",
-						   optarg);
+				return usage_error(
+					"scan",
+					"--jobs takes a number from 0 to 1024, not '%s'",
+					optarg);
 			a->opts.jobs = (unsigned)n;
 			break;
 		}
 		case O_MAXBLOB:
 			if (parse_size(optarg, &a->opts.max_blob_size))
-				return usage_error("scan",
-						   "bad --max-blob-size '%s' (say 50M)",
-						   optarg);
+				return usage_error(
+					"scan",
+					"bad --max-blob-size '%s' (say 50M)",
+					optarg);
 			break;
 		case O_FAILON:
 			if (!strcmp(optarg, "controlled"))
@@ -318,9 +360,10 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 			else if (!strcmp(optarg, "never"))
 				a->fail_on = EG_LEVEL_CONTROLLED + 1;
 			else
-				return usage_error("scan",
-						   "--fail-on takes controlled, review or never, not '%s'",
-						   optarg);
+				return usage_error(
+					"scan",
+					"--fail-on takes controlled, review or never, not '%s'",
+					optarg);
 			break;
 		case O_PROGRESS:
 			a->progress = 1;
@@ -334,7 +377,7 @@ static int parse_scan_args(struct scan_args *a, int argc, char **argv)
 		case 'h':
 		case O_HELP:
 			fputs(usage_scan, stdout);
-			exit(EXIT_CLEAN);
+			return EXIT_CLEAN;
 		case ':':
 			return usage_error("scan", "option '%s' needs a value",
 					   argv[optind - 1]);
@@ -380,8 +423,9 @@ static int cmd_scan(int argc, char **argv)
 	if (a.opts.scope != EG_TARGET_DIR &&
 	    git_repository_open_ext(&repo, a.path, 0, NULL) < 0) {
 		if (a.scope_given) {
-			fprintf(stderr, "exportgate: %s: not a git repository "
-					"(use --dir to scan a plain folder)\n",
+			fprintf(stderr,
+				"exportgate: %s: not a git repository "
+				"(use --dir to scan a plain folder)\n",
 				a.path);
 			rc = EXIT_USAGE;
 			goto done;
@@ -417,20 +461,39 @@ done:
 static int print_version(void)
 {
 	int major, minor, rev;
+	uint32_t jit = 0;
 	char pcre[64] = "";
 
 	git_libgit2_version(&major, &minor, &rev);
 	pcre2_config(PCRE2_CONFIG_VERSION, pcre);
+	pcre2_config(PCRE2_CONFIG_JIT, &jit);
 	printf("exportgate %s (%s)\n", EG_VERSION, EG_DESCRIBE);
-	printf("libgit2 %d.%d.%d, pcre2 %s, libyaml %s, jansson %s, %s\n",
-	       major, minor, rev, pcre, yaml_get_version_string(),
-	       JANSSON_VERSION, OpenSSL_version(OPENSSL_VERSION));
+	printf("libgit2 %d.%d.%d, pcre2 %s%s, libyaml %s, jansson %s,\n%s\n",
+	       major, minor, rev, pcre, jit ? " (JIT)" : " (no JIT)",
+	       yaml_get_version_string(), jansson_version_str(),
+	       OpenSSL_version(OPENSSL_VERSION));
 	return EXIT_CLEAN;
+}
+
+static int run_command(const char *cmd, int argc, char **argv)
+{
+	if (!strcmp(cmd, "scan"))
+		return cmd_scan(argc, argv);
+	if (!strcmp(cmd, "rules"))
+		return eg_cmd_rules(argc, argv);
+	if (!strcmp(cmd, "pre-receive"))
+		return eg_cmd_pre_receive(argc, argv);
+	if (!strcmp(cmd, "pre-push"))
+		return eg_cmd_pre_push(argc, argv);
+	if (!strcmp(cmd, "audit"))
+		return eg_cmd_audit(argc, argv);
+	return usage_error(NULL, "unknown command '%s'", cmd);
 }
 
 int main(int argc, char **argv)
 {
 	const char *cmd = argc > 1 ? argv[1] : NULL;
+	char *help[] = {NULL, (char *)"--help", NULL};
 	int rc;
 
 	if (!cmd) {
@@ -440,10 +503,12 @@ int main(int argc, char **argv)
 	if (!strcmp(cmd, "--version") || !strcmp(cmd, "version"))
 		return print_version();
 	if (!strcmp(cmd, "--help") || !strcmp(cmd, "-h") ||
-	    !strcmp(cmd, "help")) {
+	    (!strcmp(cmd, "help") && argc < 3)) {
 		fputs(usage_main, stdout);
 		return EXIT_CLEAN;
 	}
+	if (cmd[0] == '-')
+		return usage_error(NULL, "unknown option '%s'", cmd);
 	git_libgit2_init();
 	/*
 	 * The scanner reads objects and never runs anything from a
@@ -452,18 +517,13 @@ int main(int argc, char **argv)
 	 * another account.
 	 */
 	git_libgit2_opts(GIT_OPT_SET_OWNER_VALIDATION, 0);
-	if (!strcmp(cmd, "scan"))
-		rc = cmd_scan(argc - 1, argv + 1);
-	else if (!strcmp(cmd, "rules"))
-		rc = eg_cmd_rules(argc - 1, argv + 1);
-	else if (!strcmp(cmd, "pre-receive"))
-		rc = eg_cmd_pre_receive(argc - 1, argv + 1);
-	else if (!strcmp(cmd, "pre-push"))
-		rc = eg_cmd_pre_push(argc - 1, argv + 1);
-	else if (!strcmp(cmd, "audit"))
-		rc = eg_cmd_audit(argc - 1, argv + 1);
-	else
-		rc = usage_error(NULL, "unknown command '%s'", cmd);
+	if (!strcmp(cmd, "help")) {
+		/* `exportgate help COMMAND` is `exportgate COMMAND --help` */
+		help[0] = argv[2];
+		rc = run_command(argv[2], 2, help);
+	} else {
+		rc = run_command(cmd, argc - 1, argv + 1);
+	}
 	git_libgit2_shutdown();
 	return rc;
 }

@@ -10,7 +10,7 @@
 #include "scan.h"
 
 #define DEFAULT_INTERVAL_MS 200
-#define LINE_MAX_BYTES 256
+#define LINE_MAX_BYTES	    256
 
 /* A line being built; what does not fit is dropped. */
 struct line {
@@ -61,8 +61,7 @@ static void add_eta(struct line *l, long long seconds)
 	else if (seconds < 3600)
 		add(l, ", ETA %lldm%02llds", seconds / 60, seconds % 60);
 	else
-		add(l, ", ETA %lldh%02lldm", seconds / 3600,
-		    seconds / 60 % 60);
+		add(l, ", ETA %lldh%02lldm", seconds / 3600, seconds / 60 % 60);
 }
 
 /* Time left for `todo` more items at the pace of `done` in `ms`. */
@@ -139,8 +138,8 @@ static void describe(struct line *l, const struct eg_progress *p,
 		     const struct eg_report *r, long long now)
 {
 	long long elapsed = now - p->start_ms, in_phase = now - p->phase_ms;
-	double rate = elapsed > 0 ? (double)r->bytes * 1000.0 / (double)elapsed
-				  : 0.0;
+	double rate =
+		elapsed > 0 ? (double)r->bytes * 1000.0 / (double)elapsed : 0.0;
 	char size[32], speed[32];
 
 	eg_progress_format_size(size, sizeof(size), r->bytes);

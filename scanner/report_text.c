@@ -9,17 +9,17 @@
 #include "report.h"
 #include "text.h"
 
-#define WIDTH 80
+#define WIDTH		    80
 #define MAX_UNSCANNED_SHOWN 20
-#define LEVEL_INDENT 14 /* "  CONTROLLED  " */
+#define LEVEL_INDENT	    14 /* "  CONTROLLED  " */
 
 struct style {
 	const char *bold, *red, *yellow, *green, *dim, *reset;
 };
 
 static const struct style plain = {"", "", "", "", "", ""};
-static const struct style ansi = {"\033[1m", "\033[31m", "\033[33m",
-				  "\033[32m", "\033[2m", "\033[0m"};
+static const struct style ansi = {"\033[1m",  "\033[31m", "\033[33m",
+				  "\033[32m", "\033[2m",  "\033[0m"};
 
 /* Columns that n bytes of valid UTF-8 take, one per code point. */
 static size_t columns(const char *s, size_t n)
@@ -235,7 +235,8 @@ static void print_evidence(FILE *out, const struct eg_evidence *e,
 	if (e->excerpt && *e->excerpt) {
 		fprintf(out, "  %s", st->dim);
 		/* A long path still gets a glimpse of its line. */
-		print_clipped(out, e->excerpt, used < WIDTH - 24 ? WIDTH - used : 24);
+		print_clipped(out, e->excerpt,
+			      used < WIDTH - 24 ? WIDTH - used : 24);
 		fputs(st->reset, out);
 	}
 	fputc('\n', out);
@@ -259,10 +260,10 @@ static void print_finding(FILE *out, const struct eg_report *r,
 			c->met ? "\u2713" : "\u2717", st->reset);
 		print_safe(out, c->criterion->id);
 		fputs(": ", out);
-		print_wrapped(out, c->criterion->title,
-			      6 + columns(c->criterion->id,
-					  strlen(c->criterion->id)),
-			      6);
+		print_wrapped(
+			out, c->criterion->title,
+			6 + columns(c->criterion->id, strlen(c->criterion->id)),
+			6);
 		for (k = 0; k < c->nevidence; k++)
 			print_evidence(out, &c->evidence[k], st);
 	}
@@ -300,10 +301,10 @@ static void print_summary(FILE *out, const struct eg_report *r,
 {
 	size_t controlled = eg_report_count(r, EG_LEVEL_CONTROLLED);
 	size_t review = eg_report_count(r, EG_LEVEL_REVIEW);
-	const char *color = controlled ? st->red
-			  : review     ? st->yellow
-			  : r->incomplete ? st->yellow
-					  : st->green;
+	const char *color = controlled	    ? st->red
+			    : review	    ? st->yellow
+			    : r->incomplete ? st->yellow
+					    : st->green;
 	char size[32];
 
 	eg_progress_format_size(size, sizeof(size), r->bytes);
