@@ -188,6 +188,7 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		if (!oid)
 			break;
 		ti = eg_xcalloc(1, sizeof(*ti) + cwords * sizeof(eg_word));
+		ti->old = 1;
 		for (j = 0; j < cwords; j++)
 			ti->bits[j] = get_u64(&in);
 		eg_oidmap_put(&new_trees, (const git_oid *)oid, 0, ti);
@@ -274,7 +275,12 @@ int eg_cache_save(const char *path, const struct eg_sigset *set,
 	{
 		const struct eg_tree_info *ti = e->value;
 
-		if (ti->incomplete)
+		/*
+		 * Only trees the repository had: a new tree may belong to a
+		 * push that is then rejected, and a retry must meet its files
+		 * again to judge them.
+		 */
+		if (ti->incomplete || !ti->old)
 			continue;
 		put(&o, e->oid.id, 20);
 		for (i = 0; i < cwords; i++)

@@ -17,10 +17,11 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		   struct eg_oidmap *trees, struct eg_oidmap *blobs);
 
 /*
- * Write every complete tree and every blob read without trouble to `path`,
- * through a temporary file renamed into place, so that a reader never sees
- * half a file and concurrent writers leave one whole cache.  Returns 0 or
- * EG_EIO; the caller may ignore a failure.
+ * Write every complete tree a push started from (marked old) and every blob
+ * read without trouble to `path`, through a temporary file renamed into
+ * place, so that a reader never sees half a file and concurrent writers
+ * leave one whole cache.  Returns 0 or EG_EIO; the caller may ignore a
+ * failure.
  */
 int eg_cache_save(const char *path, const struct eg_sigset *set,
 		  const struct eg_oidmap *trees, const struct eg_oidmap *blobs);

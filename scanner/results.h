@@ -15,9 +15,13 @@ struct eg_blob_info {
 	int seen; /* met in a tree already: its first commit is known */
 };
 
-/* A tree's criteria: the union of what holds in each file below it. */
+/*
+ * A tree's criteria: the union of what holds in each file below it.  `old`
+ * trees belong to what a push starts from (the repository has them).
+ */
 struct eg_tree_info {
 	int incomplete;
+	int old;
 	eg_word bits[];
 };
 

@@ -238,6 +238,7 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 	if ((*out = eg_oidmap_get(&w->trees, id, 0)))
 		return 0;
 	ti = eg_xcalloc(1, sizeof(*ti) + w->words * sizeof(eg_word));
+	ti->old = w->old;
 	eg_oidmap_put(&w->trees, id, 0, ti);
 	*out = ti;
 	if (depth > MAX_TREE_DEPTH) {
@@ -870,7 +871,7 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 	w.sigs = eg_xcalloc(set->nsigs ? set->nsigs : 1, sizeof(*w.sigs));
 	w.scratch = eg_xcalloc(w.words ? w.words : 1, sizeof(eg_word));
 	path_push(&w, "");
-	if (opts->cache_path)
+	if (opts->cache_path && opts->scope == EG_TARGET_PUSH)
 		eg_cache_load(opts->cache_path, set, &w.trees, &w.blobs);
 	eg_progress_init(&w.progress, opts->progress);
 	err = opts->scope == EG_TARGET_TREE ? walk_one_tree(&w)
@@ -880,7 +881,7 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 		repository_findings(&w);
 		describe_commits(&w);
 		/* a cache that cannot be written only costs time next push */
-		if (opts->cache_path &&
+		if (opts->cache_path && opts->scope == EG_TARGET_PUSH &&
 		    eg_cache_save(opts->cache_path, set, &w.trees, &w.blobs))
 			eg_error_clear();
 	}

@@ -16,7 +16,11 @@ struct eg_scan_opts {
 	int progress;              /* print a progress line on stderr */
 	int open_from_env;         /* worker threads open the repository with
 				      GIT_REPOSITORY_OPEN_FROM_ENV (hooks) */
-	const char *cache_path;    /* results kept between scans, or NULL */
+	/*
+	 * EG_TARGET_PUSH: results kept between pushes, or NULL.  Content in
+	 * a cached tree counts as already there, so only a gate may use it.
+	 */
+	const char *cache_path;
 	/* EG_TARGET_PUSH: scan the commits reachable from `tips` ... */
 	const git_oid *tips;
 	size_t ntips;

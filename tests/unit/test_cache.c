@@ -1,0 +1,208 @@
+/* test_cache.c: results kept between scans give the same report, faster. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <git2.h>
+#include <jansson.h>
+
+#include "cache.h"
+#include "error.h"
+#include "scan.h"
+#include "sigset.h"
+
+static const char pack[] =
+	"pack: {id: t, version: 1}\n"
+	"signatures:\n"
+	"  - id: R\n"
+	"    criteria:\n"
+	"      - {id: a, patterns: [{id: a, literal: 'alpha-criterion'}]}\n"
+	"      - {id: b, patterns: [{id: b, literal: 'beta-criterion'}]}\n"
+	"    controlled: {all: [a, b]}\n"
+	"  - id: F\n"
+	"    scope: file\n"
+	"    criteria:\n"
+	"      - {id: k, patterns: [{id: k, literal: 'file-secret'}]}\n"
+	"    controlled: k\n";
+
+static struct eg_sigset *set;
+static char dir[] = "/tmp/eg-test-cache-XXXXXX";
+static char cache[256], repo_path[256];
+
+static int run(const char *cmd)
+{
+	char buf[1024];
+
+	snprintf(buf, sizeof(buf), "cd %s && %s", dir, cmd);
+	return system(buf);
+}
+
+static int setup(void **state)
+{
+	(void)state;
+	if (!mkdtemp(dir))
+		return -1;
+	setenv("GIT_AUTHOR_NAME", "A", 1);
+	setenv("GIT_AUTHOR_EMAIL", "a@example.com", 1);
+	setenv("GIT_COMMITTER_NAME", "A", 1);
+	setenv("GIT_COMMITTER_EMAIL", "a@example.com", 1);
+	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
+	setenv("HOME", dir, 1);
+	git_libgit2_init();
+	set = eg_sigset_new();
+	if (eg_sigset_add_buffer(set, "t.yml", pack, strlen(pack)) ||
+	    eg_sigset_compile(set))
+		return -1;
+	snprintf(cache, sizeof(cache), "%s/cache/c.bin", dir);
+	snprintf(repo_path, sizeof(repo_path), "%s/repo", dir);
+	return run("git init -q -b main repo && cd repo && "
+		   "echo alpha-criterion > a.txt && echo file-secret > s.txt && "
+		   "git add . && git commit -qm one && mkdir d && "
+		   "echo beta-criterion > d/b.txt && echo file-secret two > d/s.txt && "
+		   "git add . && git commit -qm two");
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	if (system(cmd) != 0)
+		return -1;
+	eg_sigset_free(set);
+	git_libgit2_shutdown();
+	return 0;
+}
+
+/* Judge the push of main on top of main~1, as the gate does. */
+static char *scan_json(const char *cache_path, unsigned long long *blobs)
+{
+	struct eg_scan_opts opts;
+	struct eg_report *r = NULL;
+	struct eg_output_opts o = {0, "t"};
+	git_repository *repo = NULL;
+	git_object *tip = NULL, *base = NULL;
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *f;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.scope = EG_TARGET_PUSH;
+	opts.jobs = 1;
+	opts.cache_path = cache_path;
+	assert_int_equal(git_repository_open(&repo, repo_path), 0);
+	assert_int_equal(git_revparse_single(&tip, repo, "main"), 0);
+	assert_int_equal(git_revparse_single(&base, repo, "main~1"), 0);
+	opts.tips = git_object_id(tip);
+	opts.ntips = 1;
+	opts.hide = git_object_id(base);
+	opts.nhide = 1;
+	assert_int_equal(eg_scan_repository(&r, repo, set, &opts), 0);
+	*blobs = r->blobs;
+	r->blobs = r->bytes = 0; /* what was read differs, nothing else */
+	f = open_memstream(&buf, &len);
+	assert_int_equal(eg_report_write_json(r, f, &o), 0);
+	fclose(f);
+	eg_report_free(r);
+	git_object_free(tip);
+	git_object_free(base);
+	git_repository_free(repo);
+	return buf;
+}
+
+static void a_warm_cache_reads_nothing_and_reports_the_same(void **state)
+{
+	unsigned long long cold_blobs, warm_blobs, plain_blobs;
+	char *plain = scan_json(NULL, &plain_blobs);
+	char *cold = scan_json(cache, &cold_blobs);
+	char *warm = scan_json(cache, &warm_blobs);
+
+	(void)state;
+	assert_int_equal(access(cache, F_OK), 0);
+	assert_int_equal(plain_blobs, 4);
+	assert_int_equal(cold_blobs, 4);
+	assert_int_equal(warm_blobs, 0);
+	assert_string_equal(plain, cold);
+	assert_string_equal(plain, warm);
+	/* the new file's finding, not the old one's: it was there before */
+	assert_non_null(strstr(warm, "\"path\": \"d/s.txt\""));
+	assert_null(strstr(warm, "\"path\": \"s.txt\""));
+	free(plain);
+	free(cold);
+	free(warm);
+}
+
+static void a_corrupt_cache_is_rebuilt(void **state)
+{
+	unsigned long long blobs;
+	char *plain, *again;
+	FILE *f;
+
+	(void)state;
+	plain = scan_json(cache, &blobs);
+	f = fopen(cache, "r+");
+	assert_non_null(f);
+	fseek(f, 100, SEEK_SET);
+	fputs("garbage", f);
+	fclose(f);
+	again = scan_json(cache, &blobs);
+	assert_int_equal(blobs, 4); /* read again, not trusted */
+	assert_string_equal(plain, again);
+	free(again);
+	again = scan_json(cache, &blobs);
+	assert_int_equal(blobs, 0); /* and written anew */
+	free(again);
+	free(plain);
+}
+
+static void another_signature_set_ignores_the_cache(void **state)
+{
+	struct eg_sigset *other = eg_sigset_new();
+	struct eg_oidmap trees = {0}, blobs = {0};
+	static const char p2[] =
+		"pack: {id: u, version: 1}\nsignatures:\n  - id: X\n"
+		"    criteria: [{id: c, patterns: [{id: p, literal: zz}]}]\n"
+		"    controlled: c\n";
+
+	(void)state;
+	assert_int_equal(eg_sigset_add_buffer(other, "u.yml", p2, strlen(p2)), 0);
+	assert_int_equal(eg_sigset_compile(other), 0);
+	eg_cache_load(cache, other, &trees, &blobs);
+	assert_int_equal(trees.count, 0);
+	assert_int_equal(blobs.count, 0);
+	eg_cache_load(cache, set, &trees, &blobs);
+	assert_true(trees.count > 0);
+	assert_int_equal(blobs.count, 4);
+	{
+		struct eg_oidmap_entry *e;
+
+		eg_oidmap_foreach(&trees, e) free(e->value);
+		eg_oidmap_foreach(&blobs, e)
+		{
+			eg_blob_result_free(((struct eg_blob_info *)e->value)->result);
+			free(e->value);
+		}
+	}
+	eg_oidmap_clear(&trees);
+	eg_oidmap_clear(&blobs);
+	eg_sigset_free(other);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(a_warm_cache_reads_nothing_and_reports_the_same),
+		cmocka_unit_test(a_corrupt_cache_is_rebuilt),
+		cmocka_unit_test(another_signature_set_ignores_the_cache),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
