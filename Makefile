@@ -94,17 +94,24 @@ demo: build/exportgate
 style:
 	clang-format --dry-run --Werror scanner/*.[ch] hook/*.[ch] tests/unit/*.c
 
+# The hook scripts are installed with EXPORTGATE_BIN set to where the binary
+# goes ($(BINDIR), without DESTDIR, which only stages the files); install.sh
+# sets it again when it copies them into a repository.
 install: build/exportgate
-	install -d $(DESTDIR)$(BINDIR) $(DESTDIR)$(DATADIR)/patterns \
-		$(DESTDIR)$(DATADIR)/hook $(DESTDIR)$(MANDIR)
-	install -m 755 build/exportgate $(DESTDIR)$(BINDIR)/exportgate
-	install -m 644 $(PACKS) $(DESTDIR)$(DATADIR)/patterns/
-	install -m 755 hook/pre-receive hook/pre-push $(DESTDIR)$(DATADIR)/hook/
-	install -m 644 docs/exportgate.1 $(DESTDIR)$(MANDIR)/exportgate.1
+	install -d "$(DESTDIR)$(BINDIR)" "$(DESTDIR)$(DATADIR)/patterns" \
+		"$(DESTDIR)$(DATADIR)/hook" "$(DESTDIR)$(MANDIR)"
+	install -m 755 build/exportgate "$(DESTDIR)$(BINDIR)/exportgate"
+	install -m 644 $(PACKS) "$(DESTDIR)$(DATADIR)/patterns/"
+	for h in pre-receive pre-push; do \
+		sed "s|^EXPORTGATE_BIN=.*|EXPORTGATE_BIN='$(BINDIR)/exportgate'|" \
+			hook/$$h > "$(DESTDIR)$(DATADIR)/hook/$$h" && \
+		chmod 755 "$(DESTDIR)$(DATADIR)/hook/$$h" || exit 1; \
+	done
+	install -m 644 docs/exportgate.1 "$(DESTDIR)$(MANDIR)/exportgate.1"
 
 uninstall:
-	rm -f $(DESTDIR)$(BINDIR)/exportgate $(DESTDIR)$(MANDIR)/exportgate.1
-	rm -rf $(DESTDIR)$(DATADIR)
+	rm -f "$(DESTDIR)$(BINDIR)/exportgate" "$(DESTDIR)$(MANDIR)/exportgate.1"
+	rm -rf "$(DESTDIR)$(DATADIR)"
 
 clean:
 	rm -rf build tests/tmp
