@@ -399,55 +399,120 @@ static void test_samples(const struct eg_sigset *set, struct eg_matcher *m,
 	free(bits);
 }
 
+static int has_criterion(const struct eg_sigset *set,
+			 const struct eg_signature *sig, const char *id)
+{
+	size_t c;
+
+	for (c = 0; c < sig->ncriteria; c++)
+		if (!strcmp(set->criteria[sig->first_criterion + c].id, id))
+			return 1;
+	return 0;
+}
+
+/*
+ * Sample folders that name no signature or criterion of the pack would
+ * never run: a typo must not pass for a tested criterion.  Counts each as
+ * failed.
+ */
+static void stray_samples(const struct eg_sigset *set, const char *samples,
+			  unsigned *failed)
+{
+	struct dirent **sigs = NULL, **crits = NULL;
+	int n = scandir(samples, &sigs, NULL, alphasort), i, k, m;
+
+	for (i = 0; i < n; i++) {
+		const char *id = sigs[i]->d_name;
+		const struct eg_signature *sig = eg_sigset_find(set, id);
+		char *dir;
+
+		if (id[0] == '.')
+			goto next;
+		if (!sig) {
+			printf("FAIL %s/%s: no signature '%s' in the pack\n",
+			       samples, id, id);
+			(*failed)++;
+			goto next;
+		}
+		if (asprintf(&dir, "%s/%s", samples, id) < 0)
+			abort();
+		m = scandir(dir, &crits, NULL, alphasort);
+		for (k = 0; k < m; k++) {
+			const char *crit = crits[k]->d_name;
+
+			if (crit[0] != '.' && !has_criterion(set, sig, crit)) {
+				printf("FAIL %s/%s: no criterion '%s' in %s\n",
+				       dir, crit, crit, id);
+				(*failed)++;
+			}
+			free(crits[k]);
+		}
+		free(crits);
+		crits = NULL;
+		free(dir);
+	next:
+		free(sigs[i]);
+	}
+	free(sigs);
+}
+
 static int rules_test(int argc, char **argv)
 {
-	struct eg_sigset *set = eg_sigset_new();
-	struct eg_matcher *m;
+	struct eg_sigset *set = NULL;
+	struct eg_matcher *m = NULL;
 	unsigned pass = 0, failed = 0;
+	char *samples = NULL;
 	size_t s, c;
-	int err;
+	int rc = 2;
 
-	if (argc != 2) {
-		fputs(usage_rules, stderr);
-		eg_sigset_free(set);
+	if (argc > 1 && wants_help(argv[1])) {
+		fputs(usage_rules, stdout);
+		return 0;
+	}
+	if (argc != 2 || argv[1][0] == '-') {
+		fputs(argc == 2 ? "exportgate: rules test: unknown option\n"
+				: "exportgate: rules test: which folder?\n",
+		      stderr);
+		fputs("Try 'exportgate rules --help'.\n", stderr);
 		return 2;
 	}
-	if ((err = eg_sigset_add_path(set, argv[1])) ||
-	    (err = eg_sigset_compile(set))) {
+	set = eg_sigset_new();
+	if (eg_sigset_add_path(set, argv[1]) || eg_sigset_compile(set)) {
 		fprintf(stderr, "exportgate: %s\n", eg_error_last());
-		eg_sigset_free(set);
-		return 2;
+		goto done;
 	}
+	if (asprintf(&samples, "%s/samples", argv[1]) < 0)
+		abort();
 	m = eg_matcher_new(set);
 	for (s = 0; s < set->nsigs; s++)
 		for (c = 0; c < set->sigs[s].ncriteria; c++) {
 			size_t ci = set->sigs[s].first_criterion + c;
-			char *base;
+			int want;
 
-			if (asprintf(&base, "%s/samples/%s/%s", argv[1],
-				     set->sigs[s].id, set->criteria[ci].id) < 0)
-				abort();
-			for (int want = 1; want >= 0; want--) {
+			for (want = 1; want >= 0; want--) {
 				char *dir;
 
-				if (asprintf(&dir, "%s/%s", base,
+				if (asprintf(&dir, "%s/%s/%s/%s", samples,
+					     set->sigs[s].id,
+					     set->criteria[ci].id,
 					     want ? "match" : "nomatch") < 0)
 					abort();
 				test_samples(set, m, ci, dir, want, &pass,
 					     &failed);
 				free(dir);
 			}
-			free(base);
 		}
+	stray_samples(set, samples, &failed);
+	printf("%u passed, %u failed\n", pass, failed);
+	if (!pass && !failed)
+		fprintf(stderr, "exportgate: no samples under %s/\n", samples);
+	else
+		rc = failed ? 1 : 0;
+done:
+	free(samples);
 	eg_matcher_free(m);
 	eg_sigset_free(set);
-	printf("%u passed, %u failed\n", pass, failed);
-	if (!pass && !failed) {
-		fprintf(stderr, "exportgate: no samples under %s/samples/\n",
-			argv[1]);
-		return 2;
-	}
-	return failed ? 1 : 0;
+	return rc;
 }
 
 int eg_cmd_rules(int argc, char **argv)

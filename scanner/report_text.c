@@ -206,7 +206,10 @@ static void print_origin(FILE *out, const struct eg_report *r,
 	}
 	if (f->commit[0] && has_history(r)) {
 		origin_line(out, &first);
-		fprintf(out, "first commit %s", f->commit);
+		/* one snapshot: its commit is the only one, not the first */
+		fprintf(out, "%s %s",
+			r->scope == EG_TARGET_TREE ? "commit" : "first commit",
+			f->commit);
 		if (f->time && gmtime_r(&t, &tm))
 			strftime(date, sizeof(date), "%Y-%m-%d", &tm);
 		if (f->author || date[0])
