@@ -129,11 +129,11 @@ g() { git -c safe.directory='*' "$@"; }
 DEB_PKGS="build-essential make pkg-config libgit2-dev libpcre2-dev
 libcmocka-dev libyaml-dev libjansson-dev libssl-dev git python3
 python3-jsonschema openssh-server openssh-client man-db bsdutils util-linux
-procps coreutils"
+procps coreutils valgrind clang libclang-rt-dev"
 RPM_PKGS="gcc make pkgconf-pkg-config libgit2-devel pcre2-devel
 libcmocka-devel libyaml-devel jansson-devel openssl-devel git python3
 python3-jsonschema openssh-server openssh-clients man-db util-linux
-procps-ng coreutils"
+procps-ng coreutils valgrind clang compiler-rt"
 
 POLICY_RC_ADDED=0
 remove_policy_rc() {
