@@ -1,4 +1,7 @@
 /* kind.c: what a file is, from its name and its first bytes. */
+#include <ctype.h>
+#include <pthread.h>
+#include <stdlib.h>
 #include <string.h>
 #include <strings.h>
 
@@ -46,28 +49,56 @@ static const struct ext_kind basenames[] = {
 	{"requirements.txt", EG_KIND_BUILD}, {"SConstruct", EG_KIND_BUILD},
 };
 
+static int cmp_ext(const void *key, const void *elem)
+{
+	return strcmp(key, ((const struct ext_kind *)elem)->ext);
+}
+
+static struct ext_kind sorted[sizeof(extensions) / sizeof(extensions[0])];
+static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
+
+static int cmp_entry(const void *a, const void *b)
+{
+	return strcmp(((const struct ext_kind *)a)->ext,
+		      ((const struct ext_kind *)b)->ext);
+}
+
+static void sort_extensions(void)
+{
+	memcpy(sorted, extensions, sizeof(extensions));
+	qsort(sorted, sizeof(sorted) / sizeof(sorted[0]), sizeof(sorted[0]),
+	      cmp_entry);
+}
+
 unsigned eg_kind_from_name(const char *name, size_t len)
 {
-	const char *dot = NULL;
-	size_t i, elen;
+	const struct ext_kind *hit;
+	char ext[12];
+	size_t i, elen, dot = len;
 
-	for (i = 0; i < sizeof(basenames) / sizeof(basenames[0]); i++)
-		if (strlen(basenames[i].ext) == len &&
-		    !memcmp(basenames[i].ext, name, len))
-			return basenames[i].kind;
-	for (i = len; i > 0; i--)
+	/* called for every file of every tree: a few compares at most */
+	for (i = len; i > 0 && len - i < sizeof(ext); i--)
 		if (name[i - 1] == '.') {
-			dot = name + i;
+			dot = i - 1;
 			break;
 		}
-	if (!dot)
+	for (i = 0; i < sizeof(basenames) / sizeof(basenames[0]); i++)
+		if (basenames[i].ext[0] == name[0] &&
+		    strlen(basenames[i].ext) == len &&
+		    !memcmp(basenames[i].ext, name, len))
+			return basenames[i].kind;
+	if (dot == len || dot == 0)
 		return EG_KIND_TEXT;
-	elen = len - (size_t)(dot - name);
-	for (i = 0; i < sizeof(extensions) / sizeof(extensions[0]); i++)
-		if (strlen(extensions[i].ext) == elen &&
-		    !strncasecmp(extensions[i].ext, dot, elen))
-			return extensions[i].kind;
-	return EG_KIND_TEXT;
+	elen = len - dot - 1;
+	if (!elen || elen >= sizeof(ext))
+		return EG_KIND_TEXT;
+	for (i = 0; i < elen; i++)
+		ext[i] = (char)tolower((unsigned char)name[dot + 1 + i]);
+	ext[elen] = '\0';
+	pthread_once(&sorted_once, sort_extensions);
+	hit = bsearch(ext, sorted, sizeof(sorted) / sizeof(sorted[0]),
+		      sizeof(sorted[0]), cmp_ext);
+	return hit ? hit->kind : EG_KIND_TEXT;
 }
 
 static int has_suffix(const char *name, const char *suffix)

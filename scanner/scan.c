@@ -763,12 +763,16 @@ static int walk_history(struct walker *w)
 	size_t n = 0, i;
 	int err;
 
+	long long t0 = eg_now_ms(), t1, t2;
+
 	if ((err = list_commits(&commits, &n, w->repo, w->opts, w->report)))
 		goto done;
 	w->progress.total_commits = n;
 	list_snapshots(w, commits, n, &list);
+	t1 = eg_now_ms();
 	if (w->jobs > 1 && (err = prefetch_blobs(w, &list)))
 		goto done;
+	t2 = eg_now_ms();
 	for (i = 0; i < list.n && !err; i++) {
 		const struct snapshot *s = &list.items[i];
 
@@ -784,6 +788,10 @@ static int walk_history(struct walker *w)
 		}
 	}
 	w->old = 0;
+	if (getenv("EXPORTGATE_PROFILE"))
+		fprintf(stderr,
+			"profile phases: list %lld ms, blobs %lld ms, trees %lld ms\n",
+			t1 - t0, t2 - t1, eg_now_ms() - t2);
 done:
 	free(list.items);
 	free(commits);
