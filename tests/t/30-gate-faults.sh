@@ -169,6 +169,10 @@ new_bare badapprovals
 printf -- '- signature: "0D521.1"\n  content: [not, an, id]\n' > "$APPROVALS"
 failed_closed "malformed approvals" 'approvals\.yml:[0-9]+' \
 	"$b" badapprovals HEAD:refs/heads/main
+before=$(refs "$SRV/badapprovals.git")
+push_opts "$b" badapprovals exportgate.on_error=accept HEAD:refs/heads/main
+check "  ... and a push option cannot make it fail open" \
+	test "$?" -ne 0 -a "$before" = "$(refs "$SRV/badapprovals.git")"
 printf -- '- {signature: "0D521.1", repository: "*", content: xyz, ticket: T, approver: a, basis: GOV, expires: 2099-12-31}\n' \
 	> "$APPROVALS"
 failed_closed "an approval whose content is not an object id" 'approvals' \
