@@ -191,6 +191,12 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		ti->old = 1;
 		for (j = 0; j < cwords; j++)
 			ti->bits[j] = get_u64(&in);
+		/* the writer lists each once: a repeat is corruption */
+		if (eg_oidmap_get(&new_trees, (const git_oid *)oid, 0)) {
+			free(ti);
+			in.bad = 1;
+			break;
+		}
 		eg_oidmap_put(&new_trees, (const git_oid *)oid, 0, ti);
 	}
 	for (i = 0; i < nblobs && !in.bad; i++) {
@@ -204,6 +210,12 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		bi = eg_xcalloc(1, sizeof(*bi));
 		if (has[0])
 			bi->result = get_result(&in, set, pwords);
+		if (eg_oidmap_get(&new_blobs, (const git_oid *)oid, kind)) {
+			eg_blob_result_free(bi->result);
+			free(bi);
+			in.bad = 1;
+			break;
+		}
 		eg_oidmap_put(&new_blobs, (const git_oid *)oid, kind, bi);
 	}
 	if (in.bad || in.p != in.end) {

@@ -11,6 +11,7 @@
 #include <cmocka.h>
 #include <git2.h>
 #include <jansson.h>
+#include <openssl/evp.h>
 
 #include "cache.h"
 #include "error.h"
@@ -196,12 +197,54 @@ static void another_signature_set_ignores_the_cache(void **state)
 	eg_sigset_free(other);
 }
 
+/*
+ * A file that lists one tree or blob twice is corrupt and adds nothing
+ * (found by fuzz/fuzz_cache.c: the second entry replaced the first, which
+ * leaked).  The file is well formed otherwise, checksum included.
+ */
+static void a_cache_listing_an_object_twice_adds_nothing(void **state)
+{
+	struct eg_oidmap trees = {0}, blobs = {0};
+	unsigned char buf[256] = "EGCACHE1";
+	size_t n = 72, i, words = EG_BITSET_WORDS(set->ncriteria);
+	FILE *f;
+	int blob;
+
+	(void)state;
+	for (blob = 0; blob < 2; blob++) {
+		n = 72;
+		memcpy(buf + 8, set->sha256, 64);
+		memset(buf + n, 0, 16);
+		buf[n + (blob ? 8 : 0)] = 2; /* two trees, or two blobs */
+		n += 16;
+		for (i = 0; i < 2; i++) {
+			memset(buf + n, 0xab, 20); /* the same id twice */
+			n += 20;
+			memset(buf + n, 0, blob ? 5 : words * 8);
+			n += blob ? 5 : words * 8;
+		}
+		assert_true(EVP_Digest(buf, n, buf + n, NULL, EVP_sha256(), NULL));
+		n += 32;
+		f = fopen(cache, "wb");
+		assert_non_null(f);
+		assert_int_equal(fwrite(buf, 1, n, f), n);
+		fclose(f);
+		eg_cache_load(cache, set, &trees, &blobs);
+		assert_int_equal(trees.count, 0);
+		assert_int_equal(blobs.count, 0);
+	}
+	eg_oidmap_clear(&trees);
+	eg_oidmap_clear(&blobs);
+	unlink(cache);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(a_warm_cache_reads_nothing_and_reports_the_same),
 		cmocka_unit_test(a_corrupt_cache_is_rebuilt),
 		cmocka_unit_test(another_signature_set_ignores_the_cache),
+		cmocka_unit_test(a_cache_listing_an_object_twice_adds_nothing),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
