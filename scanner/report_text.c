@@ -317,11 +317,11 @@ static void print_summary(FILE *out, const struct eg_report *r,
 	else
 		fputs("No findings", out);
 	fputs(st->reset, out);
-	fputs(" in ", out);
+	fputs("; ", out);
 	if (has_history(r) || r->commits)
 		fprintf(out, "%llu %s, ", r->commits,
 			plural(r->commits, "commit", "commits"));
-	fprintf(out, "%llu %s (%s)", r->blobs,
+	fprintf(out, "%llu %s (%s) scanned", r->blobs,
 		has_history(r) ? plural(r->blobs, "blob", "blobs")
 			       : plural(r->blobs, "file", "files"),
 		size);

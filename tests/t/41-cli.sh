@@ -159,7 +159,7 @@ check "the fingerprint, as in the JSON report" \
 	grep -qx "  fingerprint ${fp:-none}" "$T"
 check "the caveat" grep -qx "A match is an indicator for people to classify, not a legal classification." "$T"
 check "a one-line summary at the end: levels, commits, blobs, size" \
-	sh -c 'tail -n 1 "$1" | grep -qE "^1 controlled, 0 review in $2 commits, [0-9]+ blobs \([0-9.]+ (bytes|KiB)\)$"' \
+	sh -c 'tail -n 1 "$1" | grep -qE "^1 controlled, 0 review; $2 commits, [0-9]+ blobs \([0-9.]+ (bytes|KiB)\) scanned$"' \
 	_ "$T" "$commits"
 check "every line fits in 80 columns" \
 	python3 -c '
@@ -190,7 +190,7 @@ expect_exit 0 "--tree HEAD --fail-on controlled: the review finding at the tip" 
 check "... 'one snapshot', REVIEW and the tip commit" \
 	sh -c 'grep -qx "Scanned controlled: one snapshot" "$1" &&
 		grep -qE "^  REVIEW +commit $2$" "$1" &&
-		tail -n 1 "$1" | grep -q "^0 controlled, 1 review in 1 commit, "' \
+		tail -n 1 "$1" | grep -q "^0 controlled, 1 review; 1 commit, "' \
 	_ "$TMP/prev.out" "$tip"
 
 # Findings grouped by signature: two file-scope findings under one heading.
@@ -245,7 +245,7 @@ one, two = t.index("file src/one.py"), t.index("file src/two.py")
 sys.exit(0 if g1 < one < g2 and g1 < two < g2 else "not grouped:\n" + t)' \
 	"$TMP/group.txt"
 check "the summary counts both signatures' findings" \
-	sh -c 'tail -n 1 "$1" | grep -q "^3 controlled, 0 review in 1 commit, "' \
+	sh -c 'tail -n 1 "$1" | grep -q "^3 controlled, 0 review; 1 commit, "' \
 	_ "$TMP/group.txt"
 
 C="$TMP/clean"
@@ -254,13 +254,13 @@ git -C "$C" init -q && git -C "$C" add -A && git -C "$C" commit -qm clean
 expect_exit 0 "a clean repository: exit 0" \
 	at "$TMP" "$EG" scan --no-progress clean
 check "... 'No findings', with what was scanned" \
-	sh -c 'tail -n 1 "$1" | grep -qx "No findings in 1 commit, 1 blob (15 bytes)"' \
+	sh -c 'tail -n 1 "$1" | grep -qx "No findings; 1 commit, 1 blob (15 bytes) scanned"' \
 	_ "$TMP/prev.out"
 expect_exit 0 "--dir on a plain folder: exit 0" \
 	at "$TMP" "$EG" scan --no-progress --dir clean
 check "... 'a plain folder', counted in files" \
 	sh -c 'grep -qx "Scanned clean: a plain folder" "$1" &&
-		tail -n 1 "$1" | grep -qx "No findings in 1 file (15 bytes)"' \
+		tail -n 1 "$1" | grep -qx "No findings; 1 file (15 bytes) scanned"' \
 	_ "$TMP/prev.out"
 head -c 4096 /dev/zero | tr '\0' 'a' > "$C/big.txt"
 git -C "$C" add -A && git -C "$C" commit -qm big
@@ -284,7 +284,7 @@ check "... and no findings" \
 	test "$(json_get "$TMP/rescan.json" 'len(d["findings"])')" = 0
 expect_exit 0 "the text report with --baseline says No findings" \
 	"$EG" scan --no-progress --baseline "$TMP/base.json" "$R"
-check "... in its summary" grep -q "^No findings in " "$TMP/prev.out"
+check "... in its summary" grep -q "^No findings; " "$TMP/prev.out"
 
 git -C "$R" checkout -q main 2> /dev/null || true
 printf '\nMore words for the README, nothing to match.\n' >> "$R/README.md"

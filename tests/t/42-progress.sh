@@ -68,7 +68,7 @@ check "... each line narrower than the terminal, and cleared at the end" \
 	python3 "$TMP/lines.py" "$TMP/forced.err"
 check "... and the report on stdout untouched" \
 	sh -c '! grep -q "$(printf "\r")" "$1" &&
-		tail -n 1 "$1" | grep -q "^No findings in $2 commits"' \
+		tail -n 1 "$1" | grep -q "^No findings; $2 commits"' \
 	_ "$TMP/forced.out" "$N"
 
 expect_exit 0 "--progress with several jobs: exit 0" \
@@ -104,7 +104,7 @@ pty 'EXPORTGATE_PROGRESS_MS=0 "$EG" scan "$R"' > "$TMP/pty.out"
 check "on a terminal the line is drawn by default" \
 	grep -q "$ERASE"'exportgate: .*commits' "$TMP/pty.out"
 check "... and the report follows it" \
-	grep -q "^No findings in $N commits" "$TMP/pty.out"
+	grep -q "^No findings; $N commits" "$TMP/pty.out"
 pty 'EXPORTGATE_PROGRESS_MS=0 "$EG" scan --no-progress "$R"' > "$TMP/pty-no.out"
 check "--no-progress on a terminal: no progress line" \
 	sh -c '! grep -q "$(printf "\033")\[K" "$1" && ! grep -q "commits:" "$1" &&

@@ -134,7 +134,11 @@ static void text_marks_criteria_and_sums_up(void **state)
 	char *text = render(r, 0);
 
 	(void)state;
-	assert_non_null(strstr(text, "REVIEW  R.1 (ECCN 0D521, active)"));
+	/* a heading for the signature, then its findings by level */
+	assert_non_null(strstr(text, "R.1 (ECCN 0D521, active): 1 finding\n"));
+	assert_non_null(strstr(text,
+			       "\n  REVIEW      first commit "
+			       "0123456789abcdef0123456789abcdef01234567\n"));
 	assert_non_null(strstr(text, "\u2713 a: Alpha"));
 	assert_non_null(strstr(text, "\u2717 b: Beta"));
 	assert_non_null(strstr(text, "dir/na\xef\xbf\xbdme.py:7"));
