@@ -9,7 +9,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
-for t in sigset policy approvals prereceive prepush match; do
+for t in sigset policy approvals prereceive prepush match cache audit; do
 	mkdir -p "$out/$t"
 done
 
@@ -80,3 +80,30 @@ printf 'model.onnx\n\010\001\022\004onnx' | put match
 printf 'weights.pt\nPK\003\004archive/data.pkl' | put match
 printf 'big.bin\nversion https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 12\n' \
 	"$a$a" | put match
+
+# An audit log: three chained records, then a torn line sealed by a fourth.
+prev=0000000000000000000000000000000000000000000000000000000000000000
+log=$(mktemp "$out/audit/seed-XXXXXX")
+for d in accept reject accept; do
+	line=$(printf '{"prev": "%s", "time": "2026-01-01T00:00:00Z", "decision": "%s", "refs": [{"name": "refs/heads/main"}]}' "$prev" "$d")
+	printf '%s\n' "$line" >> "$log"
+	prev=$(printf '%s' "$line" | sha256sum | cut -c1-64)
+done
+cp "$log" "$(mktemp "$out/audit/seed-XXXXXX")"
+frag='{"prev": "'$prev'", "decis'
+printf '%s\n' "$frag" >> "$log"
+fprev=$(printf '%s' "$frag" | sha256sum | cut -c1-64)
+printf '{"prev": "%s", "torn": {"bytes": %d, "prev": "%s"}, "decision": "reject"}\n' \
+	"$fprev" "${#frag}" "$prev" >> "$log"
+printf '{"prev": "%s", "decision": "acc' "$prev" | put audit
+
+# Cache file bodies (fuzz_cache.c adds the header and the checksum): counts
+# of trees and blobs as little-endian u64, then the entries.
+oid='\001\002\003\004\005\006\007\010\011\012\013\014\015\016\017\020\021\022\023\024'
+u64_0='\000\000\000\000\000\000\000\000'
+u64_1='\001\000\000\000\000\000\000\000'
+printf "$u64_0$u64_0" | put cache
+printf "$u64_1$u64_0$oid\377\000\000\000\000\000\000\000" | put cache
+printf "$u64_0$u64_1$oid\002\000\000\000\000" | put cache
+printf "$u64_0$u64_1$oid\002\000\000\000\001\002\000\000\000\000$u64_1\001\000\000\000\000\000\000\000\003\000\000\000\004\000\000\000\005\000x = 1" |
+	put cache
