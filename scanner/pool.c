@@ -7,19 +7,25 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "packidx.h"
 #include "pool.h"
 #include "scan.h"
 
 struct job {
+	uint64_t rank; /* where it lies on disk */
 	struct eg_blob_info *bi;
 	git_oid oid;
 	unsigned kind;
 	char *path; /* the name is its tail */
 };
 
+/* Jobs are taken this many at a time, in disk order, for locality. */
+#define CHUNK 32
+
 /*
- * Invariant: jobs [0, next) are taken, [next, njobs) wait; `done` counts
- * finished ones.  Every field below `lock` is guarded by it.
+ * Invariant: jobs are queued, then sorted by rank and run; during the run
+ * jobs [0, next) are taken, [next, njobs) wait; `done` counts finished
+ * ones.  Every field below `lock` is guarded by it.
  */
 struct worker {
 	struct eg_pool *pool;
@@ -29,12 +35,12 @@ struct worker {
 
 struct eg_pool {
 	struct worker *workers;
-	unsigned nthreads;
+	unsigned nworkers, nthreads;
+	struct eg_packidx *packidx;
 	pthread_mutex_t lock;
-	pthread_cond_t work, progress;
+	pthread_cond_t progress;
 	struct job *jobs;
 	size_t njobs, jobs_alloc, next, done;
-	int closing;
 };
 
 void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
@@ -95,24 +101,24 @@ static void *work(void *arg)
 	struct eg_pool *pool = w->pool;
 
 	pthread_mutex_lock(&pool->lock);
-	for (;;) {
-		struct job job;
+	while (pool->next < pool->njobs) {
+		size_t first = pool->next, last, i;
 
-		while (pool->next == pool->njobs && !pool->closing)
-			pthread_cond_wait(&pool->work, &pool->lock);
-		if (pool->next == pool->njobs)
-			break;
-		job = pool->jobs[pool->next++];
+		last = first + CHUNK < pool->njobs ? first + CHUNK : pool->njobs;
+		pool->next = last;
 		pthread_mutex_unlock(&pool->lock);
 		/* eg_blob_read_and_match() takes the lock for the report */
-		eg_blob_read_and_match(r, job.bi, &job.oid, job.kind,
-				       strrchr(job.path, '/')
-					       ? strrchr(job.path, '/') + 1
-					       : job.path,
-				       job.path);
-		free(job.path);
+		for (i = first; i < last; i++) {
+			struct job *job = &pool->jobs[i];
+			const char *slash = strrchr(job->path, '/');
+
+			eg_blob_read_and_match(r, job->bi, &job->oid, job->kind,
+					       slash ? slash + 1 : job->path,
+					       job->path);
+			free(job->path);
+		}
 		pthread_mutex_lock(&pool->lock);
-		pool->done++;
+		pool->done += last - first;
 		pthread_cond_signal(&pool->progress);
 	}
 	pthread_mutex_unlock(&pool->lock);
@@ -140,18 +146,18 @@ static int open_reader(struct eg_blob_reader *r, git_repository *repo,
 	return 0;
 }
 
-int eg_pool_start(struct eg_pool **out, git_repository *repo, int from_env,
-		  const struct eg_sigset *set, unsigned jobs,
-		  unsigned long long max_blob_size, long long deadline_ms,
-		  struct eg_report *report)
+int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
+		const struct eg_sigset *set, unsigned jobs,
+		unsigned long long max_blob_size, long long deadline_ms,
+		struct eg_report *report)
 {
 	struct eg_pool *pool = eg_xcalloc(1, sizeof(*pool));
+	char *objects;
 	unsigned i;
 	int err = 0;
 
 	*out = NULL;
 	pthread_mutex_init(&pool->lock, NULL);
-	pthread_cond_init(&pool->work, NULL);
 	pthread_cond_init(&pool->progress, NULL);
 	pool->workers = eg_xcalloc(jobs, sizeof(*pool->workers));
 	for (i = 0; i < jobs && !err; i++) {
@@ -165,22 +171,14 @@ int eg_pool_start(struct eg_pool **out, git_repository *repo, int from_env,
 		r->deadline_ms = deadline_ms;
 		r->report = report;
 		r->lock = &pool->lock;
-		if (pthread_create(&pool->workers[i].thread, NULL, work,
-				   &pool->workers[i])) {
-			err = eg_error_set(EG_ERROR, "cannot start a thread: %s",
-					   strerror(errno));
-			break;
-		}
-		pool->nthreads++;
+		pool->nworkers++;
 	}
+	if (asprintf(&objects, "%sobjects", git_repository_commondir(repo)) < 0)
+		abort();
+	eg_packidx_open(&pool->packidx, objects);
+	free(objects);
 	if (err) {
-		/* readers past nthreads were opened but not started */
-		if (i < jobs) {
-			eg_matcher_free(pool->workers[i].reader.matcher);
-			git_odb_free(pool->workers[i].reader.odb);
-			git_repository_free(pool->workers[i].reader.repo);
-		}
-		eg_pool_finish(pool, NULL, NULL);
+		eg_pool_run(pool, NULL, NULL);
 		return err;
 	}
 	*out = pool;
@@ -194,21 +192,37 @@ void eg_pool_submit(struct eg_pool *pool, struct eg_blob_info *bi,
 	pthread_mutex_lock(&pool->lock);
 	EG_GROW(pool->jobs, pool->jobs_alloc, pool->njobs + 1);
 	job = &pool->jobs[pool->njobs++];
+	job->rank = eg_packidx_rank(pool->packidx, oid);
 	job->bi = bi;
 	git_oid_cpy(&job->oid, oid);
 	job->kind = kind;
 	job->path = eg_xstrdup(path);
-	pthread_cond_signal(&pool->work);
 	pthread_mutex_unlock(&pool->lock);
 }
 
-void eg_pool_finish(struct eg_pool *pool, void (*tick)(void *), void *arg)
+static int cmp_rank(const void *pa, const void *pb)
+{
+	const struct job *a = pa, *b = pb;
+
+	return a->rank < b->rank ? -1 : a->rank > b->rank;
+}
+
+void eg_pool_run(struct eg_pool *pool, void (*tick)(void *), void *arg)
 {
 	unsigned i;
 
+	if (pool->njobs)
+		qsort(pool->jobs, pool->njobs, sizeof(*pool->jobs), cmp_rank);
+	for (i = 0; i < pool->nworkers && pool->njobs; i++) {
+		if (pthread_create(&pool->workers[i].thread, NULL, work,
+				   &pool->workers[i]))
+			break;
+		pool->nthreads++;
+	}
+	/* no thread would start: read them here */
+	if (pool->njobs && !pool->nthreads && pool->nworkers)
+		work(&pool->workers[0]);
 	pthread_mutex_lock(&pool->lock);
-	pool->closing = 1;
-	pthread_cond_broadcast(&pool->work);
 	while (pool->nthreads && pool->done < pool->njobs) {
 		struct timespec ts;
 
@@ -223,18 +237,21 @@ void eg_pool_finish(struct eg_pool *pool, void (*tick)(void *), void *arg)
 			tick(arg);
 	}
 	pthread_mutex_unlock(&pool->lock);
-	for (i = 0; i < pool->nthreads; i++) {
+	for (i = 0; i < pool->nthreads; i++)
+		pthread_join(pool->workers[i].thread, NULL);
+	for (i = 0; i < pool->nworkers; i++) {
 		struct eg_blob_reader *r = &pool->workers[i].reader;
 
-		pthread_join(pool->workers[i].thread, NULL);
 		eg_matcher_free(r->matcher);
 		git_odb_free(r->odb);
 		git_repository_free(r->repo);
 	}
+	for (i = pool->done; i < pool->njobs; i++)
+		free(pool->jobs[i].path);
+	eg_packidx_free(pool->packidx);
 	free(pool->jobs);
 	free(pool->workers);
 	pthread_mutex_destroy(&pool->lock);
-	pthread_cond_destroy(&pool->work);
 	pthread_cond_destroy(&pool->progress);
 	free(pool);
 }

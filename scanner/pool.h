@@ -33,27 +33,28 @@ void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
 struct eg_pool;
 
 /*
- * Start `jobs` threads, each with its own handle on the repository at
+ * A pool of `jobs` readers, each with its own handle on the repository at
  * `repo`'s path (or from the environment, for a hook in quarantine) and its
- * own matcher.  *out is the caller's until eg_pool_finish().
+ * own matcher.  *out is the caller's until eg_pool_run().
  */
-int eg_pool_start(struct eg_pool **out, git_repository *repo, int from_env,
-		  const struct eg_sigset *set, unsigned jobs,
-		  unsigned long long max_blob_size, long long deadline_ms,
-		  struct eg_report *report);
+int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
+		const struct eg_sigset *set, unsigned jobs,
+		unsigned long long max_blob_size, long long deadline_ms,
+		struct eg_report *report);
 
 /*
- * Queue one blob, found at `path`; `bi` must live until eg_pool_finish().
- * Can't fail.
+ * Queue one blob, found at `path`; `bi` must live until eg_pool_run()
+ * returns.  Can't fail.
  */
 void eg_pool_submit(struct eg_pool *pool, struct eg_blob_info *bi,
 		    const git_oid *oid, unsigned kind, const char *path);
 
 /*
- * Wait for every queued blob, calling `tick` now and then from this
- * thread, then stop the threads and free the pool.
+ * Read and match every queued blob, in the order they lie in the packs,
+ * on the pool's threads, calling `tick` now and then from this thread;
+ * then free the pool.
  */
-void eg_pool_finish(struct eg_pool *pool, void (*tick)(void *), void *arg);
+void eg_pool_run(struct eg_pool *pool, void (*tick)(void *), void *arg);
 
 /* The number of CPUs, at least 1. */
 unsigned eg_cpu_count(void);

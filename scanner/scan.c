@@ -742,7 +742,7 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list)
 	size_t i;
 	int err;
 
-	if ((err = eg_pool_start(&pool, w->repo, w->opts->open_from_env, w->set,
+	if ((err = eg_pool_new(&pool, w->repo, w->opts->open_from_env, w->set,
 				 w->jobs, w->opts->max_blob_size,
 				 w->opts->deadline_ms, w->report)))
 		return err;
@@ -750,7 +750,7 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list)
 		path_set_len(w, 0);
 		enumerate_tree(w, pool, &visited, &list->items[i].tree, 0);
 	}
-	eg_pool_finish(pool, tick, w);
+	eg_pool_run(pool, tick, w);
 	eg_oidmap_clear(&visited);
 	path_set_len(w, 0);
 	return 0;
