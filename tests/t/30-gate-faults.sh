@@ -72,6 +72,13 @@ check "  ... and the rejection is on record" \
 	bash -c "tail -1 '$AUDIT' | grep -q '\"decision\": *\"reject\"'"
 
 # --- the audit log -------------------------------------------------------------
+# Whatever happens, leave no mount and no immutable file behind.
+undo() {
+	umount "$TMP/fullfs" 2> /dev/null
+	chattr -i "$TMP/ro/audit.jsonl" 2> /dev/null
+	stop_servers
+}
+trap undo EXIT
 policy_with audit_log "audit_log: /dev/full"
 new_bare full
 failed_closed "audit_log: /dev/full (a device, not a log file)" 'audit log' \
@@ -86,7 +93,6 @@ failed_closed "audit_log under a regular file" 'audit log' \
 # A full disk, for real: a 64 KiB tmpfs filled up (where mounting works).
 mkdir -p "$TMP/fullfs"
 if mount -t tmpfs -o size=64k,mode=0755 exportgate-test "$TMP/fullfs" 2> /dev/null; then
-	trap 'umount "$TMP/fullfs" 2> /dev/null; stop_servers' EXIT
 	: > "$TMP/fullfs/audit.jsonl"
 	head -c 1048576 /dev/zero > "$TMP/fullfs/filler" 2> /dev/null
 	policy_with audit_log "audit_log: $TMP/fullfs/audit.jsonl"
