@@ -24,7 +24,7 @@ fi
 VG_LOGS="$TMP/vg"
 mkdir -p "$VG_LOGS"
 # The valgrind command; each process logs to a file of its own.
-VG=(valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible
+VG=(timeout 600 valgrind --quiet --leak-check=full --show-leak-kinds=definite,indirect,possible
 	--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9
 	--track-fds=no --child-silent-after-fork=yes)
 
@@ -82,7 +82,7 @@ vg "rules list" 0 rules list
 . "$(dirname "$0")/20-gatelib.sh"
 cat > "$TMP/vg-exportgate" <<EOF
 #!/bin/sh
-exec valgrind --quiet --leak-check=full \
+exec timeout 300 valgrind --quiet --leak-check=full \
 	--show-leak-kinds=definite,indirect,possible \
 	--errors-for-leak-kinds=definite,indirect,possible --error-exitcode=9 \
 	--log-file="$VG_LOGS/\$1.%p" "$EG" "\$@"

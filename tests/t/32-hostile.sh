@@ -19,7 +19,7 @@ mkfixture controlled || {
 	exit 0
 }
 export USER=mallory
-scan() { "$EG" scan --no-progress "$@"; }
+scan() { timeout 120 "$EG" scan --no-progress "$@"; }
 
 # --- 1. configuration-looking files in the content ----------------------------
 h="$WORK/hostile-content"
@@ -171,14 +171,14 @@ hostile_config "$q"
 printf '* filter=x\n' > "$q/info/attributes"
 z=0000000000000000000000000000000000000000
 printf '%s %s refs/heads/hostile\n' "$z" "$(git -C "$WORK/controlled" rev-parse HEAD)" |
-	GIT_DIR="$q" "$EG" pre-receive --policy "$POLICY" > /dev/null 2> "$TMP/pr.err"
+	GIT_DIR="$q" timeout 120 "$EG" pre-receive --policy "$POLICY" > /dev/null 2> "$TMP/pr.err"
 rc=$?
 check "pre-receive in a repository configured to run programs rejects controlled history (exit $rc)" \
 	test "$rc" -eq 1
 check "  ... and runs none of them (no marker)" test ! -e "$marker"
 # pre-push from the work tree, to a remote it has no tracking refs of.
 printf 'refs/heads/main %s refs/heads/main %s\n' "$(git -C "$w" rev-parse HEAD)" "$z" |
-	(cd "$w" && "$EG" pre-push mirror "$DE_URL" --policy "$POLICY") > /dev/null 2> "$TMP/pp.err"
+	(cd "$w" && timeout 120 "$EG" pre-push mirror "$DE_URL" --policy "$POLICY") > /dev/null 2> "$TMP/pp.err"
 rc=$?
 check "pre-push in that clone refuses the push to DE (exit $rc)" test "$rc" -eq 1
 check "  ... and runs none of them (no marker)" test ! -e "$marker"
