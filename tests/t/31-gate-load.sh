@@ -3,7 +3,7 @@
 # branches of one repository and to different repositories, all sharing one
 # audit log, run at once: each is decided as it would be alone, each
 # decision is recorded exactly once, every line of the log is one whole JSON
-# record, and the chain verifies.
+# record, and the chain verifies.  One push of 2,000 tags is one record.
 #
 #   EG_LOAD_PUSHES=N   pushes per round (default 8); two rounds run
 . "$(dirname "$0")/lib.sh"
@@ -137,3 +137,23 @@ import json, sys
 lines = open(sys.argv[1], "rb").read().split(b"\n")[:-1]
 sealing = [l for l in lines if l.startswith(b"{") and b"\"torn\"" in l and json.loads(l).get("torn")]
 assert len(sealing) == 1, len(sealing)' "$AUDIT"
+
+# One push of many refs at once: 2,000 tags (a mirror push of every tag
+# looks like this).  One decision, one record that counts them all.
+w="$WORK/w2"
+printf 'create refs/tags/load-%04d HEAD\n' $(seq 1 2000) | git -C "$w" update-ref --stdin
+new_bare load-tags de
+before=$(audit_records)
+start=$(date +%s%N)
+accepted "a push of 2,000 tags at once is accepted" "$w" load-tags 'refs/tags/load-*:refs/tags/load-*'
+echo "     2,000 refs in one push: $((($(date +%s%N) - start) / 1000000)) ms"
+check "  ... all 2,000 tags are on the server" \
+	test "$(git -C "$SRV/load-tags.git" for-each-ref refs/tags | wc -l)" -eq 2000
+check "  ... in one record, counting every ref, listing at most 1,000" python3 -c '
+import json, sys
+r = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert r["decision"] == "accept", r["decision"]
+assert r["refs_count"] == 2000, r.get("refs_count")
+assert 0 < len(r["refs"]) <= 1000, len(r["refs"])' "$AUDIT"
+check "  ... one record more" test "$(audit_records)" -eq $((before + 1))
+expect_exit 0 "  ... and the chain still verifies" "$EG" audit verify "$AUDIT"
