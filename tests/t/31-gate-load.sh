@@ -5,7 +5,7 @@
 # decision is recorded exactly once, every line of the log is one whole JSON
 # record, and the chain verifies.  One push of 2,000 tags is one record.
 #
-#   EG_LOAD_PUSHES=N   pushes per round (default 8); two rounds run
+#   EG_LOAD_PUSHES=N   pushes per round (default 8); three rounds run
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/20-gatelib.sh"
 need_binary
