@@ -107,6 +107,7 @@ static void begin_phase(struct eg_progress *p, enum eg_progress_phase phase,
 	p->phase_ms = eg_now_ms();
 	p->phase_commits = r->commits;
 	p->phase_blobs = r->blobs;
+	p->phase_bytes = r->bytes;
 }
 
 void eg_progress_set_phase(struct eg_progress *p, enum eg_progress_phase phase,
@@ -134,17 +135,33 @@ static enum eg_progress_phase guess_phase(const struct eg_progress *p,
 	return EG_PROGRESS_COMMITS;
 }
 
+/* Per second, over the current phase. */
+static double per_second(unsigned long long n, long long ms)
+{
+	return ms > 0 ? (double)n * 1000.0 / (double)ms : 0.0;
+}
+
+/*
+ * Most telling first: what is done of what, and the ETA, so that a narrow
+ * terminal cuts only the sizes and rates at the end.
+ */
 static void describe(struct line *l, const struct eg_progress *p,
 		     const struct eg_report *r, long long now)
 {
-	long long elapsed = now - p->start_ms, in_phase = now - p->phase_ms;
-	double rate =
-		elapsed > 0 ? (double)r->bytes * 1000.0 / (double)elapsed : 0.0;
+	long long ms = now - p->phase_ms;
 	char size[32], speed[32];
 
 	eg_progress_format_size(size, sizeof(size), r->bytes);
-	eg_progress_format_size(speed, sizeof(speed), (unsigned long long)rate);
+	eg_progress_format_size(
+		speed, sizeof(speed),
+		(unsigned long long)per_second(r->bytes - p->phase_bytes, ms));
 	switch (p->shown_phase) {
+	case EG_PROGRESS_LISTING:
+		add(l, "listing blobs: %zu found", p->total_blobs);
+		if (p->total_commits)
+			add(l, " in the trees of %zu commits",
+			    p->total_commits);
+		break;
 	case EG_PROGRESS_FILES:
 		add(l, "reading files: %llu, %s at %s/s", r->blobs, size,
 		    speed);
@@ -153,26 +170,25 @@ static void describe(struct line *l, const struct eg_progress *p,
 		add(l, "reading blobs: %llu", r->blobs);
 		if (p->total_blobs)
 			add(l, "/%zu", p->total_blobs);
-		add(l, ", %s at %s/s", size, speed);
-		if (p->total_commits)
-			add(l, ", commits %llu/%zu", r->commits,
-			    p->total_commits);
 		if (p->total_blobs && r->blobs < p->total_blobs)
 			add_eta_for(l, r->blobs - p->phase_blobs,
-				    p->total_blobs - r->blobs, in_phase);
+				    p->total_blobs - r->blobs, ms);
+		add(l, ", %s at %s/s", size, speed);
+		if (p->total_commits)
+			add(l, ", of %zu commits", p->total_commits);
 		break;
 	default:
 		add(l, "judging commits: %llu", r->commits);
 		if (p->total_commits)
 			add(l, "/%zu", p->total_commits);
-		if (in_phase > 0)
-			add(l, " at %.0f/s",
-			    (double)(r->commits - p->phase_commits) * 1000.0 /
-				    (double)in_phase);
-		add(l, ", blobs %llu, %s", r->blobs, size);
 		if (p->total_commits && r->commits < p->total_commits)
 			add_eta_for(l, r->commits - p->phase_commits,
-				    p->total_commits - r->commits, in_phase);
+				    p->total_commits - r->commits, ms);
+		if (ms > 0)
+			add(l, ", %.0f/s",
+			    per_second(r->commits - p->phase_commits, ms));
+		add(l, ", %llu %s, %s", r->blobs,
+		    r->blobs == 1 ? "blob" : "blobs", size);
 		break;
 	}
 }

@@ -7,22 +7,23 @@
 #include "report.h"
 
 /*
- * What a scan is doing.  A history scan with worker threads first reads
- * and matches every unique blob (BLOBS), then judges each commit's snapshot
- * (COMMITS); with one thread it reads blobs while judging commits.
+ * What a scan is doing.  A history scan with worker threads first lists
+ * the unique blobs of every snapshot (LISTING), reads and matches them
+ * (BLOBS), then judges each commit's snapshot (COMMITS); with one thread it
+ * reads blobs while judging commits.
  */
 enum eg_progress_phase {
 	EG_PROGRESS_AUTO,    /* guessed from the scope and the counters */
+	EG_PROGRESS_LISTING, /* counting blobs into total_blobs */
 	EG_PROGRESS_BLOBS,   /* reading and matching the blobs */
 	EG_PROGRESS_COMMITS, /* judging each commit */
 	EG_PROGRESS_FILES,   /* reading a folder or a work tree */
 };
 
 /*
- * The scan sets total_commits when the commits are listed and total_blobs
- * when the blobs to read are all known (0: not known yet).  The counters
- * themselves are the report's; a phase's rate and ETA are measured from
- * when it began.
+ * The scan sets total_commits when the commits are listed, and counts
+ * total_blobs up while LISTING (0: not known).  The other counters are the
+ * report's; a phase's rate and ETA are measured from when it began.
  */
 struct eg_progress {
 	int enabled;
@@ -33,7 +34,7 @@ struct eg_progress {
 	enum eg_progress_phase phase; /* as set, or AUTO */
 	enum eg_progress_phase shown_phase;
 	long long phase_ms;
-	unsigned long long phase_commits, phase_blobs;
+	unsigned long long phase_commits, phase_blobs, phase_bytes;
 	int shown;
 };
 

@@ -59,10 +59,10 @@ if not text.endswith("\r\x1b[K"):
 EOF
 check "... with commits done of the total, blobs, bytes, rate and ETA" \
 	python3 "$TMP/lines.py" "$TMP/forced.err" \
-	"^exportgate: judging commits: [0-9]+/$N at [0-9]+/s, blobs [0-9]+, [0-9.]+ (bytes|KiB|MiB), ETA [0-9]+"
+	"^exportgate: judging commits: [0-9]+/$N, ETA [0-9]+[smh].*, [0-9]+/s, [0-9]+ blobs, [0-9.]+ (bytes|KiB|MiB)$"
 check "... first reading the blobs, then judging the commits" \
 	python3 "$TMP/lines.py" "$TMP/forced.err" \
-	"^exportgate: reading blobs: [0-9]+.*, [0-9.]+ (bytes|KiB|MiB) at [0-9.]+ (bytes|KiB|MiB)/s, commits 0/$N" \
+	"^exportgate: reading blobs: [0-9]+, [0-9.]+ (bytes|KiB|MiB) at [0-9.]+ (bytes|KiB|MiB)/s, of $N commits$" \
 	"^exportgate: judging commits: "
 check "... each line narrower than the terminal, and cleared at the end" \
 	python3 "$TMP/lines.py" "$TMP/forced.err"
