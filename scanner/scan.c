@@ -8,6 +8,7 @@
 #include "cache.h"
 #include "error.h"
 #include "evidence.h"
+#include "history.h"
 #include "match.h"
 #include "oidmap.h"
 #include "pool.h"
@@ -383,233 +384,6 @@ static void describe_commits(struct walker *w)
 	}
 }
 
-static int walk_error(const char *what)
-{
-	const git_error *e = git_error_last();
-
-	return eg_error_set(EG_ENOTREPO, "%s: %s", what,
-			    e && e->message ? e->message : "unknown error");
-}
-
-/*
- * `git rev-list` arguments: "A..B", "^A B", "B", and --all, --branches,
- * --tags, --remotes.
- */
-static int push_revs(git_revwalk *walk, git_repository *repo, const char *revs)
-{
-	char *copy = eg_xstrdup(revs), *tok, *save = NULL;
-	int err = 0;
-
-	for (tok = strtok_r(copy, " \t", &save); tok && !err;
-	     tok = strtok_r(NULL, " \t", &save)) {
-		git_object *obj = NULL;
-		const char *glob = !strcmp(tok, "--all")        ? "refs/*"
-				   : !strcmp(tok, "--branches") ? "refs/heads/*"
-				   : !strcmp(tok, "--tags")     ? "refs/tags/*"
-				   : !strcmp(tok, "--remotes")  ? "refs/remotes/*"
-								: NULL;
-
-		if (glob) {
-			if (git_revwalk_push_glob(walk, glob) < 0)
-				err = walk_error(tok);
-			continue;
-		}
-		if (strstr(tok, "..")) {
-			if (git_revwalk_push_range(walk, tok) < 0)
-				err = walk_error(tok);
-			continue;
-		}
-		if (git_revparse_single(&obj, repo, tok[0] == '^' ? tok + 1 : tok) < 0) {
-			err = walk_error(tok);
-			continue;
-		}
-		if ((tok[0] == '^' ? git_revwalk_hide(walk, git_object_id(obj))
-				   : git_revwalk_push(walk, git_object_id(obj))) < 0)
-			err = walk_error(tok);
-		git_object_free(obj);
-	}
-	free(copy);
-	return err;
-}
-
-static int setup_walk(git_revwalk *walk, git_repository *repo,
-		      const struct eg_scan_opts *opts)
-{
-	size_t i;
-
-	switch (opts->scope) {
-	case EG_TARGET_ALL:
-		if (git_revwalk_push_glob(walk, "refs/*") < 0)
-			return walk_error("cannot list refs");
-		if (git_repository_head_detached(repo) == 1)
-			git_revwalk_push_head(walk);
-		return 0;
-	case EG_TARGET_REV:
-		return push_revs(walk, repo, opts->rev);
-	case EG_TARGET_PUSH:
-		for (i = 0; i < opts->ntips; i++)
-			if (git_revwalk_push(walk, &opts->tips[i]) < 0)
-				return eg_error_set_git("cannot walk a pushed commit");
-		for (i = 0; i < opts->nhide; i++)
-			if (git_revwalk_hide(walk, &opts->hide[i]) < 0)
-				git_error_clear(); /* a commit we lack: nothing to hide */
-		if (opts->hide_refs_glob &&
-		    git_revwalk_hide_glob(walk, opts->hide_refs_glob) < 0)
-			return eg_error_set_git("cannot hide existing refs");
-		return 0;
-	default:
-		return eg_error_set(EG_ERROR, "not a history scope");
-	}
-}
-
-/* Commits of the scope, oldest first (parents before children). */
-static int cmp_name(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* The commits the refs (or the pushed tips) point at. */
-static void tip_commits(git_repository *repo, const struct eg_scan_opts *opts,
-			struct eg_oidmap *seen, git_oid **tips, size_t *n)
-{
-	git_strarray refs = {0};
-	size_t i, alloc = 0;
-
-	*tips = NULL;
-	*n = 0;
-	if (opts->scope == EG_TARGET_PUSH) {
-		for (i = 0; i < opts->ntips; i++) {
-			EG_GROW(*tips, alloc, *n + 1);
-			(*tips)[(*n)++] = opts->tips[i];
-		}
-		return;
-	}
-	if (git_reference_list(&refs, repo) < 0)
-		return;
-	qsort(refs.strings, refs.count, sizeof(char *), cmp_name);
-	for (i = 0; i < refs.count; i++) {
-		git_object *obj = NULL, *commit = NULL;
-
-		if (git_revparse_single(&obj, repo, refs.strings[i]) < 0)
-			continue;
-		if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0 &&
-		    !eg_oidmap_get(seen, git_object_id(commit), 1)) {
-			eg_oidmap_put(seen, git_object_id(commit), 1, (void *)1);
-			EG_GROW(*tips, alloc, *n + 1);
-			(*tips)[(*n)++] = *git_object_id(commit);
-		}
-		git_object_free(commit);
-		git_object_free(obj);
-	}
-	git_strarray_dispose(&refs);
-	git_error_clear();
-}
-
-/*
- * Parents before children, by a depth-first walk that steps over commits
- * that are not there (a shallow clone's boundary, a missing object) and
- * lists each as unscanned.  Used when libgit2's walk gives up on them.
- */
-static void tolerant_walk(git_repository *repo, const struct eg_scan_opts *opts,
-			  struct eg_report *report, git_oid **out, size_t *n)
-{
-	struct frame {
-		git_oid oid;
-		unsigned next_parent;
-	} *stack = NULL;
-	struct eg_oidmap seen = {0};
-	git_oid *tips, *list = NULL;
-	size_t ntips, depth = 0, stack_alloc = 0, alloc = 0, t;
-
-	tip_commits(repo, opts, &seen, &tips, &ntips);
-	eg_oidmap_clear(&seen);
-	for (t = 0; t < ntips; t++) {
-		if (eg_oidmap_get(&seen, &tips[t], 0))
-			continue;
-		eg_oidmap_put(&seen, &tips[t], 0, (void *)1);
-		EG_GROW(stack, stack_alloc, depth + 1);
-		stack[depth].oid = tips[t];
-		stack[depth++].next_parent = 0;
-		while (depth) {
-			struct frame *f = &stack[depth - 1];
-			git_commit *c = NULL;
-			char hex[EG_OID_HEX];
-
-			if (git_commit_lookup(&c, repo, &f->oid) < 0) {
-				git_oid_tostr(hex, sizeof(hex), &f->oid);
-				eg_report_add_unscanned(report, "", hex,
-							"commit not present (shallow clone or missing object)");
-				depth--;
-				continue;
-			}
-			if (f->next_parent < git_commit_parentcount(c)) {
-				const git_oid *p = git_commit_parent_id(c, f->next_parent++);
-
-				git_commit_free(c);
-				if (eg_oidmap_get(&seen, p, 0))
-					continue;
-				eg_oidmap_put(&seen, p, 0, (void *)1);
-				EG_GROW(stack, stack_alloc, depth + 1);
-				stack[depth].oid = *p;
-				stack[depth++].next_parent = 0;
-				continue;
-			}
-			git_commit_free(c);
-			EG_GROW(list, alloc, *n + 1);
-			list[(*n)++] = f->oid;
-			depth--;
-		}
-	}
-	git_error_clear();
-	eg_oidmap_clear(&seen);
-	free(stack);
-	free(tips);
-	*out = list;
-}
-
-/* Commits of the scope, oldest first (parents before children). */
-static int list_commits(git_oid **out, size_t *n, git_repository *repo,
-			const struct eg_scan_opts *opts, struct eg_report *report)
-{
-	git_revwalk *walk = NULL;
-	git_oid oid, *list = NULL;
-	size_t alloc = 0;
-	int err, rc;
-
-	*out = NULL;
-	*n = 0;
-	if (git_revwalk_new(&walk, repo) < 0)
-		return eg_error_set_git("cannot walk history");
-	git_revwalk_sorting(walk, GIT_SORT_TOPOLOGICAL | GIT_SORT_REVERSE);
-	if ((err = setup_walk(walk, repo, opts)))
-		goto done;
-	while ((rc = git_revwalk_next(&oid, walk)) == 0) {
-		EG_GROW(list, alloc, *n + 1);
-		list[(*n)++] = oid;
-	}
-	if (rc == GIT_ITEROVER)
-		goto done;
-	free(list);
-	list = NULL;
-	*n = 0;
-	if (opts->scope == EG_TARGET_REV ||
-	    (opts->scope == EG_TARGET_PUSH && (opts->nhide || opts->hide_refs_glob))) {
-		const git_error *e = git_error_last();
-		char why[512];
-
-		snprintf(why, sizeof(why),
-			 "history walk stopped (missing commit?): %s",
-			 e && e->message ? e->message : "unknown error");
-		eg_report_add_unscanned(report, "", "", why);
-		goto done;
-	}
-	tolerant_walk(repo, opts, report, &list, n);
-done:
-	git_revwalk_free(walk);
-	*out = list;
-	return err;
-}
-
 /* One snapshot to judge: a commit's tree, or a tree the target has. */
 struct snapshot {
 	git_oid commit, tree;
@@ -765,7 +539,7 @@ static int walk_history(struct walker *w)
 
 	long long t0 = eg_now_ms(), t1, t2;
 
-	if ((err = list_commits(&commits, &n, w->repo, w->opts, w->report)))
+	if ((err = eg_history_list(&commits, &n, w->repo, w->opts, w->report)))
 		goto done;
 	w->progress.total_commits = n;
 	list_snapshots(w, commits, n, &list);
@@ -798,6 +572,14 @@ done:
 	return err;
 }
 
+static int bad_revision(const char *rev)
+{
+	const git_error *e = git_error_last();
+
+	return eg_error_set(EG_ENOTREPO, "%s: %s", rev,
+			    e && e->message ? e->message : "unknown error");
+}
+
 static int walk_one_tree(struct walker *w)
 {
 	git_object *obj = NULL, *peeled = NULL;
@@ -805,7 +587,7 @@ static int walk_one_tree(struct walker *w)
 	int err = 0, is_commit;
 
 	if (git_revparse_single(&obj, w->repo, w->opts->rev) < 0)
-		return walk_error(w->opts->rev);
+		return bad_revision(w->opts->rev);
 	is_commit = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0;
 	if (is_commit) {
 		git_oid_cpy(&commit, git_object_id(peeled));
@@ -813,7 +595,7 @@ static int walk_one_tree(struct walker *w)
 		w->report->commits = 1;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_TREE) < 0) {
-		err = walk_error(w->opts->rev);
+		err = bad_revision(w->opts->rev);
 		goto done;
 	}
 	err = eval_snapshot(w, is_commit ? &commit : NULL,
