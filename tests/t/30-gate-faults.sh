@@ -230,6 +230,41 @@ for how in missing garbage; do
 	fi
 done
 
+# --- pre-push, on an engineer's machine ---------------------------------------
+# The same faults refuse a push from a clone whose pre-push hook is the
+# gate: one "exportgate: push refused: " line, nothing sent.
+write_policy
+pp="$WORK/pp-clone"
+rm -rf "$pp" && git clone -q "$b" "$pp"
+git init -q --bare "$TMP/dest/mirror-us/radar.git"
+git -C "$pp" remote add us "file://$TMP/dest/mirror-us/radar.git"
+"$TOP/install.sh" --pre-push "$pp" --bin "$EG" --policy "$POLICY" > "$TMP/install.log" 2>&1 ||
+	sed 's/^/     /' "$TMP/install.log"
+refused() { # WHAT REGEX
+	local rc=0
+	timeout "$PUSH_TIMEOUT" git -C "$pp" push us HEAD:refs/heads/main \
+		> "$TMP/push.out" 2> "$TMP/push.err" < /dev/null || rc=$?
+	grep 'exportgate: push refused: ' "$TMP/push.err" >> "$TMP/reasons.txt"
+	if [ "$rc" -ne 0 ] && [ -z "$(refs "$TMP/dest/mirror-us/radar.git")" ] &&
+		[ "$(grep -c 'exportgate: push refused: ' "$TMP/push.err")" -eq 1 ] &&
+		grep 'exportgate: push refused: ' "$TMP/push.err" | grep -Eiq -- "$2"; then
+		pass "pre-push, $1: refused in one line (/$2/), nothing sent"
+	else
+		fail "pre-push, $1: refused in one line (/$2/), nothing sent (exit $rc)"
+		sed 's/^/     err: /' "$TMP/push.err" | head -10
+	fi
+}
+rm -f "$POLICY"
+refused "a missing policy" 'policy'
+printf 'jurisdiction: [US\n' > "$POLICY"
+refused "a malformed policy" 'policy\.yml:[0-9]+'
+write_policy
+cp "$big"/*.py "$pp/" && git -C "$pp" add -A && git -C "$pp" commit -qm big
+blob=$(git -C "$pp" rev-parse HEAD:m1.py)
+rm -f "$pp/.git/objects/${blob:0:2}/${blob:2}"
+refused "a missing object in the clone" 'incomplete|not scanned|object'
+write_policy
+
 # --- on_error: accept ----------------------------------------------------------
 rm -f "$AUDIT"
 policy_with on_error "on_error: accept"
