@@ -385,10 +385,10 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 		if (m->profile_ns) {
 			struct timespec t0, t1;
 
-			clock_gettime(CLOCK_MONOTONIC, &t0);
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
 			if (run_pattern(m, (uint32_t)i, buf, len) < 0)
 				unscanned = "regex match limit hit";
-			clock_gettime(CLOCK_MONOTONIC, &t1);
+			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
 			m->profile_runs[i]++;
 			m->profile_ns[i] += (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
 		} else if (run_pattern(m, (uint32_t)i, buf, len) < 0)

@@ -491,6 +491,7 @@ static void enumerate_tree(struct walker *w, struct eg_pool *pool,
 				bi = eg_xcalloc(1, sizeof(*bi));
 				eg_oidmap_put(&w->blobs, oid, kind, bi);
 				eg_pool_submit(pool, bi, oid, kind, w->path);
+				w->progress.total_blobs++;
 			}
 		}
 		path_set_len(w, base);
@@ -520,10 +521,13 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list)
 				 w->jobs, w->opts->max_blob_size,
 				 w->opts->deadline_ms, w->report)))
 		return err;
+	eg_progress_set_phase(&w->progress, EG_PROGRESS_LISTING, w->report);
 	for (i = 0; i < list->n; i++) {
 		path_set_len(w, 0);
 		enumerate_tree(w, pool, &visited, &list->items[i].tree, 0);
+		eg_progress_update(&w->progress, w->report);
 	}
+	eg_progress_set_phase(&w->progress, EG_PROGRESS_BLOBS, w->report);
 	eg_pool_run(pool, tick, w);
 	eg_oidmap_clear(&visited);
 	path_set_len(w, 0);
@@ -546,6 +550,7 @@ static int walk_history(struct walker *w)
 	t1 = eg_now_ms();
 	if (w->jobs > 1 && (err = prefetch_blobs(w, &list)))
 		goto done;
+	eg_progress_set_phase(&w->progress, EG_PROGRESS_COMMITS, w->report);
 	t2 = eg_now_ms();
 	for (i = 0; i < list.n && !err; i++) {
 		const struct snapshot *s = &list.items[i];

@@ -62,7 +62,7 @@ check "... with commits done of the total, blobs, bytes, rate and ETA" \
 	"^exportgate: judging commits: [0-9]+/$N, ETA [0-9]+[smh].*, [0-9]+/s, [0-9]+ blobs, [0-9.]+ (bytes|KiB|MiB)$"
 check "... first reading the blobs, then judging the commits" \
 	python3 "$TMP/lines.py" "$TMP/forced.err" \
-	"^exportgate: reading blobs: [0-9]+, [0-9.]+ (bytes|KiB|MiB) at [0-9.]+ (bytes|KiB|MiB)/s, of $N commits$" \
+	"^exportgate: reading blobs: [0-9]+(/[0-9]+)?(, ETA [^,]+)?, [0-9.]+ (bytes|KiB|MiB) at [0-9.]+ (bytes|KiB|MiB)/s, of $N commits$" \
 	"^exportgate: judging commits: "
 check "... each line narrower than the terminal, and cleared at the end" \
 	python3 "$TMP/lines.py" "$TMP/forced.err"
