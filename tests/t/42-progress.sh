@@ -60,10 +60,6 @@ EOF
 check "... with commits done of the total, blobs, bytes, rate and ETA" \
 	python3 "$TMP/lines.py" "$TMP/forced.err" \
 	"^exportgate: judging commits: [0-9]+/$N, ETA [0-9]+[smh].*, [0-9]+/s, [0-9]+ blobs, [0-9.]+ (bytes|KiB|MiB)$"
-check "... first reading the blobs, then judging the commits" \
-	python3 "$TMP/lines.py" "$TMP/forced.err" \
-	"^exportgate: reading blobs: [0-9]+(/[0-9]+)?(, ETA [^,]+)?, [0-9.]+ (bytes|KiB|MiB) at [0-9.]+ (bytes|KiB|MiB)/s, of $N commits$" \
-	"^exportgate: judging commits: "
 check "... each line narrower than the terminal, and cleared at the end" \
 	python3 "$TMP/lines.py" "$TMP/forced.err"
 check "... and the report on stdout untouched" \
@@ -75,6 +71,11 @@ expect_exit 0 "--progress with several jobs: exit 0" \
 	env EXPORTGATE_PROGRESS_MS=0 "$EG" scan --progress --jobs 4 "$R"
 check "... the line is drawn and names the commits" \
 	python3 "$TMP/lines.py" "$TMP/prev.err" "commits"
+cp "$TMP/prev.err" "$TMP/jobs.err"
+check "... first listing and reading the blobs, then judging the commits" \
+	python3 "$TMP/lines.py" "$TMP/jobs.err" \
+	"^exportgate: reading blobs: [0-9]+/$N(, ETA [^,]+)?, [0-9.]+ (bytes|KiB|MiB) at [0-9.]+ (bytes|KiB|MiB)/s, of $N commits$" \
+	"^exportgate: judging commits: "
 
 expect_exit 0 "by default, with stderr a file: exit 0" \
 	env EXPORTGATE_PROGRESS_MS=0 "$EG" scan "$R"
