@@ -55,6 +55,11 @@ HEADERS = $(wildcard scanner/*.h hook/*.h)
 
 all: build/exportgate
 
+# --version names the commit it was built from: rebuild main.o when it moves.
+$(shell mkdir -p build && (echo '$(DESCRIBE)' | cmp -s - build/describe || \
+	echo '$(DESCRIBE)' > build/describe))
+build/scanner/main.o: build/describe
+
 build/scanner/%.o: scanner/%.c $(HEADERS) | build/scanner
 	$(CC) $(ALL_CFLAGS) $(PKG_CFLAGS) -c -o $@ $<
 
