@@ -9,12 +9,11 @@
 . "$(dirname "$0")/20-gatelib.sh"
 need_binary
 TRANSPORT=file
-mkfixture benign && mkfixture controlled || {
+mkfixture benign || {
 	fail "the fixtures build (tests/fixtures/mkrepo.sh)"
 	exit 0
 }
 b="$WORK/benign"
-c="$WORK/controlled"
 export USER=tester
 
 # The policy of 20-gatelib.sh with KEY's line replaced: policy_with KEY LINE.
