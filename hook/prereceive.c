@@ -70,6 +70,7 @@ static int parse_args(struct gate *g, int argc, char **argv)
 static int scan(struct gate *g)
 {
 	struct eg_scan_opts opts;
+	git_oid *hide = NULL;
 	char *cache = NULL;
 	int err;
 
@@ -83,16 +84,23 @@ static int scan(struct gate *g)
 	opts.open_from_env = 1;
 	opts.tips = g->tips;
 	opts.ntips = g->ntips;
-	/* Everything the existing refs reach is already on the server. */
-	opts.hide_refs_glob = "refs/*";
-	if (g->policy->deadline_ms)
-		opts.deadline_ms = eg_now_ms() + g->policy->deadline_ms;
+	/*
+	 * What the branches and the pushed refs' old values reach is already
+	 * on the server.  Tags and other refs are not hidden: peeling
+	 * thousands of them costs more than a push, and a commit only they
+	 * reach is judged again, which can only make the gate stricter.
+	 */
 	if (!g->ntips) {
 		g->report = eg_report_new(g->set, git_repository_path(g->repo),
 					  EG_TARGET_PUSH);
 		eg_report_finish(g->report);
 		return 0;
 	}
+	eg_gate_known_old(&hide, &opts.nhide, g->repo, &g->updates);
+	opts.hide = hide;
+	opts.hide_refs_glob = "refs/heads/*";
+	if (g->policy->deadline_ms)
+		opts.deadline_ms = eg_now_ms() + g->policy->deadline_ms;
 	/* what earlier pushes read is not read again */
 	if (asprintf(&cache, "%sexportgate/cache-%.16s.bin",
 		     git_repository_path(g->repo), g->set->sha256) < 0)
@@ -100,6 +108,7 @@ static int scan(struct gate *g)
 	opts.cache_path = cache;
 	err = eg_scan_repository(&g->report, g->repo, g->set, &opts);
 	free(cache);
+	free(hide);
 	if (err == EG_EDEADLINE)
 		return eg_error_set(err,
 				    "the scan did not finish within the "
