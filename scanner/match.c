@@ -337,7 +337,7 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 	const char *unscanned = NULL;
 	char *decoded = NULL;
 	size_t i, dlen;
-	int any = 0;
+	int any = 0, scanned = 0;
 
 	*out = NULL;
 	m->nhits = 0;
@@ -350,18 +350,24 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 		 * its outputs: only decode one whose raw text has a literal
 		 * some notebook pattern needs.
 		 */
-		if (kind == EG_KIND_NOTEBOOK &&
-		    worth_decoding(m, buf, len) &&
-		    (decoded = notebook_code(buf, len, &dlen))) {
-			buf = (const unsigned char *)decoded;
-			len = dlen;
-			memset(m->candidates, 0, m->words * sizeof(eg_word));
+		if (kind == EG_KIND_NOTEBOOK) {
+			scanned = 1; /* the raw text's candidates stand ... */
+			if (worth_decoding(m, buf, len) &&
+			    (decoded = notebook_code(buf, len, &dlen))) {
+				buf = (const unsigned char *)decoded;
+				len = dlen;
+				/* ... unless the code cells replace it */
+				memset(m->candidates, 0,
+				       m->words * sizeof(eg_word));
+				scanned = 0;
+			}
 		}
 	}
 	/* binary content: only the patterns without literals (kind patterns) */
-	eg_prefilter_scan(set->prefilter, buf,
-			  (kind & EG_KIND_ANY_TEXT) ? len : 0, m->candidates,
-			  m->places);
+	if (!scanned)
+		eg_prefilter_scan(set->prefilter, buf,
+				  (kind & EG_KIND_ANY_TEXT) ? len : 0,
+				  m->candidates, m->places);
 	for (i = 0; i < set->npatterns; i++) {
 		const struct eg_pattern *p;
 
