@@ -252,6 +252,25 @@ static int run_pattern(struct eg_matcher *m, uint32_t pi,
 	return found;
 }
 
+/* run_pattern(), timed per pattern under EXPORTGATE_PROFILE. */
+static int run_timed(struct eg_matcher *m, uint32_t pi,
+		     const unsigned char *buf, size_t len)
+{
+	struct timespec t0, t1;
+	int rc;
+
+	if (!m->profile_ns)
+		return run_pattern(m, pi, buf, len);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
+	rc = run_pattern(m, pi, buf, len);
+	clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
+	m->profile_runs[pi]++;
+	m->profile_ns[pi] +=
+		(unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000000LL +
+				     (t1.tv_nsec - t0.tv_nsec));
+	return rc;
+}
+
 /* Code cells of a notebook, decoded; NULL when it is not one. */
 static char *notebook_code(const unsigned char *buf, size_t len, size_t *out)
 {
@@ -388,16 +407,7 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 			any = 1;
 			continue;
 		}
-		if (m->profile_ns) {
-			struct timespec t0, t1;
-
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t0);
-			if (run_pattern(m, (uint32_t)i, buf, len) < 0)
-				unscanned = "regex match limit hit";
-			clock_gettime(CLOCK_THREAD_CPUTIME_ID, &t1);
-			m->profile_runs[i]++;
-			m->profile_ns[i] += (unsigned long long)((t1.tv_sec - t0.tv_sec) * 1000000000LL + (t1.tv_nsec - t0.tv_nsec));
-		} else if (run_pattern(m, (uint32_t)i, buf, len) < 0)
+		if (run_timed(m, (uint32_t)i, buf, len) < 0)
 			unscanned = "regex match limit hit";
 		else if (m->nhits && m->hits[m->nhits - 1].pattern == i)
 			any = 1;
