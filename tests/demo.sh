@@ -16,7 +16,11 @@ git config --global user.name "Demo User"
 git config --global user.email demo@example.com
 git config --global init.defaultBranch main
 
-section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+if [ -t 1 ] && [ -z "$NO_COLOR" ]; then
+	section() { printf '\n\033[1m== %s\033[0m\n' "$*"; }
+else
+	section() { printf '\n== %s\n' "$*"; }
+fi
 
 section "A synthetic geospatial deep-learning project, built commit by commit"
 bash "$top/tests/fixtures/mkrepo.sh" controlled "$demo/geo-detector" > "$demo/ids" || exit 1
