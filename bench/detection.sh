@@ -37,6 +37,14 @@ corpus=${CORPUS:-$here/bench/corpus.txt}
 
 out=$(mktemp -d)
 trap 'rm -rf "$out"' EXIT
+# A private copy: a `make` elsewhere during the run must not swap the binary
+# between two repositories.
+cp "$eg" "$out/exportgate"
+eg=$out/exportgate
+rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo "?")
+if [[ -n "$(git -C "$here" status --porcelain -- patterns scanner 2>/dev/null)" ]]; then
+	rev="$rev (patterns/ or scanner/ modified in the work tree)"
+fi
 jobs=()
 [[ -n "${JOBS:-}" ]] && jobs=(--jobs "$JOBS")
 
@@ -107,7 +115,7 @@ sys.exit(0 if any(f.get("signature") == "0D521.1" for f in r.get("findings", [])
 		"$json" "$out/$n.err" "$diagjson" "$why" >> "$out/runs.tsv"
 done < "$corpus"
 
-python3 - "$out/runs.tsv" "$out/missing.txt" "$eg" <<'PY'
+python3 - "$out/runs.tsv" "$out/missing.txt" "$eg" "$rev" <<'PY'
 import json, subprocess, sys
 
 SIG = "0D521.1"
@@ -116,6 +124,7 @@ RANK = {"none": 0, "review": 1, "controlled": 2}
 runs = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 missing = [l.strip() for l in open(sys.argv[2]) if l.strip()]
 eg = sys.argv[3]
+rev = sys.argv[4]
 
 
 def short(s, n=90):
@@ -199,6 +208,9 @@ try:
     desc = subprocess.run([eg, "--version"], capture_output=True, text=True).stdout.strip()
 except Exception:
     desc = "?"
+import datetime
+print("date: %s" % datetime.datetime.now(datetime.timezone.utc).strftime("%Y-%m-%d %H:%M UTC"))
+print("exportgate commit: %s" % rev)
 print("exportgate: %s" % short(desc, 120))
 if pack:
     print("pack: %s %s sha256 %s" % (pack[0]["id"], pack[0]["version"], pack[0]["sha256"][:16]))
