@@ -75,7 +75,12 @@ now() { date +%s.%N; }
 : > "$out/runs.tsv"
 : > "$out/missing.txt"
 n=0
+group=
 while read -r repo expected why; do
+	if [[ "$repo" == "#=" ]]; then
+		group="$expected${why:+ $why}"
+		continue
+	fi
 	[[ -z "$repo" || "$repo" == \#* ]] && continue
 	case "$expected" in flag | tolerate | clean) ;; *)
 		echo "detection.sh: $repo: expected must be flag, tolerate or clean, not '$expected'" >&2
@@ -111,8 +116,8 @@ sys.exit(0 if any(f.get("signature") == "0D521.1" for f in r.get("findings", [])
 		mkdir -p "$KEEP"
 		cp "$json" "$KEEP/${repo/\//+}.json" 2>/dev/null || true
 	fi
-	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$repo" "$expected" "$head" "$secs" "$rc" \
-		"$json" "$out/$n.err" "$diagjson" "$why" >> "$out/runs.tsv"
+	printf '%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\t%s\n' "$repo" "$expected" "$head" "$secs" "$rc" \
+		"$json" "$out/$n.err" "$diagjson" "$group" "$why" >> "$out/runs.tsv"
 done < "$corpus"
 
 python3 - "$out/runs.tsv" "$out/missing.txt" "$eg" "$rev" <<'PY'
@@ -152,14 +157,15 @@ def crit_line(c):
 
 
 rows, notes, pack = [], [], None
-for repo, expected, head, secs, rc, jpath, epath, diag, why in runs:
+for repo, expected, head, secs, rc, jpath, epath, diag, group, why in runs:
     rc = int(rc)
     try:
         r = json.load(open(jpath))
     except Exception:
         err = short(open(epath, errors="replace").read(), 200)
         rows.append(dict(repo=repo, head=head, expected=expected, got="error", met="",
-                         first="", secs=secs, result="ERROR", unscanned="", finding=None))
+                         first="", secs=secs, result="ERROR", unscanned="", finding=None,
+                         group=group))
         notes.append((repo, "ERROR", "exit %d: %s" % (rc, err), []))
         continue
     if pack is None:
@@ -183,7 +189,7 @@ for repo, expected, head, secs, rc, jpath, epath, diag, why in runs:
     uns = len(s.get("unscanned") or [])
     rows.append(dict(repo=repo, head=head, expected=expected, got=got, met=" ".join(met),
                      first=first, secs=secs, result=result, unscanned=str(uns),
-                     finding=best, allfour=allfour, commits=s.get("commits", 0),
+                     finding=best, allfour=allfour, commits=s.get("commits", 0), group=group,
                      incomplete=s.get("incomplete", False)))
     if result != "OK":
         lines = []
@@ -231,21 +237,31 @@ def ratio(a, b):
     return "%.2f (%d/%d)" % (a / b, a, b) if b else "n/a (0/0)"
 
 
+def review_level(sel, label):
+    # review-or-above: flag is positive, clean negative, tolerate is neither.
+    pos = [x for x in sel if x["expected"] == "flag"]
+    neg = [x for x in sel if x["expected"] == "clean"]
+    tol = [x for x in sel if x["expected"] == "tolerate"]
+    tp = sum(1 for x in pos if x["got"] != "none")
+    fp = sum(1 for x in neg if x["got"] != "none")
+    print("**review-or-above%s** (flag positive, clean negative, tolerate not counted): "
+          "precision %s, recall %s; TP %d, FN (miss) %d, FP (false alarm) %d, TN %d; "
+          "tolerate: %d, %d of them at review" % (
+              label, ratio(tp, tp + fp), ratio(tp, len(pos)), tp, len(pos) - tp, fp,
+              len(neg) - fp, len(tol), sum(1 for x in tol if x["got"] == "review")))
+    print()
+    return pos, neg, tol
+
+
 ok = [x for x in rows if x["got"] != "error"]
-# review-or-above: flag is positive, clean negative, tolerate is neither.
-pos = [x for x in ok if x["expected"] == "flag"]
-neg = [x for x in ok if x["expected"] == "clean"]
-tp = sum(1 for x in pos if x["got"] != "none")
-fn = len(pos) - tp
-fp = sum(1 for x in neg if x["got"] != "none")
-tn = len(neg) - fp
-tol = [x for x in ok if x["expected"] == "tolerate"]
-print("**review-or-above** (flag positive, clean negative, tolerate not counted): "
-      "precision %s, recall %s; TP %d, FN (miss) %d, FP (false alarm) %d, TN %d; "
-      "tolerate: %d, %d of them at review" % (
-          ratio(tp, tp + fp), ratio(tp, tp + fn), tp, fn, fp, tn, len(tol),
-          sum(1 for x in tol if x["got"] == "review")))
-print()
+pos, neg, tol = review_level(ok, "")
+groups = []
+for x in ok:
+    if x["group"] and x["group"] not in groups:
+        groups.append(x["group"])
+if len(groups) > 1:
+    for g in groups:
+        review_level([x for x in ok if x["group"] == g], ", " + g)
 cpos = [x for x in ok if x.get("allfour")]
 ctp = sum(1 for x in cpos if x["got"] == "controlled")
 cfp = sum(1 for x in ok if x["got"] == "controlled" and not x.get("allfour"))
