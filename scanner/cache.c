@@ -23,7 +23,7 @@
  *                                     u16 length | excerpt)])
  *   sha256 of all of the above (32 bytes)
  */
-#define MAGIC "EGCACHE1"
+#define MAGIC	  "EGCACHE1"
 #define MAX_CACHE (1u << 30)
 
 struct out {
@@ -72,8 +72,8 @@ static uint32_t get_u32(struct in *in)
 {
 	const unsigned char *b = take(in, 4);
 
-	return b ? (uint32_t)b[0] | (uint32_t)b[1] << 8 |
-			   (uint32_t)b[2] << 16 | (uint32_t)b[3] << 24
+	return b ? (uint32_t)b[0] | (uint32_t)b[1] << 8 | (uint32_t)b[2] << 16 |
+			       (uint32_t)b[3] << 24
 		 : 0;
 }
 
@@ -105,9 +105,8 @@ static void put_result(struct out *o, const struct eg_blob_result *r,
 	}
 }
 
-static struct eg_blob_result *get_result(struct in *in,
-					 const struct eg_sigset *set,
-					 size_t pwords)
+static struct eg_blob_result *
+get_result(struct in *in, const struct eg_sigset *set, size_t pwords)
 {
 	struct eg_blob_result *r = eg_xcalloc(1, sizeof(*r));
 	const unsigned char *b;
@@ -223,7 +222,8 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		eg_oidmap_foreach(&new_trees, e) free(e->value);
 		eg_oidmap_foreach(&new_blobs, e)
 		{
-			eg_blob_result_free(((struct eg_blob_info *)e->value)->result);
+			eg_blob_result_free(
+				((struct eg_blob_info *)e->value)->result);
 			free(e->value);
 		}
 		goto done;
@@ -238,7 +238,8 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 	eg_oidmap_foreach(&new_blobs, e)
 	{
 		if (eg_oidmap_get(blobs, &e->oid, e->key)) {
-			eg_blob_result_free(((struct eg_blob_info *)e->value)->result);
+			eg_blob_result_free(
+				((struct eg_blob_info *)e->value)->result);
 			free(e->value);
 		} else {
 			eg_oidmap_put(blobs, &e->oid, e->key, e->value);

@@ -9,14 +9,14 @@
  */
 enum {
 	EG_OK = 0,
-	EG_ERROR = -1,      /* internal error */
-	EG_ENOMEM = -2,     /* out of memory */
-	EG_ECONFIG = -3,    /* bad signature, policy or approvals file */
-	EG_EUSAGE = -4,     /* bad command line */
-	EG_ENOTREPO = -5,   /* not a repository, or a bad revision */
-	EG_EGIT = -6,       /* libgit2 failed on an object: scan incomplete */
-	EG_EIO = -7,        /* a file could not be read or written */
-	EG_EDEADLINE = -8,  /* the deadline passed */
+	EG_ERROR = -1,	   /* internal error */
+	EG_ENOMEM = -2,	   /* out of memory */
+	EG_ECONFIG = -3,   /* bad signature, policy or approvals file */
+	EG_EUSAGE = -4,	   /* bad command line */
+	EG_ENOTREPO = -5,  /* not a repository, or a bad revision */
+	EG_EGIT = -6,	   /* libgit2 failed on an object: scan incomplete */
+	EG_EIO = -7,	   /* a file could not be read or written */
+	EG_EDEADLINE = -8, /* the deadline passed */
 };
 
 /*

@@ -14,10 +14,11 @@ const char *eg_basename(const char *path)
 }
 
 static const char *const weak_dirs[] = {
-	"vendor", "vendored", "third_party", "thirdparty", "3rdparty",
-	"external", "extern", "node_modules", "bower_components", "site-packages",
-	"doc", "docs", "documentation", "test", "tests", "testing", "__tests__",
-	"spec", "fixtures", NULL,
+	"vendor",	    "vendored",	     "third_party", "thirdparty",
+	"3rdparty",	    "external",	     "extern",	    "node_modules",
+	"bower_components", "site-packages", "doc",	    "docs",
+	"documentation",    "test",	     "tests",	    "testing",
+	"__tests__",	    "spec",	     "fixtures",    NULL,
 };
 
 int eg_path_is_weak(const char *path, const struct eg_blob_result *r)

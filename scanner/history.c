@@ -27,11 +27,12 @@ static int push_revs(git_revwalk *walk, git_repository *repo, const char *revs)
 	for (tok = strtok_r(copy, " \t", &save); tok && !err;
 	     tok = strtok_r(NULL, " \t", &save)) {
 		git_object *obj = NULL;
-		const char *glob = !strcmp(tok, "--all")        ? "refs/*"
+		const char *glob = !strcmp(tok, "--all")	? "refs/*"
 				   : !strcmp(tok, "--branches") ? "refs/heads/*"
-				   : !strcmp(tok, "--tags")     ? "refs/tags/*"
-				   : !strcmp(tok, "--remotes")  ? "refs/remotes/*"
-								: NULL;
+				   : !strcmp(tok, "--tags")	? "refs/tags/*"
+				   : !strcmp(tok, "--remotes")
+					   ? "refs/remotes/*"
+					   : NULL;
 
 		if (glob) {
 			if (git_revwalk_push_glob(walk, glob) < 0)
@@ -43,12 +44,14 @@ static int push_revs(git_revwalk *walk, git_repository *repo, const char *revs)
 				err = walk_error(tok);
 			continue;
 		}
-		if (git_revparse_single(&obj, repo, tok[0] == '^' ? tok + 1 : tok) < 0) {
+		if (git_revparse_single(&obj, repo,
+					tok[0] == '^' ? tok + 1 : tok) < 0) {
 			err = walk_error(tok);
 			continue;
 		}
-		if ((tok[0] == '^' ? git_revwalk_hide(walk, git_object_id(obj))
-				   : git_revwalk_push(walk, git_object_id(obj))) < 0)
+		if ((tok[0] == '^'
+			     ? git_revwalk_hide(walk, git_object_id(obj))
+			     : git_revwalk_push(walk, git_object_id(obj))) < 0)
 			err = walk_error(tok);
 		git_object_free(obj);
 	}
@@ -73,10 +76,12 @@ static int setup_walk(git_revwalk *walk, git_repository *repo,
 	case EG_TARGET_PUSH:
 		for (i = 0; i < opts->ntips; i++)
 			if (git_revwalk_push(walk, &opts->tips[i]) < 0)
-				return eg_error_set_git("cannot walk a pushed commit");
+				return eg_error_set_git(
+					"cannot walk a pushed commit");
 		for (i = 0; i < opts->nhide; i++)
 			if (git_revwalk_hide(walk, &opts->hide[i]) < 0)
-				git_error_clear(); /* a commit we lack: nothing to hide */
+				git_error_clear(); /* a commit we lack: nothing
+						      to hide */
 		if (opts->hide_refs_glob &&
 		    git_revwalk_hide_glob(walk, opts->hide_refs_glob) < 0)
 			return eg_error_set_git("cannot hide existing refs");
@@ -118,7 +123,8 @@ static void tip_commits(git_repository *repo, const struct eg_scan_opts *opts,
 			continue;
 		if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) == 0 &&
 		    !eg_oidmap_get(seen, git_object_id(commit), 1)) {
-			eg_oidmap_put(seen, git_object_id(commit), 1, (void *)1);
+			eg_oidmap_put(seen, git_object_id(commit), 1,
+				      (void *)1);
 			EG_GROW(*tips, alloc, *n + 1);
 			(*tips)[(*n)++] = *git_object_id(commit);
 		}
@@ -161,13 +167,15 @@ static void tolerant_walk(git_repository *repo, const struct eg_scan_opts *opts,
 
 			if (git_commit_lookup(&c, repo, &f->oid) < 0) {
 				git_oid_tostr(hex, sizeof(hex), &f->oid);
-				eg_report_add_unscanned(report, "", hex,
-							"commit not present (shallow clone or missing object)");
+				eg_report_add_unscanned(
+					report, "", hex,
+					"commit not present (shallow clone or missing object)");
 				depth--;
 				continue;
 			}
 			if (f->next_parent < git_commit_parentcount(c)) {
-				const git_oid *p = git_commit_parent_id(c, f->next_parent++);
+				const git_oid *p = git_commit_parent_id(
+					c, f->next_parent++);
 
 				git_commit_free(c);
 				if (eg_oidmap_get(&seen, p, 0))
@@ -216,7 +224,8 @@ int eg_history_list(git_oid **out, size_t *n, git_repository *repo,
 	list = NULL;
 	*n = 0;
 	if (opts->scope == EG_TARGET_REV ||
-	    (opts->scope == EG_TARGET_PUSH && (opts->nhide || opts->hide_refs_glob))) {
+	    (opts->scope == EG_TARGET_PUSH &&
+	     (opts->nhide || opts->hide_refs_glob))) {
 		const git_error *e = git_error_last();
 		char why[512];
 

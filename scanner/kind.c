@@ -13,39 +13,39 @@ struct ext_kind {
 };
 
 static const struct ext_kind extensions[] = {
-	{"py", EG_KIND_PYTHON},    {"pyx", EG_KIND_PYTHON},
-	{"pyi", EG_KIND_PYTHON},   {"c", EG_KIND_C},
-	{"h", EG_KIND_C},          {"cc", EG_KIND_C},
-	{"cpp", EG_KIND_C},        {"cxx", EG_KIND_C},
-	{"hpp", EG_KIND_C},        {"hh", EG_KIND_C},
-	{"hxx", EG_KIND_C},        {"cu", EG_KIND_C},
-	{"cuh", EG_KIND_C},        {"txx", EG_KIND_C},
-	{"js", EG_KIND_JS},        {"mjs", EG_KIND_JS},
-	{"cjs", EG_KIND_JS},       {"jsx", EG_KIND_JS},
-	{"ts", EG_KIND_JS},        {"tsx", EG_KIND_JS},
-	{"vue", EG_KIND_JS},       {"svelte", EG_KIND_JS},
-	{"html", EG_KIND_HTML},    {"htm", EG_KIND_HTML},
-	{"ui", EG_KIND_QT},        {"qml", EG_KIND_QT},
-	{"yml", EG_KIND_YAML},     {"yaml", EG_KIND_YAML},
-	{"json", EG_KIND_JSON},    {"jsonc", EG_KIND_JSON},
-	{"geojson", EG_KIND_JSON}, {"ipynb", EG_KIND_NOTEBOOK},
-	{"md", EG_KIND_DOC},       {"markdown", EG_KIND_DOC},
-	{"rst", EG_KIND_DOC},      {"txt", EG_KIND_DOC},
-	{"adoc", EG_KIND_DOC},     {"cmake", EG_KIND_BUILD},
-	{"sh", EG_KIND_BUILD},     {"bash", EG_KIND_BUILD},
-	{"mk", EG_KIND_BUILD},     {"cfg", EG_KIND_CONFIG},
-	{"ini", EG_KIND_CONFIG},   {"toml", EG_KIND_CONFIG},
-	{"xml", EG_KIND_CONFIG},   {"java", EG_KIND_OTHER_CODE},
+	{"py", EG_KIND_PYTHON},	    {"pyx", EG_KIND_PYTHON},
+	{"pyi", EG_KIND_PYTHON},    {"c", EG_KIND_C},
+	{"h", EG_KIND_C},	    {"cc", EG_KIND_C},
+	{"cpp", EG_KIND_C},	    {"cxx", EG_KIND_C},
+	{"hpp", EG_KIND_C},	    {"hh", EG_KIND_C},
+	{"hxx", EG_KIND_C},	    {"cu", EG_KIND_C},
+	{"cuh", EG_KIND_C},	    {"txx", EG_KIND_C},
+	{"js", EG_KIND_JS},	    {"mjs", EG_KIND_JS},
+	{"cjs", EG_KIND_JS},	    {"jsx", EG_KIND_JS},
+	{"ts", EG_KIND_JS},	    {"tsx", EG_KIND_JS},
+	{"vue", EG_KIND_JS},	    {"svelte", EG_KIND_JS},
+	{"html", EG_KIND_HTML},	    {"htm", EG_KIND_HTML},
+	{"ui", EG_KIND_QT},	    {"qml", EG_KIND_QT},
+	{"yml", EG_KIND_YAML},	    {"yaml", EG_KIND_YAML},
+	{"json", EG_KIND_JSON},	    {"jsonc", EG_KIND_JSON},
+	{"geojson", EG_KIND_JSON},  {"ipynb", EG_KIND_NOTEBOOK},
+	{"md", EG_KIND_DOC},	    {"markdown", EG_KIND_DOC},
+	{"rst", EG_KIND_DOC},	    {"txt", EG_KIND_DOC},
+	{"adoc", EG_KIND_DOC},	    {"cmake", EG_KIND_BUILD},
+	{"sh", EG_KIND_BUILD},	    {"bash", EG_KIND_BUILD},
+	{"mk", EG_KIND_BUILD},	    {"cfg", EG_KIND_CONFIG},
+	{"ini", EG_KIND_CONFIG},    {"toml", EG_KIND_CONFIG},
+	{"xml", EG_KIND_CONFIG},    {"java", EG_KIND_OTHER_CODE},
 	{"go", EG_KIND_OTHER_CODE}, {"rs", EG_KIND_OTHER_CODE},
 	{"jl", EG_KIND_OTHER_CODE}, {"r", EG_KIND_OTHER_CODE},
-	{"m", EG_KIND_OTHER_CODE}, {"lua", EG_KIND_OTHER_CODE},
+	{"m", EG_KIND_OTHER_CODE},  {"lua", EG_KIND_OTHER_CODE},
 	{"kt", EG_KIND_OTHER_CODE}, {"scala", EG_KIND_OTHER_CODE},
 	{"cs", EG_KIND_OTHER_CODE}, {"swift", EG_KIND_OTHER_CODE},
 };
 
 static const struct ext_kind basenames[] = {
-	{"Makefile", EG_KIND_BUILD},     {"CMakeLists.txt", EG_KIND_BUILD},
-	{"Dockerfile", EG_KIND_BUILD},   {"setup.py", EG_KIND_PYTHON},
+	{"Makefile", EG_KIND_BUILD},	     {"CMakeLists.txt", EG_KIND_BUILD},
+	{"Dockerfile", EG_KIND_BUILD},	     {"setup.py", EG_KIND_PYTHON},
 	{"requirements.txt", EG_KIND_BUILD}, {"SConstruct", EG_KIND_BUILD},
 };
 
@@ -138,8 +138,13 @@ static unsigned binary_kind(const char *name, const unsigned char *buf,
 		return EG_KIND_MODEL_ONNX;
 	if (has_suffix(name, "saved_model.pb"))
 		return EG_KIND_MODEL_SAVEDMODEL;
-	if (starts(buf, len, "\x1f\x8b", 2) || starts(buf, len, "7z\xbc\xaf", 4) ||
-	    starts(buf, len, "\xfd" "7zXZ", 5) || starts(buf, len, "BZh", 3))
+	if (starts(buf, len, "\x1f\x8b", 2) ||
+	    starts(buf, len, "7z\xbc\xaf", 4) ||
+	    starts(buf, len,
+		   "\xfd"
+		   "7zXZ",
+		   5) ||
+	    starts(buf, len, "BZh", 3))
 		return EG_KIND_ARCHIVE;
 	return EG_KIND_BINARY;
 }
@@ -154,8 +159,8 @@ static int is_safetensors(const unsigned char *buf, size_t len)
 		return 0;
 	for (i = 7; i >= 0; i--)
 		n = (n << 8) | buf[i];
-	return n > 1 && n < (100ull << 20) && (len < 9 + n || buf[8 + n - 1] == '}' ||
-					       buf[8 + n - 1] == ' ');
+	return n > 1 && n < (100ull << 20) &&
+	       (len < 9 + n || buf[8 + n - 1] == '}' || buf[8 + n - 1] == ' ');
 }
 
 static const char lfs_magic[] = "version https://git-lfs.github.com/spec/v1";

@@ -8,17 +8,17 @@
 enum eg_kind {
 	EG_KIND_TEXT = 1u << 0, /* text of no kind below */
 	EG_KIND_PYTHON = 1u << 1,
-	EG_KIND_C = 1u << 2,    /* C, C++, CUDA and their headers */
-	EG_KIND_JS = 1u << 3,   /* JavaScript, TypeScript, Vue, Svelte */
+	EG_KIND_C = 1u << 2,  /* C, C++, CUDA and their headers */
+	EG_KIND_JS = 1u << 3, /* JavaScript, TypeScript, Vue, Svelte */
 	EG_KIND_HTML = 1u << 4,
-	EG_KIND_QT = 1u << 5,   /* .ui, .qml */
+	EG_KIND_QT = 1u << 5, /* .ui, .qml */
 	EG_KIND_YAML = 1u << 6,
 	EG_KIND_JSON = 1u << 7,
 	EG_KIND_NOTEBOOK = 1u << 8,
-	EG_KIND_DOC = 1u << 9,  /* Markdown, reStructuredText, .txt */
-	EG_KIND_BUILD = 1u << 10, /* CMake, Makefile, setup files, shell */
+	EG_KIND_DOC = 1u << 9,	       /* Markdown, reStructuredText, .txt */
+	EG_KIND_BUILD = 1u << 10,      /* CMake, Makefile, setup files, shell */
 	EG_KIND_OTHER_CODE = 1u << 11, /* Java, Go, Rust, Julia, R, ... */
-	EG_KIND_CONFIG = 1u << 12, /* .cfg, .ini, .toml, .xml */
+	EG_KIND_CONFIG = 1u << 12,     /* .cfg, .ini, .toml, .xml */
 	/* binary kinds, from magic bytes */
 	EG_KIND_BINARY = 1u << 16, /* binary of no kind below */
 	EG_KIND_MODEL_PYTORCH = 1u << 17,
@@ -33,9 +33,9 @@ enum eg_kind {
 };
 
 #define EG_KIND_ANY_TEXT 0xffffu
-#define EG_KIND_ANY_MODEL                                               \
+#define EG_KIND_ANY_MODEL                                                    \
 	(EG_KIND_MODEL_PYTORCH | EG_KIND_MODEL_ONNX | EG_KIND_MODEL_TFLITE | \
-	 EG_KIND_MODEL_HDF5 | EG_KIND_MODEL_SAFETENSORS |               \
+	 EG_KIND_MODEL_HDF5 | EG_KIND_MODEL_SAFETENSORS |                    \
 	 EG_KIND_MODEL_SAVEDMODEL | EG_KIND_MODEL_PICKLE)
 
 /* The text kind a file name suggests (EG_KIND_TEXT when none).  Can't fail. */

@@ -16,8 +16,8 @@
 #include "text.h"
 
 /* Bounds on one regex on one file: past them the file is incomplete. */
-#define MATCH_LIMIT 5000000
-#define DEPTH_LIMIT 100000
+#define MATCH_LIMIT  5000000
+#define DEPTH_LIMIT  100000
 #define NOTEBOOK_MAX (64u << 20)
 
 struct eg_matcher {
@@ -52,7 +52,8 @@ struct eg_matcher *eg_matcher_new(const struct eg_sigset *set)
 	m->places = eg_xcalloc(set->npatterns ? set->npatterns : 1,
 			       sizeof(*m->places));
 	if (getenv("EXPORTGATE_PROFILE")) {
-		m->profile_ns = eg_xcalloc(set->npatterns + 1, sizeof(*m->profile_ns));
+		m->profile_ns =
+			eg_xcalloc(set->npatterns + 1, sizeof(*m->profile_ns));
 		m->profile_runs = eg_xcalloc(set->npatterns + 1,
 					     sizeof(*m->profile_runs));
 	}
@@ -68,7 +69,8 @@ void eg_matcher_free(struct eg_matcher *m)
 
 		for (i = 0; i < m->set->npatterns; i++)
 			if (m->profile_runs[i])
-				fprintf(stderr, "profile %-28s %8llu runs %10.1f ms\n",
+				fprintf(stderr,
+					"profile %-28s %8llu runs %10.1f ms\n",
 					m->set->patterns[i].id,
 					m->profile_runs[i],
 					(double)m->profile_ns[i] / 1e6);
@@ -225,8 +227,8 @@ static int run_pattern(struct eg_matcher *m, uint32_t pi,
 	int found = 0;
 
 	if (p->whole_file || !p->nprefilter || !pl->n)
-		return search(m, pi, buf, len, 0, len, &lc, &found) < 0
-			       ? -1 : found;
+		return search(m, pi, buf, len, 0, len, &lc, &found) < 0 ? -1
+									: found;
 	for (k = 0; k < pl->n && found < EG_MATCH_HITS_PER_PATTERN; k++) {
 		if (pl->at[k] < we)
 			continue; /* inside the window just searched */
@@ -236,8 +238,8 @@ static int run_pattern(struct eg_matcher *m, uint32_t pi,
 		if (k + 1 == pl->n && pl->overflow)
 			we = len;
 		/* merge with the next places' windows */
-		while (k + 1 < pl->n && lines_back(buf, pl->at[k + 1],
-						   CONTEXT_LINES) <= we) {
+		while (k + 1 < pl->n &&
+		       lines_back(buf, pl->at[k + 1], CONTEXT_LINES) <= we) {
 			k++;
 			we = (k + 1 == pl->n && pl->overflow)
 				     ? len
@@ -287,8 +289,8 @@ static char *notebook_code(const unsigned char *buf, size_t len, size_t *out)
 	json_array_foreach(cells, i, cell)
 	{
 		json_t *src = json_object_get(cell, "source"), *part;
-		const char *type = json_string_value(
-			json_object_get(cell, "cell_type"));
+		const char *type =
+			json_string_value(json_object_get(cell, "cell_type"));
 		size_t j;
 
 		if (!type || strcmp(type, "code"))

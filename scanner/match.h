@@ -9,7 +9,7 @@
 #include "sigset.h"
 
 #define EG_MATCH_HITS_PER_PATTERN 3
-#define EG_EXCERPT_MAX 160
+#define EG_EXCERPT_MAX		  160
 
 struct eg_hit {
 	uint32_t pattern; /* index in eg_sigset.patterns */

@@ -28,9 +28,9 @@ void eg_oidmap_put(struct eg_oidmap *map, const git_oid *oid, uint32_t key,
 /* Free the table, not the values. */
 void eg_oidmap_clear(struct eg_oidmap *map);
 
-#define eg_oidmap_foreach(map, e)                                      \
+#define eg_oidmap_foreach(map, e)                                         \
 	for ((e) = (map)->slots; (e) && (e) < (map)->slots + (map)->size; \
-	     (e)++)                                                      \
+	     (e)++)                                                       \
 		if ((e)->value)
 
 #endif

@@ -123,7 +123,8 @@ static int offset_of(const struct pack *pk, const git_oid *oid, uint64_t *out)
 				*out = o;
 				return 0;
 			}
-			big = (size_t)pk->n * 28 + 8 + 1024 + (o & 0x7fffffffu) * 8;
+			big = (size_t)pk->n * 28 + 8 + 1024 +
+			      (o & 0x7fffffffu) * 8;
 			if (big + 8 > pk->size)
 				return -1;
 			*out = (uint64_t)be32(pk->map + big) << 32 |

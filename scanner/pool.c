@@ -44,8 +44,8 @@ struct eg_pool {
 };
 
 void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
-			    const git_oid *oid, unsigned kind,
-			    const char *name, const char *path)
+			    const git_oid *oid, unsigned kind, const char *name,
+			    const char *path)
 {
 	git_odb_object *obj = NULL;
 	git_object_t type;
@@ -104,7 +104,8 @@ static void *work(void *arg)
 	while (pool->next < pool->njobs) {
 		size_t first = pool->next, last, i;
 
-		last = first + CHUNK < pool->njobs ? first + CHUNK : pool->njobs;
+		last = first + CHUNK < pool->njobs ? first + CHUNK
+						   : pool->njobs;
 		pool->next = last;
 		pthread_mutex_unlock(&pool->lock);
 		/* eg_blob_read_and_match() takes the lock for the report */
@@ -136,13 +137,16 @@ static int open_reader(struct eg_blob_reader *r, git_repository *repo,
 		       int from_env)
 {
 	int rc = from_env
-		? git_repository_open_ext(&r->repo, NULL,
-					  GIT_REPOSITORY_OPEN_FROM_ENV, NULL)
-		: git_repository_open_ext(&r->repo, git_repository_path(repo),
-					  GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
+			 ? git_repository_open_ext(&r->repo, NULL,
+						   GIT_REPOSITORY_OPEN_FROM_ENV,
+						   NULL)
+			 : git_repository_open_ext(
+				   &r->repo, git_repository_path(repo),
+				   GIT_REPOSITORY_OPEN_NO_SEARCH, NULL);
 
 	if (rc < 0 || git_repository_odb(&r->odb, r->repo) < 0)
-		return eg_error_set_git("cannot open the repository for a worker");
+		return eg_error_set_git(
+			"cannot open the repository for a worker");
 	return 0;
 }
 

@@ -18,7 +18,7 @@ struct eg_blob_reader {
 	unsigned long long max_blob_size;
 	long long deadline_ms;
 	struct eg_report *report; /* shared: counters and unscanned */
-	pthread_mutex_t *lock;    /* guards report; NULL when alone */
+	pthread_mutex_t *lock;	  /* guards report; NULL when alone */
 };
 
 /*
@@ -27,8 +27,8 @@ struct eg_blob_reader {
  * limits and a passed deadline are recorded as unscanned.  Can't fail.
  */
 void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
-			    const git_oid *oid, unsigned kind,
-			    const char *name, const char *path);
+			    const git_oid *oid, unsigned kind, const char *name,
+			    const char *path);
 
 struct eg_pool;
 

@@ -89,7 +89,8 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 	pf->always = eg_xcalloc(pf->words ? pf->words : 1, sizeof(eg_word));
 	for (i = 0; i < set->npatterns; i++)
 		for (j = 0; j < set->patterns[i].nprefilter; j++)
-			for (const char *p = set->patterns[i].prefilter[j]; *p; p++) {
+			for (const char *p = set->patterns[i].prefilter[j]; *p;
+			     p++) {
 				unsigned char b = fold((unsigned char)*p);
 
 				if (!pf->cls[b]) {
@@ -237,7 +238,8 @@ void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
 		if (e & OUT_BIT) {
 			uint32_t s = row / nc, k;
 
-			for (k = pf->out_start[s]; k < pf->out_start[s + 1]; k++)
+			for (k = pf->out_start[s]; k < pf->out_start[s + 1];
+			     k++)
 				if (places)
 					record(&places[pf->out[k]], candidates,
 					       pf->out[k], i);

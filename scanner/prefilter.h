@@ -1,4 +1,5 @@
-/* prefilter.h: one pass of a multi-literal matcher choosing which regexes run. */
+/* prefilter.h: one pass of a multi-literal matcher choosing which regexes run.
+ */
 #ifndef EG_PREFILTER_H
 #define EG_PREFILTER_H
 
@@ -20,7 +21,7 @@ void eg_prefilter_free(struct eg_prefilter *pf);
 /* Where a pattern's literals end in a buffer: the first few places. */
 #define EG_PREFILTER_PLACES 16
 struct eg_prefilter_places {
-	uint32_t n;        /* places recorded, at most EG_PREFILTER_PLACES */
+	uint32_t n;	   /* places recorded, at most EG_PREFILTER_PLACES */
 	uint32_t overflow; /* more places than recorded */
 	size_t at[EG_PREFILTER_PLACES];
 };

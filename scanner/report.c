@@ -198,14 +198,16 @@ int eg_report_apply_baseline(struct eg_report *report, const char *path)
 	size_t i, j, kept = 0;
 
 	if (!root)
-		return eg_error_set(EG_ECONFIG, "%s:%d:%d: not a JSON report: %s",
-				    path, jerr.line, jerr.column, jerr.text);
+		return eg_error_set(EG_ECONFIG,
+				    "%s:%d:%d: not a JSON report: %s", path,
+				    jerr.line, jerr.column, jerr.text);
 	findings = json_object_get(root, "findings");
 	if (!json_is_array(findings)) {
 		json_decref(root);
-		return eg_error_set(EG_ECONFIG,
-				    "%s: not an exportgate JSON report (no findings list)",
-				    path);
+		return eg_error_set(
+			EG_ECONFIG,
+			"%s: not an exportgate JSON report (no findings list)",
+			path);
 	}
 	for (i = 0; i < report->nfindings; i++) {
 		int known = 0;
@@ -230,7 +232,7 @@ int eg_report_apply_baseline(struct eg_report *report, const char *path)
 
 const char *eg_target_scope_name(enum eg_target_scope scope)
 {
-	static const char *const names[] = {"all", "rev", "tree",
+	static const char *const names[] = {"all",	"rev", "tree",
 					    "worktree", "dir", "push"};
 
 	return names[scope];

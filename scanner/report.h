@@ -32,9 +32,9 @@ struct eg_finding {
 	enum eg_level level;
 	char commit[EG_OID_HEX];  /* first commit where it holds, or "" */
 	char content[EG_OID_HEX]; /* its tree (repository) or blob (file) */
-	char *path;               /* file scope only */
-	char *author;             /* of `commit`, "Name <email>", or NULL */
-	long long time;           /* of `commit`, seconds since the epoch */
+	char *path;		  /* file scope only */
+	char *author;		  /* of `commit`, "Name <email>", or NULL */
+	long long time;		  /* of `commit`, seconds since the epoch */
 	struct eg_criterion_result *criteria;
 	size_t ncriteria;
 };
@@ -99,7 +99,7 @@ int eg_report_apply_baseline(struct eg_report *report, const char *path);
 const char *eg_target_scope_name(enum eg_target_scope scope);
 
 struct eg_output_opts {
-	int color;     /* ANSI colours in text output */
+	int color; /* ANSI colours in text output */
 	const char *version;
 };
 

@@ -74,11 +74,13 @@ static json_t *finding_json(const struct eg_report *r,
 
 		json_object_set_new(cj, "id", jstr(c->criterion->id));
 		json_object_set_new(cj, "title",
-				    jstr(c->criterion->title ? c->criterion->title
-							     : c->criterion->id));
+				    jstr(c->criterion->title
+						 ? c->criterion->title
+						 : c->criterion->id));
 		json_object_set_new(cj, "met", json_boolean(c->met));
 		for (k = 0; k < c->nevidence; k++)
-			json_array_append_new(ev, evidence_json(&c->evidence[k]));
+			json_array_append_new(ev,
+					      evidence_json(&c->evidence[k]));
 		json_object_set_new(cj, "evidence", ev);
 		json_array_append_new(crit, cj);
 	}
@@ -108,7 +110,8 @@ int eg_report_write_json(const struct eg_report *r, FILE *out,
 	for (i = 0; i < r->set->npacks; i++) {
 		o = json_object();
 		json_object_set_new(o, "id", jstr(r->set->packs[i].id));
-		json_object_set_new(o, "version", jstr(r->set->packs[i].version));
+		json_object_set_new(o, "version",
+				    jstr(r->set->packs[i].version));
 		json_object_set_new(o, "sha256",
 				    json_string(r->set->packs[i].sha256));
 		json_object_set_new(o, "source", jstr(r->set->packs[i].source));
@@ -120,18 +123,22 @@ int eg_report_write_json(const struct eg_report *r, FILE *out,
 	json_object_set_new(o, "commits", json_integer((json_int_t)r->commits));
 	json_object_set_new(o, "blobs", json_integer((json_int_t)r->blobs));
 	json_object_set_new(o, "bytes", json_integer((json_int_t)r->bytes));
-	json_object_set_new(o, "findings", json_integer((json_int_t)r->nfindings));
+	json_object_set_new(o, "findings",
+			    json_integer((json_int_t)r->nfindings));
 	json_object_set_new(o, "controlled",
-			    json_integer((json_int_t)eg_report_count(r, EG_LEVEL_CONTROLLED)));
-	json_object_set_new(o, "review",
-			    json_integer((json_int_t)eg_report_count(r, EG_LEVEL_REVIEW)));
+			    json_integer((json_int_t)eg_report_count(
+				    r, EG_LEVEL_CONTROLLED)));
+	json_object_set_new(
+		o, "review",
+		json_integer((json_int_t)eg_report_count(r, EG_LEVEL_REVIEW)));
 	json_object_set_new(o, "incomplete", json_boolean(r->incomplete));
 	a = json_array();
 	for (i = 0; i < r->nunscanned; i++) {
 		json_t *u = json_object();
 
 		json_object_set_new(u, "path", jstr(r->unscanned[i].path));
-		json_object_set_new(u, "blob", json_string(r->unscanned[i].blob));
+		json_object_set_new(u, "blob",
+				    json_string(r->unscanned[i].blob));
 		json_object_set_new(u, "reason", jstr(r->unscanned[i].reason));
 		json_array_append_new(a, u);
 	}

@@ -35,13 +35,13 @@ struct walker {
 	struct eg_blob_reader reader; /* this thread's */
 	struct eg_oidmap blobs; /* (blob, name kind) -> struct eg_blob_info */
 	struct eg_oidmap trees; /* tree -> struct eg_tree_info */
-	size_t words;           /* criteria bitset words */
+	size_t words;		/* criteria bitset words */
 	struct sig_state *sigs;
 	eg_word *scratch;
 	char *path; /* the current tree's path, "" or "dir/sub/" */
 	size_t path_len, path_alloc;
 	const git_oid *commit; /* being walked, or NULL */
-	int old;               /* walking content the target already has */
+	int old;	       /* walking content the target already has */
 	git_oid *boundary;     /* trees a push starts from */
 	size_t nboundary, boundary_alloc;
 	struct eg_progress progress;
@@ -317,8 +317,9 @@ static void collect_files(struct walker *w, const git_oid *id, size_t depth,
 		if (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) {
 			path_push(w, "/");
 			collect_files(w, oid, depth + 1, list);
-		} else if ((bi = eg_oidmap_get(&w->blobs, oid,
-					       eg_kind_from_name(name, strlen(name)))) &&
+		} else if ((bi = eg_oidmap_get(
+				    &w->blobs, oid,
+				    eg_kind_from_name(name, strlen(name)))) &&
 			   bi->result && bi->result->nhits) {
 			git_oid_tostr(hex, sizeof(hex), oid);
 			EG_GROW(list->files, list->alloc, list->n + 1);
@@ -435,8 +436,10 @@ static void list_snapshots(struct walker *w, const git_oid *commits, size_t n,
 			if (git_commit_lookup(&parent, w->repo, pid) < 0)
 				continue;
 			add_snapshot(list, pid, git_commit_tree_id(parent), 1);
-			EG_GROW(w->boundary, w->boundary_alloc, w->nboundary + 1);
-			w->boundary[w->nboundary++] = *git_commit_tree_id(parent);
+			EG_GROW(w->boundary, w->boundary_alloc,
+				w->nboundary + 1);
+			w->boundary[w->nboundary++] =
+				*git_commit_tree_id(parent);
 			git_commit_free(parent);
 		}
 		git_commit_free(c);
@@ -518,8 +521,8 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list)
 	int err;
 
 	if ((err = eg_pool_new(&pool, w->repo, w->opts->open_from_env, w->set,
-				 w->jobs, w->opts->max_blob_size,
-				 w->opts->deadline_ms, w->report)))
+			       w->jobs, w->opts->max_blob_size,
+			       w->opts->deadline_ms, w->report)))
 		return err;
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_LISTING, w->report);
 	for (i = 0; i < list->n; i++) {
@@ -643,8 +646,8 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 
 	*out = NULL;
 	memset(&w, 0, sizeof(w));
-	w.report = eg_report_new(set, target ? target : git_repository_path(repo),
-				 opts->scope);
+	w.report = eg_report_new(
+		set, target ? target : git_repository_path(repo), opts->scope);
 	if (opts->scope == EG_TARGET_WORKTREE) {
 		err = eg_scan_worktree(w.report, repo, set, opts);
 		goto done;

@@ -9,13 +9,13 @@
 
 struct eg_scan_opts {
 	enum eg_target_scope scope;
-	const char *rev;           /* --rev range or --tree revision */
+	const char *rev;		  /* --rev range or --tree revision */
 	unsigned long long max_blob_size; /* 0: no limit */
-	unsigned jobs;             /* 0: the number of CPUs */
-	long long deadline_ms;     /* monotonic ms (eg_now_ms()); 0: none */
-	int progress;              /* print a progress line on stderr */
-	int open_from_env;         /* worker threads open the repository with
-				      GIT_REPOSITORY_OPEN_FROM_ENV (hooks) */
+	unsigned jobs;			  /* 0: the number of CPUs */
+	long long deadline_ms; /* monotonic ms (eg_now_ms()); 0: none */
+	int progress;	       /* print a progress line on stderr */
+	int open_from_env;     /* worker threads open the repository with
+				  GIT_REPOSITORY_OPEN_FROM_ENV (hooks) */
 	/*
 	 * EG_TARGET_PUSH: results kept between pushes, or NULL.  Content in
 	 * a cached tree counts as already there, so only a gate may use it.

@@ -160,8 +160,7 @@ static char *derive_prefilter(const char *re)
 					  strchr("_-:/,'\"=<> #@!%&~;", *p))) {
 			lit = *p;
 		}
-		if (lit >= 0 && depth == 0 &&
-		    !(p[1] && strchr("?*{", p[1]))) {
+		if (lit >= 0 && depth == 0 && !(p[1] && strchr("?*{", p[1]))) {
 			if (n < sizeof(run) - 1)
 				run[n++] = (char)tolower(lit);
 			if (p[1] == '+')
@@ -199,7 +198,8 @@ static int reaches_far(const char *re)
 
 		if (sscanf(p, "{%lu,%lu}", &lo, &hi) == 2 && hi >= 200)
 			return 1;
-		if (sscanf(p, "{%lu,}", &lo) == 1 && p[strspn(p + 1, "0123456789") + 2] == '}')
+		if (sscanf(p, "{%lu,}", &lo) == 1 &&
+		    p[strspn(p + 1, "0123456789") + 2] == '}')
 			return 1;
 	}
 	return 0;
@@ -230,9 +230,8 @@ static int compile_regex(struct parse *ps, yaml_node_t *at,
 				flags, &err, &off, NULL);
 	if (!p->code) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		return eg_yaml_error(ps->y, at,
-				     "bad regex at offset %zu: %s", (size_t)off,
-				     (char *)msg);
+		return eg_yaml_error(ps->y, at, "bad regex at offset %zu: %s",
+				     (size_t)off, (char *)msg);
 	}
 	return 0;
 }
@@ -246,7 +245,8 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 	int err, have_kinds = 0;
 
 	if (node->type != YAML_MAPPING_NODE)
-		return eg_yaml_error(ps->y, node, "a pattern must be a mapping");
+		return eg_yaml_error(ps->y, node,
+				     "a pattern must be a mapping");
 	EG_GROW(set->patterns, set->patterns_alloc, set->npatterns + 1);
 	p = &set->patterns[set->npatterns++];
 	memset(p, 0, sizeof(*p));
@@ -264,7 +264,9 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 			err = eg_yaml_string(ps->y, v, &p->id);
 		else if (!strcmp(key, "regex") || !strcmp(key, "literal")) {
 			if (p->text)
-				return eg_yaml_error(ps->y, k, "a pattern has one regex or literal");
+				return eg_yaml_error(
+					ps->y, k,
+					"a pattern has one regex or literal");
 			p->literal = key[0] == 'l';
 			text_node = v;
 			err = eg_yaml_string(ps->y, v, &p->text);
@@ -281,7 +283,8 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 			err = eg_yaml_strv(ps->y, v, &p->prefilter,
 					   &p->nprefilter);
 		else
-			return eg_yaml_error(ps->y, k, "unknown pattern key '%s'", key);
+			return eg_yaml_error(ps->y, k,
+					     "unknown pattern key '%s'", key);
 		if (err)
 			return err;
 	}
@@ -289,9 +292,10 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 		return eg_yaml_error(ps->y, node, "pattern without an id");
 	if (!p->text) {
 		if (!have_kinds || (p->kinds & EG_KIND_ANY_TEXT))
-			return eg_yaml_error(ps->y, node,
-					     "pattern '%s' needs a regex, a literal, or binary kinds",
-					     p->id);
+			return eg_yaml_error(
+				ps->y, node,
+				"pattern '%s' needs a regex, a literal, or binary kinds",
+				p->id);
 		p->kind_only = 1;
 		return 0;
 	}
@@ -307,7 +311,8 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 			free(p->prefilter[i]);
 			p->prefilter[i] = l;
 			if (!l[0])
-				return eg_yaml_error(ps->y, node, "empty prefilter literal");
+				return eg_yaml_error(ps->y, node,
+						     "empty prefilter literal");
 		}
 	} else {
 		char *lit = p->literal ? lower_dup(p->text)
@@ -322,8 +327,7 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 	return 0;
 }
 
-static int parse_match(struct parse *ps, yaml_node_t *v,
-		       struct eg_criterion *c)
+static int parse_match(struct parse *ps, yaml_node_t *v, struct eg_criterion *c)
 {
 	const char *s = eg_yaml_scalar(v);
 
@@ -340,17 +344,21 @@ static int parse_match(struct parse *ps, yaml_node_t *v,
 		long long k;
 		int err;
 
-		if (n && v->data.mapping.pairs.top - v->data.mapping.pairs.start == 1) {
+		if (n &&
+		    v->data.mapping.pairs.top - v->data.mapping.pairs.start ==
+			    1) {
 			if ((err = eg_yaml_int(ps->y, n, &k)))
 				return err;
 			if (k < 1 || k > 1000)
-				return eg_yaml_error(ps->y, n, "at_least must be 1 to 1000");
+				return eg_yaml_error(
+					ps->y, n, "at_least must be 1 to 1000");
 			c->match = EG_COND_AT_LEAST;
 			c->at_least = (unsigned)k;
 			return 0;
 		}
 	}
-	return eg_yaml_error(ps->y, v, "match must be any, all or {at_least: N}");
+	return eg_yaml_error(ps->y, v,
+			     "match must be any, all or {at_least: N}");
 }
 
 static int parse_criterion(struct parse *ps, yaml_node_t *node, size_t sig)
@@ -363,7 +371,8 @@ static int parse_criterion(struct parse *ps, yaml_node_t *node, size_t sig)
 	int err;
 
 	if (node->type != YAML_MAPPING_NODE)
-		return eg_yaml_error(ps->y, node, "a criterion must be a mapping");
+		return eg_yaml_error(ps->y, node,
+				     "a criterion must be a mapping");
 	EG_GROW(set->criteria, set->criteria_alloc, set->ncriteria + 1);
 	ci = set->ncriteria++;
 	c = &set->criteria[ci];
@@ -391,14 +400,16 @@ static int parse_criterion(struct parse *ps, yaml_node_t *node, size_t sig)
 			patterns = v;
 			err = 0;
 		} else
-			return eg_yaml_error(ps->y, k, "unknown criterion key '%s'", key);
+			return eg_yaml_error(ps->y, k,
+					     "unknown criterion key '%s'", key);
 		if (err)
 			return err;
 	}
 	if (!set->criteria[ci].id)
 		return eg_yaml_error(ps->y, node, "criterion without an id");
 	if (!patterns || patterns->type != YAML_SEQUENCE_NODE ||
-	    patterns->data.sequence.items.top == patterns->data.sequence.items.start)
+	    patterns->data.sequence.items.top ==
+		    patterns->data.sequence.items.start)
 		return eg_yaml_error(ps->y, patterns ? patterns : node,
 				     "criterion '%s' needs a list of patterns",
 				     set->criteria[ci].id);
@@ -410,9 +421,10 @@ static int parse_criterion(struct parse *ps, yaml_node_t *node, size_t sig)
 	c = &set->criteria[ci];
 	c->npatterns = set->npatterns - c->first_pattern;
 	if (c->match == EG_COND_AT_LEAST && c->at_least > c->npatterns)
-		return eg_yaml_error(ps->y, node,
-				     "criterion '%s' asks for at least %u of %zu patterns",
-				     c->id, c->at_least, c->npatterns);
+		return eg_yaml_error(
+			ps->y, node,
+			"criterion '%s' asks for at least %u of %zu patterns",
+			c->id, c->at_least, c->npatterns);
 	return 0;
 }
 
@@ -446,13 +458,15 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 	if (s) {
 		out->op = EG_COND_CRITERION;
 		if (find_criterion(ps->set, sig, s, &out->criterion))
-			return eg_yaml_error(ps->y, node,
-					     "condition names unknown criterion '%s'", s);
+			return eg_yaml_error(
+				ps->y, node,
+				"condition names unknown criterion '%s'", s);
 		return 0;
 	}
 	if (node->type != YAML_MAPPING_NODE)
-		return eg_yaml_error(ps->y, node,
-				     "a condition is a criterion id, {all: [...]}, {any: [...]} or {at_least: N, of: [...]}");
+		return eg_yaml_error(
+			ps->y, node,
+			"a condition is a criterion id, {all: [...]}, {any: [...]} or {at_least: N, of: [...]}");
 	out->op = EG_COND_ALL;
 	for (pair = node->data.mapping.pairs.start;
 	     pair < node->data.mapping.pairs.top; pair++) {
@@ -463,7 +477,8 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 		if (key && (!strcmp(key, "all") || !strcmp(key, "any") ||
 			    !strcmp(key, "of"))) {
 			if (list)
-				return eg_yaml_error(ps->y, k, "one list per condition");
+				return eg_yaml_error(ps->y, k,
+						     "one list per condition");
 			list = v;
 			if (key[1] == 'n')
 				out->op = EG_COND_ANY;
@@ -471,11 +486,13 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 			if ((err = eg_yaml_int(ps->y, v, &n)))
 				return err;
 			if (n < 1 || n > 1000)
-				return eg_yaml_error(ps->y, v, "at_least must be 1 to 1000");
+				return eg_yaml_error(
+					ps->y, v, "at_least must be 1 to 1000");
 			out->op = EG_COND_AT_LEAST;
 			out->at_least = (unsigned)n;
 		} else {
-			return eg_yaml_error(ps->y, k, "unknown condition key '%s'",
+			return eg_yaml_error(ps->y, k,
+					     "unknown condition key '%s'",
 					     key ? key : "?");
 		}
 	}
@@ -489,14 +506,15 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 			      list->data.sequence.items.start);
 	out->kids = eg_xcalloc(out->nkids, sizeof(*out->kids));
 	for (size_t i = 0; i < out->nkids; i++) {
-		yaml_node_t *kid = eg_yaml_node(ps->y,
-						list->data.sequence.items.start[i]);
+		yaml_node_t *kid =
+			eg_yaml_node(ps->y, list->data.sequence.items.start[i]);
 
 		if ((err = parse_cond(ps, kid, sig, &out->kids[i], depth + 1)))
 			return err;
 	}
 	if (out->op == EG_COND_AT_LEAST && out->at_least > out->nkids)
-		return eg_yaml_error(ps->y, node, "at_least %u of %zu can never hold",
+		return eg_yaml_error(ps->y, node,
+				     "at_least %u of %zu can never hold",
 				     out->at_least, out->nkids);
 	return 0;
 }
@@ -512,12 +530,13 @@ static int parse_status(struct parse *ps, yaml_node_t *v, enum eg_status *out)
 	else if (s && !strcmp(s, "contested"))
 		*out = EG_STATUS_CONTESTED;
 	else
-		return eg_yaml_error(ps->y, v, "status must be active, expired or contested");
+		return eg_yaml_error(
+			ps->y, v,
+			"status must be active, expired or contested");
 	return 0;
 }
 
-static int parse_scope(struct parse *ps, yaml_node_t *v,
-		       enum eg_sig_scope *out)
+static int parse_scope(struct parse *ps, yaml_node_t *v, enum eg_sig_scope *out)
 {
 	const char *s = eg_yaml_scalar(v);
 
@@ -526,7 +545,8 @@ static int parse_scope(struct parse *ps, yaml_node_t *v,
 	else if (s && !strcmp(s, "repository"))
 		*out = EG_SIG_REPOSITORY;
 	else
-		return eg_yaml_error(ps->y, v, "scope must be file or repository");
+		return eg_yaml_error(ps->y, v,
+				     "scope must be file or repository");
 	return 0;
 }
 
@@ -540,7 +560,8 @@ static int parse_signature(struct parse *ps, yaml_node_t *node)
 	int err = 0;
 
 	if (node->type != YAML_MAPPING_NODE)
-		return eg_yaml_error(ps->y, node, "a signature must be a mapping");
+		return eg_yaml_error(ps->y, node,
+				     "a signature must be a mapping");
 	EG_GROW(set->sigs, set->sigs_alloc, set->nsigs + 1);
 	si = set->nsigs++;
 	s = &set->sigs[si];
@@ -572,9 +593,11 @@ static int parse_signature(struct parse *ps, yaml_node_t *node)
 		else if (!strcmp(key, "expires"))
 			err = eg_yaml_date(ps->y, v, &s->expires);
 		else if (!strcmp(key, "permitted"))
-			err = eg_yaml_strv(ps->y, v, &s->permitted, &s->npermitted);
+			err = eg_yaml_strv(ps->y, v, &s->permitted,
+					   &s->npermitted);
 		else if (!strcmp(key, "references"))
-			err = eg_yaml_strv(ps->y, v, &s->references, &s->nreferences);
+			err = eg_yaml_strv(ps->y, v, &s->references,
+					   &s->nreferences);
 		else if (!strcmp(key, "scope"))
 			err = parse_scope(ps, v, &s->scope);
 		else if (!strcmp(key, "criteria"))
@@ -584,7 +607,8 @@ static int parse_signature(struct parse *ps, yaml_node_t *node)
 		else if (!strcmp(key, "review"))
 			review = v;
 		else
-			return eg_yaml_error(ps->y, k, "unknown signature key '%s'", key);
+			return eg_yaml_error(ps->y, k,
+					     "unknown signature key '%s'", key);
 		if (err)
 			return err;
 	}
@@ -592,15 +616,21 @@ static int parse_signature(struct parse *ps, yaml_node_t *node)
 		return eg_yaml_error(ps->y, node, "signature without an id");
 	for (size_t i = 0; i + 1 < set->nsigs; i++)
 		if (!strcmp(set->sigs[i].id, s->id))
-			return eg_yaml_error(ps->y, node, "duplicate signature id '%s'", s->id);
+			return eg_yaml_error(ps->y, node,
+					     "duplicate signature id '%s'",
+					     s->id);
 	if (!s->title)
 		s->title = eg_xstrdup(s->id);
 	if (!criteria || criteria->type != YAML_SEQUENCE_NODE ||
-	    criteria->data.sequence.items.top == criteria->data.sequence.items.start)
+	    criteria->data.sequence.items.top ==
+		    criteria->data.sequence.items.start)
 		return eg_yaml_error(ps->y, criteria ? criteria : node,
-				     "signature '%s' needs a list of criteria", s->id);
+				     "signature '%s' needs a list of criteria",
+				     s->id);
 	if (!controlled)
-		return eg_yaml_error(ps->y, node, "signature '%s' needs a controlled condition", s->id);
+		return eg_yaml_error(
+			ps->y, node,
+			"signature '%s' needs a controlled condition", s->id);
 	s->first_criterion = set->ncriteria;
 	for (yaml_node_item_t *it = criteria->data.sequence.items.start;
 	     it < criteria->data.sequence.items.top; it++) {
@@ -611,9 +641,10 @@ static int parse_signature(struct parse *ps, yaml_node_t *node)
 		for (size_t j = s->first_criterion; j + 1 < set->ncriteria; j++)
 			if (!strcmp(set->criteria[j].id,
 				    set->criteria[set->ncriteria - 1].id))
-				return eg_yaml_error(ps->y, eg_yaml_node(ps->y, *it),
-						     "duplicate criterion id '%s'",
-						     set->criteria[j].id);
+				return eg_yaml_error(
+					ps->y, eg_yaml_node(ps->y, *it),
+					"duplicate criterion id '%s'",
+					set->criteria[j].id);
 	}
 	if ((err = parse_cond(ps, controlled, s, &s->controlled, 0)))
 		return err;
@@ -652,7 +683,8 @@ static int parse_pack_header(struct parse *ps, yaml_node_t *node)
 			return err;
 	}
 	if (!pack->id || !pack->version)
-		return eg_yaml_error(ps->y, node, "pack needs an id and a version");
+		return eg_yaml_error(ps->y, node,
+				     "pack needs an id and a version");
 	return 0;
 }
 
@@ -688,8 +720,9 @@ int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 	sha256_hex(buf, len, pack->sha256);
 	root = eg_yaml_root(ps.y);
 	if (!root || root->type != YAML_MAPPING_NODE) {
-		err = eg_yaml_error(ps.y, root,
-				    "a signature pack is a mapping with 'pack' and 'signatures'");
+		err = eg_yaml_error(
+			ps.y, root,
+			"a signature pack is a mapping with 'pack' and 'signatures'");
 		goto done;
 	}
 	if (!(v = eg_yaml_get(ps.y, root, "pack"))) {
@@ -701,8 +734,10 @@ int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 		yaml_node_t *k = eg_yaml_node(ps.y, pair->key);
 		const char *key = eg_yaml_scalar(k);
 
-		if (!key || (strcmp(key, "pack") && strcmp(key, "signatures"))) {
-			err = eg_yaml_error(ps.y, k, "unknown top-level key '%s'",
+		if (!key ||
+		    (strcmp(key, "pack") && strcmp(key, "signatures"))) {
+			err = eg_yaml_error(ps.y, k,
+					    "unknown top-level key '%s'",
 					    key ? key : "?");
 			goto done;
 		}
@@ -711,13 +746,15 @@ int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 		goto done;
 	for (size_t i = 0; i + 1 < set->npacks; i++)
 		if (!strcmp(set->packs[i].id, set->packs[ps.pack].id)) {
-			err = eg_yaml_error(ps.y, v, "pack '%s' is loaded twice",
+			err = eg_yaml_error(ps.y, v,
+					    "pack '%s' is loaded twice",
 					    set->packs[i].id);
 			goto done;
 		}
 	v = eg_yaml_get(ps.y, root, "signatures");
 	if (!v || v->type != YAML_SEQUENCE_NODE) {
-		err = eg_yaml_error(ps.y, v ? v : root, "'signatures' must be a list");
+		err = eg_yaml_error(ps.y, v ? v : root,
+				    "'signatures' must be a list");
 		goto done;
 	}
 	for (yaml_node_item_t *it = v->data.sequence.items.start;
@@ -737,21 +774,24 @@ int eg_sigset_add_path(struct eg_sigset *set, const char *path)
 	int err;
 
 	if (stat(path, &st) < 0)
-		return eg_error_set(EG_ECONFIG, "%s: %s", path, strerror(errno));
+		return eg_error_set(EG_ECONFIG, "%s: %s", path,
+				    strerror(errno));
 	if (S_ISDIR(st.st_mode)) {
 		struct dirent **names = NULL;
 		int n = scandir(path, &names, NULL, alphasort), i;
 
 		if (n < 0)
-			return eg_error_set(EG_ECONFIG, "%s: %s", path, strerror(errno));
+			return eg_error_set(EG_ECONFIG, "%s: %s", path,
+					    strerror(errno));
 		err = 0;
 		for (i = 0; i < n; i++) {
 			const char *d = names[i]->d_name;
 			size_t dl = strlen(d);
 			char *full;
 
-			if (!err && ((dl > 4 && !strcmp(d + dl - 4, ".yml")) ||
-				     (dl > 5 && !strcmp(d + dl - 5, ".yaml")))) {
+			if (!err &&
+			    ((dl > 4 && !strcmp(d + dl - 4, ".yml")) ||
+			     (dl > 5 && !strcmp(d + dl - 5, ".yaml")))) {
 				if (asprintf(&full, "%s/%s", path, d) < 0)
 					abort();
 				err = eg_sigset_add_path(set, full);

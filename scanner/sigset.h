@@ -11,7 +11,12 @@ enum eg_sig_scope { EG_SIG_FILE, EG_SIG_REPOSITORY };
 enum eg_level { EG_LEVEL_NONE = 0, EG_LEVEL_REVIEW, EG_LEVEL_CONTROLLED };
 
 /* How a criterion combines its patterns, or a condition its operands. */
-enum eg_cond_op { EG_COND_CRITERION, EG_COND_ALL, EG_COND_ANY, EG_COND_AT_LEAST };
+enum eg_cond_op {
+	EG_COND_CRITERION,
+	EG_COND_ALL,
+	EG_COND_ANY,
+	EG_COND_AT_LEAST
+};
 
 /*
  * A signature's `controlled` or `review` condition: a tree whose leaves name
@@ -20,7 +25,7 @@ enum eg_cond_op { EG_COND_CRITERION, EG_COND_ALL, EG_COND_ANY, EG_COND_AT_LEAST 
  */
 struct eg_cond {
 	enum eg_cond_op op;
-	size_t criterion; /* EG_COND_CRITERION */
+	size_t criterion;  /* EG_COND_CRITERION */
 	unsigned at_least; /* EG_COND_AT_LEAST */
 	struct eg_cond *kids;
 	size_t nkids;
@@ -31,24 +36,24 @@ struct eg_cond {
 struct eg_pattern {
 	char *id;
 	size_t criterion; /* index in eg_sigset.criteria */
-	char *text;       /* the regex or the literal, as written */
-	int literal;      /* text is a literal string, not a regex */
+	char *text;	  /* the regex or the literal, as written */
+	int literal;	  /* text is a literal string, not a regex */
 	int icase;
-	unsigned kinds;   /* EG_KIND_* mask this pattern applies to */
-	char **paths;     /* basename globs (fnmatch); none means any */
+	unsigned kinds; /* EG_KIND_* mask this pattern applies to */
+	char **paths;	/* basename globs (fnmatch); none means any */
 	size_t npaths;
 	char **prefilter; /* literals, lower case: one must occur to run */
 	size_t nprefilter;
-	void *code;       /* pcre2_code *, NULL for pure kind patterns */
-	int kind_only;    /* hits when the blob's kind is in `kinds` */
-	int whole_file;   /* may match far from its literals: search it all */
+	void *code;	/* pcre2_code *, NULL for pure kind patterns */
+	int kind_only;	/* hits when the blob's kind is in `kinds` */
+	int whole_file; /* may match far from its literals: search it all */
 };
 
 struct eg_criterion {
 	char *id;
 	char *title;
-	char *regulation; /* the text of the regulation it stands for */
-	size_t signature; /* index in eg_sigset.sigs */
+	char *regulation;      /* the text of the regulation it stands for */
+	size_t signature;      /* index in eg_sigset.sigs */
 	enum eg_cond_op match; /* EG_COND_ANY, _ALL or _AT_LEAST */
 	unsigned at_least;
 	size_t first_pattern, npatterns;
@@ -58,7 +63,7 @@ struct eg_signature {
 	char *id, *title, *eccn, *citation, *description;
 	enum eg_status status;
 	char *effective, *expires; /* YYYY-MM-DD or NULL */
-	char **permitted;          /* jurisdictions permitted by default */
+	char **permitted;	   /* jurisdictions permitted by default */
 	size_t npermitted;
 	char **references;
 	size_t nreferences;

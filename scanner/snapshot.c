@@ -15,8 +15,7 @@
 #define MAX_DIR_DEPTH 1024
 
 void eg_snapshot_init(struct eg_snapshot *s, const struct eg_sigset *set,
-		      struct eg_report *report,
-		      const struct eg_scan_opts *opts)
+		      struct eg_report *report, const struct eg_scan_opts *opts)
 {
 	memset(s, 0, sizeof(*s));
 	s->set = set;
@@ -34,7 +33,8 @@ void eg_snapshot_release(struct eg_snapshot *s)
 	for (i = 0; i < s->nfiles; i++) {
 		free((char *)s->files[i].path);
 		free((char *)s->files[i].blob);
-		eg_blob_result_free((struct eg_blob_result *)s->files[i].result);
+		eg_blob_result_free(
+			(struct eg_blob_result *)s->files[i].result);
 	}
 	free(s->files);
 	free(s->bits);
@@ -162,7 +162,8 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 				continue;
 			f = eg_report_add_finding(s->report, sig, level);
 			f->path = eg_xstrdup(file->path);
-			snprintf(f->content, sizeof(f->content), "%s", file->blob);
+			snprintf(f->content, sizeof(f->content), "%s",
+				 file->blob);
 			eg_evidence_fill(f, set, fbits, file, 1);
 		}
 	}
@@ -176,8 +177,9 @@ static int walk_dir(struct eg_snapshot *s, const char *full, const char *rel,
 	int n, i, err = 0;
 
 	if (depth > MAX_DIR_DEPTH) {
-		eg_report_add_unscanned(s->report, rel, "",
-					"folder nested deeper than 1024 levels");
+		eg_report_add_unscanned(
+			s->report, rel, "",
+			"folder nested deeper than 1024 levels");
 		return 0;
 	}
 	n = scandir(full, &names, NULL, alphasort);
@@ -205,7 +207,7 @@ static int walk_dir(struct eg_snapshot *s, const char *full, const char *rel,
 			err = walk_dir(s, cfull, crel, depth + 1);
 		else if (S_ISREG(st.st_mode))
 			err = eg_snapshot_add_file(s, cfull, crel);
-next:
+	next:
 		free(cfull);
 		free(crel);
 		free(names[i]);
@@ -225,7 +227,8 @@ int eg_scan_dir(struct eg_report **out, const char *path,
 	*out = NULL;
 	if (stat(path, &st) < 0 || !S_ISDIR(st.st_mode))
 		return eg_error_set(EG_ENOTREPO, "%s: not a folder", path);
-	eg_snapshot_init(&s, set, eg_report_new(set, path, EG_TARGET_DIR), opts);
+	eg_snapshot_init(&s, set, eg_report_new(set, path, EG_TARGET_DIR),
+			 opts);
 	eg_progress_init(&progress, opts->progress);
 	s.progress = &progress;
 	err = walk_dir(&s, path, "", 0);
@@ -261,8 +264,9 @@ int eg_scan_worktree(struct eg_report *report, git_repository *repo,
 	int err = 0;
 
 	if (!workdir)
-		return eg_error_set(EG_ENOTREPO,
-				    "--worktree needs a repository with a work tree");
+		return eg_error_set(
+			EG_ENOTREPO,
+			"--worktree needs a repository with a work tree");
 	git_status_options_init(&so, GIT_STATUS_OPTIONS_VERSION);
 	if (git_repository_index(&index, repo) < 0)
 		return eg_error_set_git("cannot read the index");

@@ -1,4 +1,5 @@
-/* snapshot.h: judging files read from disk as one snapshot (--dir, --worktree). */
+/* snapshot.h: judging files read from disk as one snapshot (--dir, --worktree).
+ */
 #ifndef EG_SNAPSHOT_H
 #define EG_SNAPSHOT_H
 

@@ -20,11 +20,11 @@ size_t eg_utf8_copy(char *dst, size_t *n, const unsigned char *s, size_t len)
 		if (i >= len || (s[i] & 0xc0) != 0x80)
 			need = 0;
 	/* overlong or surrogate three-byte forms */
-	if (need == 3 && ((c == 0xe0 && s[1] < 0xa0) ||
-			  (c == 0xed && s[1] >= 0xa0)))
+	if (need == 3 &&
+	    ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)))
 		need = 0;
-	if (need == 4 && ((c == 0xf0 && s[1] < 0x90) ||
-			  (c == 0xf4 && s[1] >= 0x90)))
+	if (need == 4 &&
+	    ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)))
 		need = 0;
 	if (!need) {
 		memcpy(dst + *n, "\xef\xbf\xbd", 3);

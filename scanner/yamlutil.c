@@ -33,10 +33,11 @@ static int find_alias(const char *name, const char *buf, size_t len)
 			break;
 		}
 		if (ev.type == YAML_ALIAS_EVENT) {
-			rc = eg_error_set(EG_ECONFIG,
-					  "%s:%zu:%zu: YAML aliases are not allowed",
-					  name, ev.start_mark.line + 1,
-					  ev.start_mark.column + 1);
+			rc = eg_error_set(
+				EG_ECONFIG,
+				"%s:%zu:%zu: YAML aliases are not allowed",
+				name, ev.start_mark.line + 1,
+				ev.start_mark.column + 1);
 			done = 1;
 		}
 		if (ev.type == YAML_STREAM_END_EVENT)
@@ -98,11 +99,11 @@ static int find_duplicate_key(const char *name, yaml_document_t *doc)
 				   keys[i]->data.scalar.value,
 				   keys[i]->data.scalar.length))
 				continue;
-			err = eg_error_set(EG_ECONFIG,
-					   "%s:%zu:%zu: duplicate key '%s'",
-					   name, keys[i]->start_mark.line + 1,
-					   keys[i]->start_mark.column + 1,
-					   (const char *)keys[i]->data.scalar.value);
+			err = eg_error_set(
+				EG_ECONFIG, "%s:%zu:%zu: duplicate key '%s'",
+				name, keys[i]->start_mark.line + 1,
+				keys[i]->start_mark.column + 1,
+				(const char *)keys[i]->data.scalar.value);
 		}
 	}
 	free(keys);
@@ -254,8 +255,7 @@ int eg_yaml_date(struct eg_yaml *y, yaml_node_t *node, char **out)
 	return 0;
 }
 
-int eg_yaml_strv(struct eg_yaml *y, yaml_node_t *node, char ***out,
-		 size_t *n)
+int eg_yaml_strv(struct eg_yaml *y, yaml_node_t *node, char ***out, size_t *n)
 {
 	yaml_node_item_t *it;
 	size_t i = 0;

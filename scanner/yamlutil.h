@@ -36,8 +36,7 @@ int eg_yaml_int(struct eg_yaml *y, yaml_node_t *node, long long *out);
 /* A YYYY-MM-DD date, checked. */
 int eg_yaml_date(struct eg_yaml *y, yaml_node_t *node, char **out);
 /* A list of strings (or one string); *out and each string the caller's. */
-int eg_yaml_strv(struct eg_yaml *y, yaml_node_t *node, char ***out,
-		 size_t *n);
+int eg_yaml_strv(struct eg_yaml *y, yaml_node_t *node, char ***out, size_t *n);
 
 /*
  * Read a whole file of at most `max` bytes into *out (NUL-terminated, the

@@ -62,11 +62,12 @@ static int setup(void **state)
 		return -1;
 	snprintf(cache, sizeof(cache), "%s/cache/c.bin", dir);
 	snprintf(repo_path, sizeof(repo_path), "%s/repo", dir);
-	return run("git init -q -b main repo && cd repo && "
-		   "echo alpha-criterion > a.txt && echo file-secret > s.txt && "
-		   "git add . && git commit -qm one && mkdir d && "
-		   "echo beta-criterion > d/b.txt && echo file-secret two > d/s.txt && "
-		   "git add . && git commit -qm two");
+	return run(
+		"git init -q -b main repo && cd repo && "
+		"echo alpha-criterion > a.txt && echo file-secret > s.txt && "
+		"git add . && git commit -qm one && mkdir d && "
+		"echo beta-criterion > d/b.txt && echo file-secret two > d/s.txt && "
+		"git add . && git commit -qm two");
 }
 
 static int teardown(void **state)
@@ -174,7 +175,8 @@ static void another_signature_set_ignores_the_cache(void **state)
 		"    controlled: c\n";
 
 	(void)state;
-	assert_int_equal(eg_sigset_add_buffer(other, "u.yml", p2, strlen(p2)), 0);
+	assert_int_equal(eg_sigset_add_buffer(other, "u.yml", p2, strlen(p2)),
+			 0);
 	assert_int_equal(eg_sigset_compile(other), 0);
 	eg_cache_load(cache, other, &trees, &blobs);
 	assert_int_equal(trees.count, 0);
@@ -188,7 +190,8 @@ static void another_signature_set_ignores_the_cache(void **state)
 		eg_oidmap_foreach(&trees, e) free(e->value);
 		eg_oidmap_foreach(&blobs, e)
 		{
-			eg_blob_result_free(((struct eg_blob_info *)e->value)->result);
+			eg_blob_result_free(
+				((struct eg_blob_info *)e->value)->result);
 			free(e->value);
 		}
 	}
@@ -223,7 +226,8 @@ static void a_cache_listing_an_object_twice_adds_nothing(void **state)
 			memset(buf + n, 0, blob ? 5 : words * 8);
 			n += blob ? 5 : words * 8;
 		}
-		assert_true(EVP_Digest(buf, n, buf + n, NULL, EVP_sha256(), NULL));
+		assert_true(
+			EVP_Digest(buf, n, buf + n, NULL, EVP_sha256(), NULL));
 		n += 32;
 		f = fopen(cache, "wb");
 		assert_non_null(f);
@@ -241,7 +245,8 @@ static void a_cache_listing_an_object_twice_adds_nothing(void **state)
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(a_warm_cache_reads_nothing_and_reports_the_same),
+		cmocka_unit_test(
+			a_warm_cache_reads_nothing_and_reports_the_same),
 		cmocka_unit_test(a_corrupt_cache_is_rebuilt),
 		cmocka_unit_test(another_signature_set_ignores_the_cache),
 		cmocka_unit_test(a_cache_listing_an_object_twice_adds_nothing),

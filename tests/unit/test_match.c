@@ -100,10 +100,13 @@ static void at_least_needs_enough_patterns_in_one_file(void **state)
 	struct fixture *f = *state;
 
 	assert_int_equal(CRIT(f, "t.py", "m = nn.Conv2d(3)\n"), 0);
-	assert_int_equal(CRIT(f, "t.py", "m = nn.Conv2d(3)\nLOSS.backward()\n"), 0);
-	assert_int_equal(CRIT(f, "t.py", "m = nn.Conv2d(3)\nloss.backward()\n"), 2);
+	assert_int_equal(CRIT(f, "t.py", "m = nn.Conv2d(3)\nLOSS.backward()\n"),
+			 0);
+	assert_int_equal(CRIT(f, "t.py", "m = nn.Conv2d(3)\nloss.backward()\n"),
+			 2);
 	/* the conv pattern is for Python only */
-	assert_int_equal(CRIT(f, "t.c", "m = nn.Conv2d(3)\nloss.backward()\n"), 0);
+	assert_int_equal(CRIT(f, "t.c", "m = nn.Conv2d(3)\nloss.backward()\n"),
+			 0);
 }
 
 static void path_globs_apply_to_the_file_name(void **state)
@@ -155,9 +158,8 @@ static void binary_content_is_classified_not_searched(void **state)
 	struct fixture *f = *state;
 	static const char hdf5[] = "\x89HDF\r\n\x1a\n\0\0import rasterio";
 	static const char bin[] = "\0\0\0import rasterio\n";
-	static const char lfs[] =
-		"version https://git-lfs.github.com/spec/v1\n"
-		"oid sha256:4d7a\nsize 12345\n";
+	static const char lfs[] = "version https://git-lfs.github.com/spec/v1\n"
+				  "oid sha256:4d7a\nsize 12345\n";
 	struct eg_blob_result *r;
 
 	assert_int_equal(criteria(f, "m.h5", hdf5, sizeof(hdf5) - 1, NULL), 8);
@@ -170,7 +172,8 @@ static void binary_content_is_classified_not_searched(void **state)
 
 static void kinds_from_names_and_magic(void **state)
 {
-	static const unsigned char safet[] = "\x0e\0\0\0\0\0\0\0{\"a\": \"b\" }  ";
+	static const unsigned char safet[] =
+		"\x0e\0\0\0\0\0\0\0{\"a\": \"b\" }  ";
 	static const unsigned char tfl[] = "\x1c\0\0\0TFL3\0\0";
 
 	(void)state;
@@ -206,7 +209,8 @@ static void a_regex_limit_makes_the_file_incomplete(void **state)
 	char text[4096];
 
 	(void)state;
-	assert_int_equal(eg_sigset_add_buffer(set, "e.yml", evil, strlen(evil)), 0);
+	assert_int_equal(eg_sigset_add_buffer(set, "e.yml", evil, strlen(evil)),
+			 0);
 	assert_int_equal(eg_sigset_compile(set), 0);
 	m = eg_matcher_new(set);
 	memset(text, 'a', sizeof(text) - 2);

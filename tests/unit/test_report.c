@@ -46,8 +46,8 @@ static int teardown(void **state)
 static struct eg_report *sample(const char *blob_a, unsigned line)
 {
 	struct eg_report *r = eg_report_new(set, "/repo", EG_TARGET_ALL);
-	struct eg_finding *f = eg_report_add_finding(r, &set->sigs[0],
-						     EG_LEVEL_REVIEW);
+	struct eg_finding *f =
+		eg_report_add_finding(r, &set->sigs[0], EG_LEVEL_REVIEW);
 	struct eg_evidence *e;
 
 	strcpy(f->commit, "0123456789abcdef0123456789abcdef01234567");
@@ -63,7 +63,8 @@ static struct eg_report *sample(const char *blob_a, unsigned line)
 	e->column = 3;
 	e->excerpt = eg_xstrdup("x = 1");
 	f->criteria[1].criterion = &set->criteria[1];
-	eg_report_add_unscanned(r, "big.bin", blob_a, "larger than --max-blob-size");
+	eg_report_add_unscanned(r, "big.bin", blob_a,
+				"larger than --max-blob-size");
 	eg_report_finish(r);
 	return r;
 }
@@ -85,7 +86,8 @@ static char *render(const struct eg_report *r, int json)
 
 static void json_has_the_spec_fields(void **state)
 {
-	struct eg_report *r = sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 7);
+	struct eg_report *r =
+		sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 7);
 	char *text = render(r, 1);
 	json_error_t err;
 	json_t *root = json_loads(text, 0, &err), *f, *c;
@@ -111,9 +113,9 @@ static void json_has_the_spec_fields(void **state)
 	assert_string_equal(json_string_value(json_object_get(f, "scope")),
 			    "repository");
 	assert_null(json_object_get(f, "path"));
-	assert_int_equal(strlen(json_string_value(
-				 json_object_get(f, "fingerprint"))),
-			 64);
+	assert_int_equal(
+		strlen(json_string_value(json_object_get(f, "fingerprint"))),
+		64);
 	c = json_array_get(json_object_get(f, "criteria"), 0);
 	assert_true(json_is_true(json_object_get(c, "met")));
 	c = json_array_get(json_object_get(c, "evidence"), 0);
@@ -130,7 +132,8 @@ static void json_has_the_spec_fields(void **state)
 
 static void text_marks_criteria_and_sums_up(void **state)
 {
-	struct eg_report *r = sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 7);
+	struct eg_report *r =
+		sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 7);
 	char *text = render(r, 0);
 
 	(void)state;
@@ -151,12 +154,16 @@ static void text_marks_criteria_and_sums_up(void **state)
 
 static void fingerprints_ignore_lines_but_not_content(void **state)
 {
-	struct eg_report *a = sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 7);
-	struct eg_report *b = sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 99);
-	struct eg_report *c = sample("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 7);
+	struct eg_report *a =
+		sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 7);
+	struct eg_report *b =
+		sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 99);
+	struct eg_report *c =
+		sample("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 7);
 
 	(void)state;
-	assert_string_equal(a->findings[0].fingerprint, b->findings[0].fingerprint);
+	assert_string_equal(a->findings[0].fingerprint,
+			    b->findings[0].fingerprint);
 	assert_string_not_equal(a->findings[0].fingerprint,
 				c->findings[0].fingerprint);
 	eg_report_free(a);
@@ -166,9 +173,12 @@ static void fingerprints_ignore_lines_but_not_content(void **state)
 
 static void a_baseline_drops_known_findings(void **state)
 {
-	struct eg_report *a = sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 7);
-	struct eg_report *b = sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 8);
-	struct eg_report *c = sample("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 7);
+	struct eg_report *a =
+		sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 7);
+	struct eg_report *b =
+		sample("aaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaaa", 8);
+	struct eg_report *c =
+		sample("bbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbbb", 7);
 	char path[] = "/tmp/eg-baseline-XXXXXX", *text = render(a, 1);
 	int fd = mkstemp(path);
 

@@ -181,7 +181,8 @@ static void a_range_starts_after_its_base(void **state)
 	assert_int_equal(r->commits, 1);
 	assert_non_null(f);
 	assert_string_equal(f->commit, rev("c2"));
-	/* the file finding belongs to c1, outside the range: first seen in c2 */
+	/* the file finding belongs to c1, outside the range: first seen in c2
+	 */
 	assert_string_equal(find(r, "F")->commit, rev("c2"));
 	eg_report_free(r);
 }
@@ -246,7 +247,7 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 	assert_string_equal(r->unscanned[0].blob, blob);
 	assert_string_equal(r->unscanned[0].path, "b.txt");
 	assert_non_null(find(r, "F")); /* everything else still scanned */
-	assert_null(find(r, "R"));    /* b never holds: nothing to report */
+	assert_null(find(r, "R"));     /* b never holds: nothing to report */
 	eg_report_free(r);
 }
 

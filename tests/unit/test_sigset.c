@@ -127,8 +127,9 @@ static void reports_errors_with_file_line_column(void **state)
 	(void)state;
 	expect_error("title: a signature", "titel: a signature",
 		     "pack.yml:4:5: unknown signature key 'titel'");
-	expect_error("'Conv2d'", "'Conv(2d'",
-		     "pack.yml:22:29: bad regex at offset 7: missing closing parenthesis");
+	expect_error(
+		"'Conv2d'", "'Conv(2d'",
+		"pack.yml:22:29: bad regex at offset 7: missing closing parenthesis");
 	expect_error("{all: [a, b, c]}", "{all: [a, b, d]}",
 		     "pack.yml:27:30: condition names unknown criterion 'd'");
 	expect_error("status: contested", "status: maybe",
@@ -150,7 +151,8 @@ static void reports_errors_with_file_line_column(void **state)
 
 static void refuses_aliases(void **state)
 {
-	static const char text[] = "pack: &p {id: t, version: 1}\nsignatures: *p\n";
+	static const char text[] =
+		"pack: &p {id: t, version: 1}\nsignatures: *p\n";
 	struct eg_sigset *set;
 	int err;
 
@@ -166,7 +168,8 @@ static void refuses_the_same_pack_twice(void **state)
 	struct eg_sigset *set = eg_sigset_new();
 
 	(void)state;
-	assert_int_equal(eg_sigset_add_buffer(set, "a.yml", good, strlen(good)), 0);
+	assert_int_equal(eg_sigset_add_buffer(set, "a.yml", good, strlen(good)),
+			 0);
 	assert_int_equal(eg_sigset_add_buffer(set, "b.yml", good, strlen(good)),
 			 EG_ECONFIG);
 	assert_non_null(strstr(eg_error_last(), "loaded twice"));
