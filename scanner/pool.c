@@ -227,6 +227,9 @@ void eg_pool_run(struct eg_pool *pool, void (*tick)(void *), void *arg)
 	if (pool->njobs && !pool->nthreads && pool->nworkers)
 		work(&pool->workers[0]);
 	pthread_mutex_lock(&pool->lock);
+	/* once at the start and once at the end, however quick the reading */
+	if (tick)
+		tick(arg);
 	while (pool->nthreads && pool->done < pool->njobs) {
 		struct timespec ts;
 
@@ -240,6 +243,8 @@ void eg_pool_run(struct eg_pool *pool, void (*tick)(void *), void *arg)
 		if (tick)
 			tick(arg);
 	}
+	if (tick)
+		tick(arg);
 	pthread_mutex_unlock(&pool->lock);
 	for (i = 0; i < pool->nthreads; i++)
 		pthread_join(pool->workers[i].thread, NULL);
