@@ -60,4 +60,4 @@ r=$(best rg_run)
 echo "ripgrep -P, the packs' regexes:      ${r}s"
 e=$(best "$eg" scan --dir --no-progress --format json --output /dev/null "$dir")
 echo "exportgate scan --dir:               ${e}s"
-echo "ratio exportgate / ripgrep: $(echo "scale=2; $e / $r" | bc)  (target <= 1.5)"
+echo "ratio exportgate / ripgrep: $(echo "scale=4; $e / $r" | bc)  (target <= 1.5)"
