@@ -13,11 +13,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 
 static char path[] = "/tmp/exportgate-fuzz-audit.XXXXXX";
 
-static void remove_file(void)
-{
-	unlink(path);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	int fd;
@@ -28,7 +23,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (fd < 0)
 		abort();
 	close(fd);
-	atexit(remove_file);
+	unlink(path); /* each input makes it anew and removes it */
 	return 0;
 }
 
@@ -41,6 +36,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	if (!f || fwrite(data, 1, size, f) != size || fclose(f))
 		abort();
 	(void)eg_audit_verify(path, &check);
+	unlink(path);
 	eg_error_clear();
 	return 0;
 }

@@ -21,11 +21,6 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size);
 static struct eg_sigset *set;
 static char path[] = "/tmp/exportgate-fuzz-cache.XXXXXX";
 
-static void remove_file(void)
-{
-	unlink(path);
-}
-
 int LLVMFuzzerInitialize(int *argc, char ***argv)
 {
 	int fd;
@@ -39,7 +34,7 @@ int LLVMFuzzerInitialize(int *argc, char ***argv)
 	if (fd < 0)
 		abort();
 	close(fd);
-	atexit(remove_file);
+	unlink(path); /* each input makes it anew and removes it */
 	return 0;
 }
 
@@ -77,6 +72,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	eg_oidmap_foreach(&trees, e) free(e->value);
 	eg_oidmap_clear(&blobs);
 	eg_oidmap_clear(&trees);
+	unlink(path);
 	eg_error_clear();
 	return 0;
 }
