@@ -1,4 +1,5 @@
-/* fuzz_match.c: libFuzzer target for the blob matcher with the built-in packs. */
+/* fuzz_match.c: libFuzzer target for the blob matcher with the built-in packs.
+ */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdlib.h>

@@ -14,8 +14,10 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (eg_policy_parse(&p, "/etc/exportgate/fuzz.yml", (const char *)data,
 			    size) == 0) {
-		(void)eg_policy_jurisdiction(p, "ssh://git@mirror.example.de/a.git");
-		(void)eg_policy_jurisdiction(p, "https://u:pw@git.example.ca/x");
+		(void)eg_policy_jurisdiction(
+			p, "ssh://git@mirror.example.de/a.git");
+		(void)eg_policy_jurisdiction(p,
+					     "https://u:pw@git.example.ca/x");
 		(void)eg_policy_signature(p, "0D521.1");
 		eg_policy_free(p);
 	}

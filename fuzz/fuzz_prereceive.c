@@ -1,4 +1,5 @@
-/* fuzz_prereceive.c: libFuzzer target for the pre-receive hook's standard input. */
+/* fuzz_prereceive.c: libFuzzer target for the pre-receive hook's standard
+ * input. */
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>

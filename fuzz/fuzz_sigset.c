@@ -1,4 +1,5 @@
-/* fuzz_sigset.c: libFuzzer target for the signature pack parser and compiler. */
+/* fuzz_sigset.c: libFuzzer target for the signature pack parser and compiler.
+ */
 #include <stddef.h>
 #include <stdint.h>
 
