@@ -8,8 +8,6 @@
 
 int eg_gate_open(git_repository **out)
 {
-	const git_error *e;
-
 	/*
 	 * With a NULL path libgit2 takes GIT_DIR when it is set, else
 	 * searches from "."; given "." it would ignore GIT_DIR.
@@ -17,9 +15,7 @@ int eg_gate_open(git_repository **out)
 	if (git_repository_open_ext(out, NULL, GIT_REPOSITORY_OPEN_FROM_ENV,
 				    NULL) == 0)
 		return 0;
-	e = git_error_last();
-	return eg_error_set(EG_ENOTREPO, "cannot open the repository: %s",
-			    e && e->message ? e->message : "unknown error");
+	return eg_error_set_git_code(EG_ENOTREPO, "cannot open the repository");
 }
 
 int eg_gate_sigset(struct eg_sigset **out, const struct eg_policy *policy)

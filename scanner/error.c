@@ -20,12 +20,21 @@ int eg_error_set(int code, const char *fmt, ...)
 	return code;
 }
 
-int eg_error_set_git(const char *what)
+const char *eg_error_git_message(void)
 {
 	const git_error *e = git_error_last();
 
-	return eg_error_set(EG_EGIT, "%s: %s", what,
-			    e && e->message ? e->message : "unknown error");
+	return e && e->message ? e->message : "unknown error";
+}
+
+int eg_error_set_git_code(int code, const char *what)
+{
+	return eg_error_set(code, "%s: %s", what, eg_error_git_message());
+}
+
+int eg_error_set_git(const char *what)
+{
+	return eg_error_set_git_code(EG_EGIT, what);
 }
 
 const char *eg_error_last(void)

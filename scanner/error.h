@@ -32,6 +32,12 @@ int eg_error_set(int code, const char *fmt, ...)
  */
 int eg_error_set_git(const char *what);
 
+/* The same with another code, such as EG_ENOTREPO for a bad revision. */
+int eg_error_set_git_code(int code, const char *what);
+
+/* libgit2's last message on this thread, or "unknown error"; borrowed. */
+const char *eg_error_git_message(void);
+
 /* The calling thread's last message; never NULL, borrowed. */
 const char *eg_error_last(void);
 

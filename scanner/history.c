@@ -7,14 +7,6 @@
 #include "history.h"
 #include "oidmap.h"
 
-static int walk_error(const char *what)
-{
-	const git_error *e = git_error_last();
-
-	return eg_error_set(EG_ENOTREPO, "%s: %s", what,
-			    e && e->message ? e->message : "unknown error");
-}
-
 /*
  * `git rev-list` arguments: "A..B", "^A B", "B", and --all, --branches,
  * --tags, --remotes.
@@ -36,23 +28,23 @@ static int push_revs(git_revwalk *walk, git_repository *repo, const char *revs)
 
 		if (glob) {
 			if (git_revwalk_push_glob(walk, glob) < 0)
-				err = walk_error(tok);
+				err = eg_error_set_git_code(EG_ENOTREPO, tok);
 			continue;
 		}
 		if (strstr(tok, "..")) {
 			if (git_revwalk_push_range(walk, tok) < 0)
-				err = walk_error(tok);
+				err = eg_error_set_git_code(EG_ENOTREPO, tok);
 			continue;
 		}
 		if (git_revparse_single(&obj, repo,
 					tok[0] == '^' ? tok + 1 : tok) < 0) {
-			err = walk_error(tok);
+			err = eg_error_set_git_code(EG_ENOTREPO, tok);
 			continue;
 		}
 		if ((tok[0] == '^'
 			     ? git_revwalk_hide(walk, git_object_id(obj))
 			     : git_revwalk_push(walk, git_object_id(obj))) < 0)
-			err = walk_error(tok);
+			err = eg_error_set_git_code(EG_ENOTREPO, tok);
 		git_object_free(obj);
 	}
 	free(copy);
@@ -67,7 +59,8 @@ static int setup_walk(git_revwalk *walk, git_repository *repo,
 	switch (opts->scope) {
 	case EG_TARGET_ALL:
 		if (git_revwalk_push_glob(walk, "refs/*") < 0)
-			return walk_error("cannot list refs");
+			return eg_error_set_git_code(EG_ENOTREPO,
+						     "cannot list refs");
 		if (git_repository_head_detached(repo) == 1)
 			git_revwalk_push_head(walk);
 		return 0;
@@ -226,12 +219,11 @@ int eg_history_list(git_oid **out, size_t *n, git_repository *repo,
 	if (opts->scope == EG_TARGET_REV ||
 	    (opts->scope == EG_TARGET_PUSH &&
 	     (opts->nhide || opts->hide_refs_glob))) {
-		const git_error *e = git_error_last();
 		char why[512];
 
 		snprintf(why, sizeof(why),
 			 "history walk stopped (missing commit?): %s",
-			 e && e->message ? e->message : "unknown error");
+			 eg_error_git_message());
 		eg_report_add_unscanned(report, "", "", why);
 		goto done;
 	}

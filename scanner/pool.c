@@ -56,20 +56,16 @@ void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
 	if (r->deadline_ms && eg_now_ms() > r->deadline_ms) {
 		reason = "deadline passed before it was read";
 	} else if (git_odb_read_header(&size, &type, r->odb, oid) < 0) {
-		const git_error *e = git_error_last();
-
 		snprintf(why, sizeof(why), "missing or unreadable object: %s",
-			 e && e->message ? e->message : "unknown error");
+			 eg_error_git_message());
 		reason = why;
 	} else if (r->max_blob_size && size > r->max_blob_size) {
 		snprintf(why, sizeof(why),
 			 "larger than --max-blob-size (%zu bytes)", size);
 		reason = why;
 	} else if (git_odb_read(&obj, r->odb, oid) < 0) {
-		const git_error *e = git_error_last();
-
 		snprintf(why, sizeof(why), "unreadable object: %s",
-			 e && e->message ? e->message : "unknown error");
+			 eg_error_git_message());
 		reason = why;
 	} else {
 		eg_match_buffer(&bi->result, r->matcher, kind, name,

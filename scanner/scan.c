@@ -87,11 +87,9 @@ static void unscanned(struct walker *w, const git_oid *oid, const char *why)
 static void unscanned_git(struct walker *w, const git_oid *oid,
 			  const char *what)
 {
-	const git_error *e = git_error_last();
 	char why[512];
 
-	snprintf(why, sizeof(why), "%s: %s", what,
-		 e && e->message ? e->message : "unknown error");
+	snprintf(why, sizeof(why), "%s: %s", what, eg_error_git_message());
 	unscanned(w, oid, why);
 }
 
@@ -580,14 +578,6 @@ done:
 	return err;
 }
 
-static int bad_revision(const char *rev)
-{
-	const git_error *e = git_error_last();
-
-	return eg_error_set(EG_ENOTREPO, "%s: %s", rev,
-			    e && e->message ? e->message : "unknown error");
-}
-
 static int walk_one_tree(struct walker *w)
 {
 	git_object *obj = NULL, *peeled = NULL;
@@ -595,7 +585,7 @@ static int walk_one_tree(struct walker *w)
 	int err = 0, is_commit;
 
 	if (git_revparse_single(&obj, w->repo, w->opts->rev) < 0)
-		return bad_revision(w->opts->rev);
+		return eg_error_set_git_code(EG_ENOTREPO, w->opts->rev);
 	is_commit = git_object_peel(&peeled, obj, GIT_OBJECT_COMMIT) == 0;
 	if (is_commit) {
 		git_oid_cpy(&commit, git_object_id(peeled));
@@ -603,7 +593,7 @@ static int walk_one_tree(struct walker *w)
 		w->report->commits = 1;
 	}
 	if (git_object_peel(&peeled, obj, GIT_OBJECT_TREE) < 0) {
-		err = bad_revision(w->opts->rev);
+		err = eg_error_set_git_code(EG_ENOTREPO, w->opts->rev);
 		goto done;
 	}
 	err = eval_snapshot(w, is_commit ? &commit : NULL,
