@@ -79,11 +79,13 @@ fx microscopy
 expect_exit 0 "microscopy with every criterion but the geospatial one: nothing at review" \
 	scan --format json --output "$TMP/r.json" "$TMP/microscopy"
 fx review
-expect_exit 1 "geospatial training with two more criteria: review" \
+expect_exit 1 "geospatial training (a geospatial deep-learning training project): review" \
 	scan --format json --output "$TMP/r.json" "$TMP/review"
 check "... at level review, first commit named" \
 	test "$(report "d['findings'][0]['level']")" = review -a \
 	"$(report "d['findings'][0]['commit']")" = "$first_review"
+expect_exit 0 "geospatial, normalization and rotation without training: nothing" \
+	scan --rev "$first_review~1" "$TMP/review"
 expect_exit 0 "--fail-on controlled lets a review finding exit 0" \
 	scan --fail-on controlled "$TMP/review"
 fx notebook
