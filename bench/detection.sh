@@ -18,14 +18,17 @@
 # nowhere: a controlled finding is a false alarm unless the why text carries
 # the marker [all four].
 #
-# For a miss, the criteria that do hold at HEAD are shown too, from a second
-# scan of HEAD with a copy of patterns/0d521.yml whose review condition is
-# "any criterion" (needs PyYAML; skipped without it).  That copy is read from
-# patterns/ now, while the main scan uses the pack built into the binary.
+# The criteria that hold at HEAD are shown for every repository (column "at
+# HEAD"), and in full for a miss, from a second scan of HEAD with a copy of
+# patterns/0d521.yml whose review condition is "any criterion" (needs PyYAML;
+# skipped without it).  That copy is read from patterns/ now, while the main
+# scan uses the pack built into the binary.  The "criteria met" column is
+# the snapshot of the finding: the oldest commit that reached its level.
 #
 # Environment: EXPORTGATE (binary, default build/exportgate), CORPUS (default
 # bench/corpus.txt), JOBS (passed as --jobs when set), KEEP (a directory to
-# keep the JSON reports in).
+# keep the JSON reports in), REV (what to print as the exportgate commit when
+# EXPORTGATE was built from another checkout, e.g. a clean export of HEAD).
 set -euo pipefail
 here=$(cd "$(dirname "$0")/.." && pwd)
 mirror=${1:-/work/.mirror}
@@ -42,7 +45,9 @@ trap 'rm -rf "$out"' EXIT
 cp "$eg" "$out/exportgate"
 eg=$out/exportgate
 rev=$(git -C "$here" rev-parse --short HEAD 2>/dev/null || echo "?")
-if [[ -n "$(git -C "$here" status --porcelain -- patterns scanner 2>/dev/null)" ]]; then
+if [[ -n "${REV:-}" ]]; then
+	rev=$REV
+elif [[ -n "$(git -C "$here" status --porcelain -- patterns scanner 2>/dev/null)" ]]; then
 	rev="$rev (patterns/ or scanner/ modified in the work tree)"
 fi
 jobs=()
@@ -102,12 +107,8 @@ while read -r repo expected why; do
 	t1=$(now)
 	secs=$(python3 -c "print('%.1f' % ($t1 - $t0))")
 	diagjson=
-	if [[ -n "$diag" && "$expected" == flag ]] && ! python3 -c '
-import json, sys
-r = json.load(open(sys.argv[1]))
-sys.exit(0 if any(f.get("signature") == "0D521.1" for f in r.get("findings", [])) else 1)
-' "$json" 2>/dev/null; then
-		# no finding where one is wanted: which criteria hold at HEAD?
+	if [[ -n "$diag" ]]; then
+		# which criteria hold at HEAD?
 		"$eg" scan --tree HEAD --rules "$diag" --fail-on never --format json --no-progress \
 			"${jobs[@]}" --output "$out/$n.diag.json" "$dir" 2>/dev/null || true
 		[[ -s "$out/$n.diag.json" ]] && diagjson=$out/$n.diag.json
@@ -187,7 +188,14 @@ for repo, expected, head, secs, rc, jpath, epath, diag, group, why in runs:
         result = "FALSE ALARM (controlled)" if result == "OK" else result + " (controlled)"
     s = r.get("summary", {})
     uns = len(s.get("unscanned") or [])
+    try:
+        d = json.load(open(diag)) if diag else {}
+        df = [f for f in d.get("findings", []) if f.get("signature") == SIG]
+    except Exception:
+        df = []
+    athead = " ".join(c["id"] for c in df[0]["criteria"] if c.get("met")) if df else ""
     rows.append(dict(repo=repo, head=head, expected=expected, got=got, met=" ".join(met),
+                     athead=athead or ("—" if diag else "?"),
                      first=first, secs=secs, result=result, unscanned=str(uns),
                      finding=best, allfour=allfour, commits=s.get("commits", 0), group=group,
                      incomplete=s.get("incomplete", False)))
@@ -197,11 +205,6 @@ for repo, expected, head, secs, rc, jpath, epath, diag, group, why in runs:
             for c in best["criteria"]:
                 lines.append(crit_line(c))
         elif diag:
-            try:
-                d = json.load(open(diag))
-                df = [f for f in d.get("findings", []) if f.get("signature") == SIG]
-            except Exception:
-                df = []
             if df:
                 lines.append("at HEAD (diagnostic scan, review = any criterion):")
                 for c in df[0]["criteria"]:
@@ -221,14 +224,14 @@ print("exportgate: %s" % short(desc, 120))
 if pack:
     print("pack: %s %s sha256 %s" % (pack[0]["id"], pack[0]["version"], pack[0]["sha256"][:16]))
 print()
-print("| repository | HEAD | expected | got | criteria met | first commit of the finding | seconds | result |")
-print("|---|---|---|---|---|---|---:|---|")
+print("| repository | HEAD | expected | got | criteria met | at HEAD | first commit of the finding | seconds | result |")
+print("|---|---|---|---|---|---|---|---:|---|")
 for x in rows:
     extra = ""
     if x.get("unscanned") not in ("", "0"):
         extra = " (%s unscanned)" % x["unscanned"]
-    print("| %s | %s | %s | %s | %s | %s | %s%s | %s |" % (
-        x["repo"], x["head"], x["expected"], x["got"], x["met"] or "—",
+    print("| %s | %s | %s | %s | %s | %s | %s | %s%s | %s |" % (
+        x["repo"], x["head"], x["expected"], x["got"], x["met"] or "—", x.get("athead", "?"),
         x["first"] or "—", x["secs"], extra, x["result"]))
 print()
 
