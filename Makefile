@@ -13,7 +13,7 @@ DATADIR = $(PREFIX)/share/exportgate
 MANDIR = $(PREFIX)/share/man/man1
 
 CC ?= cc
-PKGS = libgit2 libpcre2-8 yaml-0.1 jansson libcrypto
+PKGS = libgit2 libpcre2-8 yaml-0.1 jansson libcrypto zlib
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 DESCRIBE := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 

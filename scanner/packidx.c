@@ -21,6 +21,7 @@ struct pack {
 	const unsigned char *map;
 	size_t size;
 	uint32_t n;
+	char *pack_path; /* the .pack beside the .idx */
 };
 
 struct eg_packidx {
@@ -81,13 +82,28 @@ void eg_packidx_open(struct eg_packidx **out, const char *objects_dir)
 		if (asprintf(&path, "%s/%s", dir, d->d_name) < 0)
 			abort();
 		EG_GROW(idx->packs, idx->alloc, idx->npacks + 1);
-		if (!map_index(&idx->packs[idx->npacks], path))
+		if (!map_index(&idx->packs[idx->npacks], path)) {
+			if (asprintf(&idx->packs[idx->npacks].pack_path,
+				     "%s/%.*s.pack", dir, (int)(len - 4),
+				     d->d_name) < 0)
+				abort();
 			idx->npacks++;
+		}
 		free(path);
 	}
 	if (dh)
 		closedir(dh);
 	free(dir);
+}
+
+void eg_packidx_open_repository(struct eg_packidx **out, git_repository *repo)
+{
+	char *objects;
+
+	if (asprintf(&objects, "%sobjects", git_repository_commondir(repo)) < 0)
+		abort();
+	eg_packidx_open(out, objects);
+	free(objects);
 }
 
 void eg_packidx_free(struct eg_packidx *idx)
@@ -96,8 +112,10 @@ void eg_packidx_free(struct eg_packidx *idx)
 
 	if (!idx)
 		return;
-	for (i = 0; i < idx->npacks; i++)
+	for (i = 0; i < idx->npacks; i++) {
 		munmap((void *)idx->packs[i].map, idx->packs[i].size);
+		free(idx->packs[i].pack_path);
+	}
 	free(idx->packs);
 	free(idx);
 }
@@ -145,7 +163,13 @@ uint64_t eg_packidx_rank(const struct eg_packidx *idx, const git_oid *oid)
 	uint64_t off;
 
 	for (i = 0; i < idx->npacks; i++)
-		if (!offset_of(&idx->packs[i], oid, &off) && off < (1ull << 48))
+		if (!offset_of(&idx->packs[i], oid, &off) &&
+		    off <= EG_PACKIDX_OFFSET_MASK)
 			return (uint64_t)i << 48 | off;
 	return UINT64_MAX;
+}
+
+const char *eg_packidx_pack_path(const struct eg_packidx *idx, size_t pack)
+{
+	return pack < idx->npacks ? idx->packs[pack].pack_path : NULL;
 }

@@ -14,6 +14,8 @@ struct eg_packidx;
  * index.  Cannot fail: an index it cannot read is left out.
  */
 void eg_packidx_open(struct eg_packidx **out, const char *objects_dir);
+/* The same for a repository's own object folder (not its alternates). */
+void eg_packidx_open_repository(struct eg_packidx **out, git_repository *repo);
 void eg_packidx_free(struct eg_packidx *idx);
 
 /*
@@ -21,5 +23,13 @@ void eg_packidx_free(struct eg_packidx *idx);
  * offset); UINT64_MAX for an object in no indexed pack.  Thread-safe.
  */
 uint64_t eg_packidx_rank(const struct eg_packidx *idx, const git_oid *oid);
+
+/* A rank is the pack's number in the top 16 bits, the offset below. */
+#define EG_PACKIDX_OFFSET_MASK	((1ull << 48) - 1)
+#define EG_PACKIDX_PACK(rank)	((size_t)((rank) >> 48))
+#define EG_PACKIDX_OFFSET(rank) ((rank)&EG_PACKIDX_OFFSET_MASK)
+
+/* The path of pack number `pack` (its .pack file), or NULL; borrowed. */
+const char *eg_packidx_pack_path(const struct eg_packidx *idx, size_t pack);
 
 #endif

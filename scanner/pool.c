@@ -7,6 +7,7 @@
 #include <unistd.h>
 
 #include "error.h"
+#include "packfile.h"
 #include "packidx.h"
 #include "pool.h"
 #include "scan.h"
@@ -19,8 +20,12 @@ struct job {
 	char *path; /* the name is its tail */
 };
 
-/* Jobs are taken this many at a time, in disk order, for locality. */
-#define CHUNK 32
+/*
+ * Jobs are taken in runs, in disk order, so that each thread's pack reader
+ * finds the bases of the deltas it reads in its own cache: a run is an
+ * eighth of a thread's share, at least MIN_RUN jobs.
+ */
+#define MIN_RUN 32
 
 /*
  * Invariant: jobs are queued, then sorted by rank and run; during the run
@@ -40,37 +45,68 @@ struct eg_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t progress;
 	struct job *jobs;
-	size_t njobs, jobs_alloc, next, done;
+	size_t njobs, jobs_alloc, next, done, run;
 };
+
+/*
+ * Read a blob from the packs, or through libgit2 when the pack reader
+ * cannot (loose objects, alternates, anything odd).  Returns 0 with the
+ * content in *data (borrowed; *obj to free, or NULL), or a reason.
+ */
+static const char *read_blob(struct eg_blob_reader *r, const git_oid *oid,
+			     git_odb_object **obj, const unsigned char **data,
+			     size_t *size, char *why, size_t whylen)
+{
+	git_object_t type;
+	int rc;
+
+	*obj = NULL;
+	*data = NULL;
+	rc = r->packs ? eg_pack_read(r->packs, oid, r->max_blob_size, &type,
+				     data, size)
+		      : -1;
+	if (rc < 0) {
+		if (git_odb_read_header(size, &type, r->odb, oid) < 0) {
+			snprintf(why, whylen,
+				 "missing or unreadable object: %s",
+				 eg_error_git_message());
+			return why;
+		}
+		rc = r->max_blob_size && *size > r->max_blob_size;
+	}
+	if (rc > 0) {
+		snprintf(why, whylen, "larger than --max-blob-size (%zu bytes)",
+			 *size);
+		return why;
+	}
+	if (*data)
+		return NULL;
+	if (git_odb_read(obj, r->odb, oid) < 0) {
+		snprintf(why, whylen, "unreadable object: %s",
+			 eg_error_git_message());
+		return why;
+	}
+	*data = git_odb_object_data(*obj);
+	*size = git_odb_object_size(*obj);
+	return NULL;
+}
 
 void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
 			    const git_oid *oid, unsigned kind, const char *name,
 			    const char *path)
 {
 	git_odb_object *obj = NULL;
-	git_object_t type;
+	const unsigned char *data = NULL;
 	size_t size = 0;
 	char why[512], hex[GIT_OID_HEXSZ + 1];
 	const char *reason = NULL;
 
 	if (r->deadline_ms && eg_now_ms() > r->deadline_ms) {
 		reason = "deadline passed before it was read";
-	} else if (git_odb_read_header(&size, &type, r->odb, oid) < 0) {
-		snprintf(why, sizeof(why), "missing or unreadable object: %s",
-			 eg_error_git_message());
-		reason = why;
-	} else if (r->max_blob_size && size > r->max_blob_size) {
-		snprintf(why, sizeof(why),
-			 "larger than --max-blob-size (%zu bytes)", size);
-		reason = why;
-	} else if (git_odb_read(&obj, r->odb, oid) < 0) {
-		snprintf(why, sizeof(why), "unreadable object: %s",
-			 eg_error_git_message());
-		reason = why;
-	} else {
-		eg_match_buffer(&bi->result, r->matcher, kind, name,
-				git_odb_object_data(obj),
-				git_odb_object_size(obj));
+	} else if (!(reason = read_blob(r, oid, &obj, &data, &size, why,
+					sizeof(why)))) {
+		eg_match_buffer(&bi->result, r->matcher, kind, name, data,
+				size);
 		git_odb_object_free(obj);
 		if (bi->result && bi->result->unscanned)
 			reason = bi->result->unscanned;
@@ -100,8 +136,8 @@ static void *work(void *arg)
 	while (pool->next < pool->njobs) {
 		size_t first = pool->next, last, i;
 
-		last = first + CHUNK < pool->njobs ? first + CHUNK
-						   : pool->njobs;
+		last = first + pool->run < pool->njobs ? first + pool->run
+						       : pool->njobs;
 		pool->next = last;
 		pthread_mutex_unlock(&pool->lock);
 		/* eg_blob_read_and_match() takes the lock for the report */
@@ -152,13 +188,13 @@ int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
 		struct eg_report *report)
 {
 	struct eg_pool *pool = eg_xcalloc(1, sizeof(*pool));
-	char *objects;
 	unsigned i;
 	int err = 0;
 
 	*out = NULL;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->progress, NULL);
+	eg_packidx_open_repository(&pool->packidx, repo);
 	pool->workers = eg_xcalloc(jobs, sizeof(*pool->workers));
 	for (i = 0; i < jobs && !err; i++) {
 		struct eg_blob_reader *r = &pool->workers[i].reader;
@@ -166,6 +202,8 @@ int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
 		pool->workers[i].pool = pool;
 		if ((err = open_reader(r, repo, from_env)))
 			break;
+		eg_pack_reader_new(&r->packs, pool->packidx,
+				   EG_PACK_CACHE_BYTES);
 		r->matcher = eg_matcher_new(set);
 		r->max_blob_size = max_blob_size;
 		r->deadline_ms = deadline_ms;
@@ -173,10 +211,6 @@ int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
 		r->lock = &pool->lock;
 		pool->nworkers++;
 	}
-	if (asprintf(&objects, "%sobjects", git_repository_commondir(repo)) < 0)
-		abort();
-	eg_packidx_open(&pool->packidx, objects);
-	free(objects);
 	if (err) {
 		eg_pool_run(pool, NULL, NULL);
 		return err;
@@ -213,6 +247,9 @@ void eg_pool_run(struct eg_pool *pool, void (*tick)(void *), void *arg)
 
 	if (pool->njobs)
 		qsort(pool->jobs, pool->njobs, sizeof(*pool->jobs), cmp_rank);
+	pool->run = pool->njobs / ((pool->nworkers ? pool->nworkers : 1) * 8);
+	if (pool->run < MIN_RUN)
+		pool->run = MIN_RUN;
 	for (i = 0; i < pool->nworkers && pool->njobs; i++) {
 		if (pthread_create(&pool->workers[i].thread, NULL, work,
 				   &pool->workers[i]))
@@ -248,6 +285,7 @@ void eg_pool_run(struct eg_pool *pool, void (*tick)(void *), void *arg)
 		struct eg_blob_reader *r = &pool->workers[i].reader;
 
 		eg_matcher_free(r->matcher);
+		eg_pack_reader_free(r->packs);
 		git_odb_free(r->odb);
 		git_repository_free(r->repo);
 	}

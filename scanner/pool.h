@@ -10,10 +10,16 @@
 #include "report.h"
 #include "results.h"
 
+struct eg_pack_reader;
+
+/* Resolved objects a pack reader keeps (see packfile.h), per thread. */
+#define EG_PACK_CACHE_BYTES (64u << 20)
+
 /* One thread's means to read and match blobs. */
 struct eg_blob_reader {
 	git_repository *repo; /* owned when opened by the pool */
 	git_odb *odb;
+	struct eg_pack_reader *packs; /* owned; NULL: libgit2 reads all */
 	struct eg_matcher *matcher;
 	unsigned long long max_blob_size;
 	long long deadline_ms;

@@ -13,6 +13,13 @@ struct eg_blob_info {
 	struct eg_blob_result *result; /* NULL when nothing hit */
 	int unscanned;
 	int seen; /* met in a tree already: its first commit is known */
+	/*
+	 * The walker's: the criteria its hits meet (owned), computed once
+	 * unless a hit pattern has path globs (`by_name`), which make them
+	 * depend on the file's name.
+	 */
+	eg_word *criteria;
+	int by_name;
 };
 
 /*

@@ -11,10 +11,13 @@
 #include "history.h"
 #include "match.h"
 #include "oidmap.h"
+#include "packfile.h"
+#include "packidx.h"
 #include "pool.h"
 #include "progress.h"
 #include "scan.h"
 #include "snapshot.h"
+#include "treeread.h"
 
 /* Trees nested deeper than this are reported, not followed. */
 #define MAX_TREE_DEPTH 1024
@@ -33,11 +36,12 @@ struct walker {
 	unsigned jobs; /* worker threads for blobs; 1: this thread alone */
 	struct eg_report *report;
 	struct eg_blob_reader reader; /* this thread's */
+	struct eg_packidx *packidx;   /* for reader.packs */
 	struct eg_oidmap blobs; /* (blob, name kind) -> struct eg_blob_info */
 	struct eg_oidmap trees; /* tree -> struct eg_tree_info */
 	size_t words;		/* criteria bitset words */
 	struct sig_state *sigs;
-	eg_word *scratch;
+	eg_word *scratch, *named; /* criteria bitsets to work in */
 	char *path; /* the current tree's path, "" or "dir/sub/" */
 	size_t path_len, path_alloc;
 	const git_oid *commit; /* being walked, or NULL */
@@ -174,18 +178,49 @@ static void file_findings(struct walker *w, const git_oid *oid,
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		     struct eg_tree_info **out);
 
-static int eval_entry(struct walker *w, const git_tree_entry *e, size_t depth,
-		      struct eg_tree_info *ti)
+/* Whether a blob's criteria depend on its name: a hit pattern has globs. */
+static int hits_by_name(const struct eg_sigset *set,
+			const struct eg_blob_result *r)
 {
-	const char *name = git_tree_entry_name(e);
-	const git_oid *oid = git_tree_entry_id(e);
+	size_t i;
+
+	for (i = 0; i < set->npatterns; i++)
+		if (set->patterns[i].npaths && eg_bit_test(r->patterns, i))
+			return 1;
+	return 0;
+}
+
+/* The criteria a blob with hits meets as `name`; borrowed. */
+static const eg_word *blob_criteria(struct walker *w, struct eg_blob_info *bi,
+				    const char *name)
+{
+	if (!bi->criteria) {
+		bi->criteria =
+			eg_xcalloc(w->words ? w->words : 1, sizeof(eg_word));
+		bi->by_name = hits_by_name(w->set, bi->result);
+		if (!bi->by_name)
+			eg_match_criteria(w->set, bi->result, name,
+					  bi->criteria);
+	}
+	if (!bi->by_name)
+		return bi->criteria;
+	memset(w->named, 0, w->words * sizeof(eg_word));
+	eg_match_criteria(w->set, bi->result, name, w->named);
+	return w->named;
+}
+
+static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
+		      size_t depth, struct eg_tree_info *ti)
+{
+	const char *name = e->name;
+	const git_oid *oid = e->oid;
 	size_t base = w->path_len;
 	struct eg_tree_info *sub;
 	struct eg_blob_info *bi;
 	unsigned kind;
 	int err = 0;
 
-	switch (git_tree_entry_filemode(e)) {
+	switch (e->mode) {
 	case GIT_FILEMODE_TREE:
 		path_push(w, name);
 		path_push(w, "/");
@@ -203,7 +238,7 @@ static int eval_entry(struct walker *w, const git_tree_entry *e, size_t depth,
 		/* symbolic links and submodules (gitlinks) are not followed */
 		return 0;
 	}
-	kind = eg_kind_from_name(name, strlen(name));
+	kind = eg_kind_from_name(name, e->name_len);
 	if (!(bi = eg_oidmap_get(&w->blobs, oid, kind))) {
 		if (past_deadline(w))
 			return eg_error_set(EG_EDEADLINE, "deadline passed");
@@ -214,7 +249,7 @@ static int eval_entry(struct walker *w, const git_tree_entry *e, size_t depth,
 	ti->incomplete |= bi->unscanned;
 	if (!bi->result)
 		return 0;
-	eg_match_criteria(w->set, bi->result, name, ti->bits);
+	eg_bits_or(ti->bits, blob_criteria(w, bi, name), w->words);
 	if (!bi->seen) {
 		bi->seen = 1;
 		if (!w->old) {
@@ -230,9 +265,11 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		     struct eg_tree_info **out)
 {
 	struct eg_tree_info *ti;
-	git_tree *tree = NULL;
-	size_t i, n;
-	int err = 0;
+	struct eg_tree_entry e;
+	unsigned char *tree;
+	const unsigned char *at;
+	size_t size;
+	int err = 0, rc = 0;
 
 	if ((*out = eg_oidmap_get(&w->trees, id, 0)))
 		return 0;
@@ -245,15 +282,18 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		ti->incomplete = 1;
 		return 0;
 	}
-	if (git_tree_lookup(&tree, w->repo, id) < 0) {
-		unscanned_git(w, id, "missing or unreadable tree");
+	if (eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
+		unscanned(w, id, eg_error_last());
 		ti->incomplete = 1;
 		return 0;
 	}
-	n = git_tree_entrycount(tree);
-	for (i = 0; i < n && !err; i++)
-		err = eval_entry(w, git_tree_entry_byindex(tree, i), depth, ti);
-	git_tree_free(tree);
+	for (at = tree; !err && (rc = eg_tree_next(&at, tree + size, &e)) > 0;)
+		err = eval_entry(w, &e, depth, ti);
+	if (rc < 0) {
+		unscanned(w, id, eg_error_last());
+		ti->incomplete = 1;
+	}
+	free(tree);
 	return err;
 }
 
@@ -298,28 +338,29 @@ struct file_list {
 static void collect_files(struct walker *w, const git_oid *id, size_t depth,
 			  struct file_list *list)
 {
-	git_tree *tree = NULL;
-	size_t i, n, base = w->path_len;
+	struct eg_tree_entry e;
+	unsigned char *tree;
+	const unsigned char *at;
+	size_t size, base = w->path_len;
 
-	if (depth > MAX_TREE_DEPTH || git_tree_lookup(&tree, w->repo, id) < 0)
+	if (depth > MAX_TREE_DEPTH ||
+	    eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
+		eg_error_clear(); /* reported when the tree was judged */
 		return;
-	n = git_tree_entrycount(tree);
-	for (i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(e);
-		const git_oid *oid = git_tree_entry_id(e);
+	}
+	for (at = tree; eg_tree_next(&at, tree + size, &e) > 0;) {
 		struct eg_blob_info *bi;
 		char hex[EG_OID_HEX];
 
-		path_push(w, name);
-		if (git_tree_entry_filemode(e) == GIT_FILEMODE_TREE) {
+		path_push(w, e.name);
+		if (e.mode == GIT_FILEMODE_TREE) {
 			path_push(w, "/");
-			collect_files(w, oid, depth + 1, list);
+			collect_files(w, e.oid, depth + 1, list);
 		} else if ((bi = eg_oidmap_get(
-				    &w->blobs, oid,
-				    eg_kind_from_name(name, strlen(name)))) &&
+				    &w->blobs, e.oid,
+				    eg_kind_from_name(e.name, e.name_len))) &&
 			   bi->result && bi->result->nhits) {
-			git_oid_tostr(hex, sizeof(hex), oid);
+			git_oid_tostr(hex, sizeof(hex), e.oid);
 			EG_GROW(list->files, list->alloc, list->n + 1);
 			list->files[list->n].path = eg_xstrdup(w->path);
 			list->files[list->n].blob = eg_xstrdup(hex);
@@ -328,7 +369,8 @@ static void collect_files(struct walker *w, const git_oid *id, size_t depth,
 		}
 		path_set_len(w, base);
 	}
-	git_tree_free(tree);
+	eg_error_clear();
+	free(tree);
 }
 
 static void repository_findings(struct walker *w)
@@ -461,43 +503,41 @@ static void enumerate_tree(struct walker *w, struct eg_pool *pool,
 			   struct eg_oidmap *visited, const git_oid *id,
 			   size_t depth)
 {
-	git_tree *tree = NULL;
-	size_t i, n, base = w->path_len;
+	struct eg_tree_entry e;
+	unsigned char *tree;
+	const unsigned char *at;
+	size_t size, base = w->path_len;
 
 	if (eg_oidmap_get(visited, id, 0) || eg_oidmap_get(&w->trees, id, 0) ||
 	    depth > MAX_TREE_DEPTH)
 		return;
 	eg_oidmap_put(visited, id, 0, (void *)1);
-	if (git_tree_lookup(&tree, w->repo, id) < 0) {
-		git_error_clear(); /* reported when the tree is judged */
+	if (eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
+		eg_error_clear(); /* reported when the tree is judged */
 		return;
 	}
-	n = git_tree_entrycount(tree);
-	for (i = 0; i < n; i++) {
-		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
-		const char *name = git_tree_entry_name(e);
-		const git_oid *oid = git_tree_entry_id(e);
-		git_filemode_t mode = git_tree_entry_filemode(e);
+	for (at = tree; eg_tree_next(&at, tree + size, &e) > 0;) {
 		struct eg_blob_info *bi;
 		unsigned kind;
 
-		path_push(w, name);
-		if (mode == GIT_FILEMODE_TREE) {
+		path_push(w, e.name);
+		if (e.mode == GIT_FILEMODE_TREE) {
 			path_push(w, "/");
-			enumerate_tree(w, pool, visited, oid, depth + 1);
-		} else if (mode == GIT_FILEMODE_BLOB ||
-			   mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
-			kind = eg_kind_from_name(name, strlen(name));
-			if (!eg_oidmap_get(&w->blobs, oid, kind)) {
+			enumerate_tree(w, pool, visited, e.oid, depth + 1);
+		} else if (e.mode == GIT_FILEMODE_BLOB ||
+			   e.mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+			kind = eg_kind_from_name(e.name, e.name_len);
+			if (!eg_oidmap_get(&w->blobs, e.oid, kind)) {
 				bi = eg_xcalloc(1, sizeof(*bi));
-				eg_oidmap_put(&w->blobs, oid, kind, bi);
-				eg_pool_submit(pool, bi, oid, kind, w->path);
+				eg_oidmap_put(&w->blobs, e.oid, kind, bi);
+				eg_pool_submit(pool, bi, e.oid, kind, w->path);
 				w->progress.total_blobs++;
 			}
 		}
 		path_set_len(w, base);
 	}
-	git_tree_free(tree);
+	eg_error_clear();
+	free(tree);
 }
 
 static void tick(void *arg)
@@ -613,16 +653,20 @@ static void walker_release(struct walker *w)
 		struct eg_blob_info *bi = e->value;
 
 		eg_blob_result_free(bi->result);
+		free(bi->criteria);
 		free(bi);
 	}
 	eg_oidmap_foreach(&w->trees, e) free(e->value);
 	eg_oidmap_clear(&w->blobs);
 	eg_oidmap_clear(&w->trees);
 	eg_matcher_free(w->reader.matcher);
+	eg_pack_reader_free(w->reader.packs);
+	eg_packidx_free(w->packidx);
 	git_odb_free(w->odb);
 	free(w->sigs);
 	free(w->boundary);
 	free(w->scratch);
+	free(w->named);
 	free(w->path);
 }
 
@@ -651,6 +695,8 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 	w.opts = opts;
 	w.jobs = opts->jobs ? opts->jobs : eg_cpu_count();
 	w.reader.odb = w.odb;
+	eg_packidx_open_repository(&w.packidx, repo);
+	eg_pack_reader_new(&w.reader.packs, w.packidx, EG_PACK_CACHE_BYTES);
 	w.reader.matcher = eg_matcher_new(set);
 	w.reader.max_blob_size = opts->max_blob_size;
 	w.reader.deadline_ms = opts->deadline_ms;
@@ -658,6 +704,7 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 	w.words = EG_BITSET_WORDS(set->ncriteria);
 	w.sigs = eg_xcalloc(set->nsigs ? set->nsigs : 1, sizeof(*w.sigs));
 	w.scratch = eg_xcalloc(w.words ? w.words : 1, sizeof(eg_word));
+	w.named = eg_xcalloc(w.words ? w.words : 1, sizeof(eg_word));
 	path_push(&w, "");
 	if (opts->cache_path && opts->scope == EG_TARGET_PUSH)
 		eg_cache_load(opts->cache_path, set, &w.trees, &w.blobs);

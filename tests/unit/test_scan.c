@@ -14,6 +14,7 @@
 #include "error.h"
 #include "scan.h"
 #include "sigset.h"
+#include "testrepo.h"
 
 static const char pack[] =
 	"pack: {id: t, version: 1}\n"
@@ -71,15 +72,8 @@ static char *rev(const char *name)
 static int setup(void **state)
 {
 	(void)state;
-	if (!mkdtemp(dir))
+	if (testrepo_init(dir))
 		return -1;
-	setenv("GIT_AUTHOR_NAME", "A", 1);
-	setenv("GIT_AUTHOR_EMAIL", "a@example.com", 1);
-	setenv("GIT_COMMITTER_NAME", "A", 1);
-	setenv("GIT_COMMITTER_EMAIL", "a@example.com", 1);
-	setenv("GIT_CONFIG_NOSYSTEM", "1", 1);
-	setenv("HOME", dir, 1);
-	git_libgit2_init();
 	set = eg_sigset_new();
 	if (eg_sigset_add_buffer(set, "t.yml", pack, strlen(pack)) ||
 	    eg_sigset_compile(set))

@@ -1,0 +1,40 @@
+/* packfile.h: read objects straight from the packs, resolving deltas once. */
+#ifndef EG_PACKFILE_H
+#define EG_PACKFILE_H
+
+#include <stddef.h>
+
+#include <git2.h>
+
+#include "packidx.h"
+
+/*
+ * libgit2 resolves a delta chain from its base each time it reads an
+ * object, so reading a family of versions costs the square of its depth.
+ * A pack reader keeps the objects it resolved lately, so that reading in
+ * pack order (where git writes a delta's base before the delta) applies
+ * each delta once.  One reader per thread; the index is shared read-only.
+ */
+struct eg_pack_reader;
+
+/*
+ * A reader of the packs `idx` names, keeping up to `cache_bytes` of
+ * resolved objects.  *out is the caller's (eg_pack_reader_free()); `idx`
+ * must outlive it.  Cannot fail.
+ */
+void eg_pack_reader_new(struct eg_pack_reader **out,
+			const struct eg_packidx *idx, size_t cache_bytes);
+void eg_pack_reader_free(struct eg_pack_reader *r);
+
+/*
+ * Read object `oid`: its type, size and content (borrowed, valid until the
+ * next call on this reader).  Returns 1 with only *size set when the object
+ * is larger than `max_size` (0: no limit).  Returns -1 without a message
+ * when the object is in no indexed pack, or when anything in its pack
+ * entry or delta chain does not add up: the caller then asks libgit2,
+ * which says what is wrong.
+ */
+int eg_pack_read(struct eg_pack_reader *r, const git_oid *oid, size_t max_size,
+		 git_object_t *type, const unsigned char **data, size_t *size);
+
+#endif

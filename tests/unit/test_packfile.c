@@ -1,0 +1,271 @@
+/* test_packfile.c: objects read from the packs are what libgit2 reads. */
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <unistd.h>
+
+#include <cmocka.h>
+#include <git2.h>
+
+#include "packfile.h"
+#include "packidx.h"
+#include "testrepo.h"
+
+static char dir[] = "/tmp/eg-test-packfile-XXXXXX";
+static char repo_path[256];
+
+static int run(const char *cmd)
+{
+	char buf[2048];
+
+	snprintf(buf, sizeof(buf), "cd %s && %s", dir, cmd);
+	return system(buf);
+}
+
+/*
+ * A repository whose packs hold long delta chains: 80 versions of a file
+ * that grows by a line each, and of a tree; then one loose object.
+ */
+static int setup(void **state)
+{
+	(void)state;
+	if (testrepo_init(dir))
+		return -1;
+	snprintf(repo_path, sizeof(repo_path), "%s/repo", dir);
+	return run("git init -q -b main repo && cd repo && "
+		   "seq 1 3000 > big.txt && mkdir d && "
+		   "for i in $(seq 1 80); do "
+		   "  echo \"line $i of the file\" >> f.txt; "
+		   "  echo $i > d/n$((i % 7)).txt; "
+		   "  sed -i \"$((i * 13))s/.*/changed $i/\" big.txt; "
+		   "  git add . && git commit -qm \"v$i\" || exit 1; "
+		   "done && git repack -adfq --depth=50 --window=50 && "
+		   "echo loose content > loose.txt && "
+		   "git hash-object -w loose.txt > ../loose.oid");
+}
+
+static int teardown(void **state)
+{
+	char cmd[300];
+
+	(void)state;
+	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
+	git_libgit2_shutdown();
+	return system(cmd) ? -1 : 0;
+}
+
+struct oids {
+	git_oid *v;
+	size_t n, alloc;
+};
+
+static int collect(const git_oid *id, void *payload)
+{
+	struct oids *o = payload;
+
+	if (o->n == o->alloc) {
+		o->alloc = o->alloc ? o->alloc * 2 : 256;
+		o->v = realloc(o->v, o->alloc * sizeof(*o->v));
+		assert_non_null(o->v);
+	}
+	o->v[o->n++] = *id;
+	return 0;
+}
+
+/* Read every object (packed ones through `r`) and compare with libgit2. */
+static void compare_all(git_odb *odb, struct eg_pack_reader *r,
+			const struct oids *o, size_t *packed)
+{
+	size_t i;
+
+	*packed = 0;
+	for (i = 0; i < o->n; i++) {
+		const unsigned char *data;
+		git_odb_object *obj;
+		git_object_t type;
+		size_t size;
+
+		assert_int_equal(git_odb_read(&obj, odb, &o->v[i]), 0);
+		if (eg_pack_read(r, &o->v[i], 0, &type, &data, &size) < 0)
+			continue;
+		(*packed)++;
+		assert_int_equal(type, git_odb_object_type(obj));
+		assert_int_equal(size, git_odb_object_size(obj));
+		assert_memory_equal(data, git_odb_object_data(obj), size);
+		git_odb_object_free(obj);
+	}
+}
+
+static void open_all(git_repository **repo, git_odb **odb,
+		     struct eg_packidx **idx, struct oids *o)
+{
+	assert_int_equal(git_repository_open(repo, repo_path), 0);
+	assert_int_equal(git_repository_odb(odb, *repo), 0);
+	assert_int_equal(git_odb_foreach(*odb, collect, o), 0);
+	eg_packidx_open_repository(idx, *repo);
+}
+
+static void test_same_as_libgit2(void **state)
+{
+	git_repository *repo;
+	git_odb *odb;
+	struct eg_packidx *idx;
+	struct eg_pack_reader *r;
+	struct oids o = {0};
+	size_t packed, i;
+
+	(void)state;
+	/* the pack has the chains this is about */
+	assert_int_equal(run("cd repo && git verify-pack -v "
+			     ".git/objects/pack/*.idx | "
+			     "grep -q '^chain length = 2[0-9]:'"),
+			 0);
+	open_all(&repo, &odb, &idx, &o);
+	/* in the order git_odb_foreach gives, then backwards */
+	eg_pack_reader_new(&r, idx, 64u << 20);
+	compare_all(odb, r, &o, &packed);
+	assert_int_equal(packed, o.n - 1); /* all but the loose one */
+	for (i = 0; i < o.n / 2; i++) {
+		git_oid t = o.v[i];
+
+		o.v[i] = o.v[o.n - 1 - i];
+		o.v[o.n - 1 - i] = t;
+	}
+	compare_all(odb, r, &o, &packed);
+	assert_int_equal(packed, o.n - 1);
+	eg_pack_reader_free(r);
+	/* a cache too small to hold anything: every chain from its base */
+	eg_pack_reader_new(&r, idx, 64);
+	compare_all(odb, r, &o, &packed);
+	assert_int_equal(packed, o.n - 1);
+	eg_pack_reader_free(r);
+	free(o.v);
+	eg_packidx_free(idx);
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
+static void read_oid_file(const char *name, git_oid *oid)
+{
+	char path[300], hex[GIT_OID_HEXSZ + 2] = {0};
+	FILE *f;
+
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	f = fopen(path, "r");
+	assert_non_null(f);
+	assert_non_null(fgets(hex, sizeof(hex), f));
+	fclose(f);
+	hex[GIT_OID_HEXSZ] = '\0';
+	assert_int_equal(git_oid_fromstr(oid, hex), 0);
+}
+
+static void test_loose_and_limits(void **state)
+{
+	git_repository *repo;
+	git_odb *odb;
+	struct eg_packidx *idx;
+	struct eg_pack_reader *r;
+	struct oids o = {0};
+	const unsigned char *data;
+	git_object_t type;
+	git_oid loose, big;
+	git_object *obj;
+	size_t size = 0;
+
+	(void)state;
+	open_all(&repo, &odb, &idx, &o);
+	eg_pack_reader_new(&r, idx, 1u << 20);
+	read_oid_file("loose.oid", &loose);
+	assert_int_equal(eg_pack_read(r, &loose, 0, &type, &data, &size), -1);
+	/* over the size limit: only the size, whole or delta */
+	assert_int_equal(git_revparse_single(&obj, repo, "HEAD:big.txt"), 0);
+	git_oid_cpy(&big, git_object_id(obj));
+	git_object_free(obj);
+	assert_int_equal(eg_pack_read(r, &big, 100, &type, &data, &size), 1);
+	assert_true(size > 10000);
+	assert_int_equal(eg_pack_read(r, &big, 0, &type, &data, &size), 0);
+	assert_int_equal(type, GIT_OBJECT_BLOB);
+	assert_int_equal(eg_pack_read(r, &big, 100, &type, &data, &size), 1);
+	assert_int_equal(git_revparse_single(&obj, repo, "HEAD~40:big.txt"), 0);
+	assert_int_equal(
+		eg_pack_read(r, git_object_id(obj), 100, &type, &data, &size),
+		1);
+	git_object_free(obj);
+	eg_pack_reader_free(r);
+	free(o.v);
+	eg_packidx_free(idx);
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
+/*
+ * A pack with damaged bytes: the reader refuses what it cannot read (and
+ * libgit2 then reports it); it never gives other content than the object's.
+ */
+static void test_damaged_pack(void **state)
+{
+	git_repository *repo;
+	git_odb *odb;
+	struct eg_packidx *idx;
+	struct eg_pack_reader *r;
+	struct oids o = {0};
+	git_odb_object **before;
+	size_t i, refused = 0;
+
+	(void)state;
+	open_all(&repo, &odb, &idx, &o);
+	before = calloc(o.n, sizeof(*before));
+	assert_non_null(before);
+	for (i = 0; i < o.n; i++)
+		assert_int_equal(git_odb_read(&before[i], odb, &o.v[i]), 0);
+	eg_packidx_free(idx);
+	git_odb_free(odb);
+	git_repository_free(repo);
+	/* every 97th byte of the entries, past the 12-byte header */
+	assert_int_equal(run("cd repo/.git/objects/pack && p=$(ls *.pack) && "
+			     "chmod u+w $p && python3 -c \"import sys; "
+			     "b = bytearray(open('$p', 'rb').read()); "
+			     "[b.__setitem__(i, b[i] ^ 0x55) "
+			     "for i in range(12, len(b) - 20, 97)]; "
+			     "open('$p', 'wb').write(b)\""),
+			 0);
+	assert_int_equal(git_repository_open(&repo, repo_path), 0);
+	eg_packidx_open_repository(&idx, repo);
+	eg_pack_reader_new(&r, idx, 1u << 20);
+	for (i = 0; i < o.n; i++) {
+		const unsigned char *data;
+		git_object_t type;
+		size_t size;
+
+		if (eg_pack_read(r, &o.v[i], 0, &type, &data, &size) < 0) {
+			refused++;
+			continue;
+		}
+		assert_int_equal(type, git_odb_object_type(before[i]));
+		assert_int_equal(size, git_odb_object_size(before[i]));
+		assert_memory_equal(data, git_odb_object_data(before[i]), size);
+	}
+	assert_true(refused > o.n / 2);
+	for (i = 0; i < o.n; i++)
+		git_odb_object_free(before[i]);
+	free(before);
+	eg_pack_reader_free(r);
+	free(o.v);
+	eg_packidx_free(idx);
+	git_repository_free(repo);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(test_same_as_libgit2),
+		cmocka_unit_test(test_loose_and_limits),
+		cmocka_unit_test(test_damaged_pack),
+	};
+
+	return cmocka_run_group_tests(tests, setup, teardown);
+}
