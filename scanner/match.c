@@ -62,11 +62,11 @@ struct eg_matcher *eg_matcher_new(const struct eg_sigset *set)
 
 void eg_matcher_free(struct eg_matcher *m)
 {
+	size_t i;
+
 	if (!m)
 		return;
 	if (m->profile_ns) {
-		size_t i;
-
 		for (i = 0; i < m->set->npatterns; i++)
 			if (m->profile_runs[i])
 				fprintf(stderr,
@@ -81,6 +81,8 @@ void eg_matcher_free(struct eg_matcher *m)
 	pcre2_match_context_free(m->mctx);
 	pcre2_jit_stack_free(m->jit);
 	free(m->candidates);
+	for (i = 0; i < m->set->npatterns; i++)
+		free(m->places[i].at);
 	free(m->places);
 	free(m->hits);
 	free(m);

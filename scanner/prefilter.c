@@ -7,7 +7,26 @@
 #include "prefilter.h"
 #include "sigset.h"
 
-#define OUT_BIT 0x80000000u
+#define OUT_BIT	   0x80000000u
+#define GRAM_SHIFT 18
+#define GRAM_BITS  (1u << GRAM_SHIFT)
+
+/*
+ * The first `gram` (2 to 4) bytes at p, each with bit 0x20 set: that folds
+ * ASCII letters to lower case, and the other bytes consistently, which is
+ * all a filter needs.  Hashed to GRAM_SHIFT bits.
+ */
+static uint32_t gram_hash(const unsigned char *p, unsigned gram)
+{
+	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8;
+
+	if (gram > 2)
+		v |= (uint32_t)p[2] << 16;
+	if (gram > 3)
+		v |= (uint32_t)p[3] << 24;
+	v |= 0x20202020u;
+	return (v * 0x9e3779b1u) >> (32 - GRAM_SHIFT);
+}
 
 /*
  * Invariant: `delta` is a complete DFA over byte classes (class 0 is every
@@ -25,9 +44,12 @@ struct eg_prefilter {
 	uint32_t *out_start;
 	uint32_t *out;
 	eg_word *always; /* patterns without literals */
-	/* bit (a << 8 | b): some literal starts with folded bytes a, b */
-	unsigned char pairs[65536 / 8];
-	unsigned char fold[256];
+	/*
+	 * The skip filter: bit gram_hash() of the first `gram` bytes of every
+	 * literal; 0 when some literal is a single byte (no skipping).
+	 */
+	unsigned gram;
+	unsigned char grams[GRAM_BITS / 8];
 	size_t words;
 };
 
@@ -83,8 +105,14 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 	size_t i, j;
 	unsigned c, nc = 1;
 
-	for (c = 0; c < 256; c++)
-		pf->fold[c] = fold((unsigned char)c);
+	pf->gram = 4;
+	for (i = 0; i < set->npatterns; i++)
+		for (j = 0; j < set->patterns[i].nprefilter; j++) {
+			size_t l = strlen(set->patterns[i].prefilter[j]);
+
+			if (l < pf->gram)
+				pf->gram = l < 2 ? 0 : (unsigned)l;
+		}
 	pf->words = EG_BITSET_WORDS(set->npatterns);
 	pf->always = eg_xcalloc(pf->words ? pf->words : 1, sizeof(eg_word));
 	for (i = 0; i < set->npatterns; i++)
@@ -113,10 +141,12 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 			const unsigned char *l =
 				(const unsigned char *)p->prefilter[j];
 
-			for (c = 0; c < 256; c++)
-				if (!l[1] || c == fold(l[1]))
-					pf->pairs[(fold(l[0]) << 8 | c) / 8] |=
-						(unsigned char)(1u << (c % 8));
+			if (pf->gram) {
+				uint32_t h = gram_hash(l, pf->gram);
+
+				pf->grams[h / 8] |=
+					(unsigned char)(1u << (h % 8));
+			}
 			s = 0;
 			for (const char *q = p->prefilter[j]; *q; q++) {
 				c = pf->cls[fold((unsigned char)*q)];
@@ -199,10 +229,12 @@ static void record(struct eg_prefilter_places *pl, eg_word *candidates,
 		eg_bit_set(candidates, pattern);
 		pl->n = pl->overflow = 0;
 	}
-	if (pl->n < EG_PREFILTER_PLACES)
+	if (pl->n < EG_PREFILTER_PLACES) {
+		EG_GROW(pl->at, pl->alloc, pl->n + 1);
 		pl->at[pl->n++] = at;
-	else
+	} else {
 		pl->overflow = 1;
+	}
 }
 
 void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
@@ -211,24 +243,23 @@ void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
 {
 	const uint32_t *delta = pf->delta;
 	const unsigned char *cls = pf->cls;
-	const unsigned nc = pf->nclasses;
+	const unsigned char *grams = pf->grams;
+	const unsigned nc = pf->nclasses, gram = pf->gram;
 	uint32_t row = 0, e;
 	size_t i;
-
-	const unsigned char *fold_ = pf->fold, *pairs = pf->pairs;
 
 	eg_bits_or(candidates, pf->always, pf->words);
 	for (i = 0; i < len; i++) {
 		/*
 		 * At the root no literal is under way: skip, without the
-		 * automaton's dependent loads, to where one may start.
+		 * automaton's dependent loads, to where one may start.  The
+		 * last few bytes go through the automaton.
 		 */
-		if (!row) {
-			while (i + 1 < len) {
-				unsigned pair = (unsigned)fold_[buf[i]] << 8 |
-						fold_[buf[i + 1]];
+		if (!row && gram) {
+			while (i + 4 <= len) {
+				uint32_t h = gram_hash(buf + i, gram);
 
-				if (pairs[pair / 8] & (1u << (pair % 8)))
+				if (grams[h / 8] & (1u << (h % 8)))
 					break;
 				i++;
 			}

@@ -18,12 +18,17 @@ struct eg_prefilter;
 int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set);
 void eg_prefilter_free(struct eg_prefilter *pf);
 
-/* Where a pattern's literals end in a buffer: the first few places. */
-#define EG_PREFILTER_PLACES 16
+/*
+ * Where a pattern's literals end in a buffer: every place, up to a bound
+ * that keeps a hostile blob from costing memory.  `at` is owned; free it
+ * when the matcher goes.
+ */
+#define EG_PREFILTER_PLACES 4096
 struct eg_prefilter_places {
 	uint32_t n;	   /* places recorded, at most EG_PREFILTER_PLACES */
 	uint32_t overflow; /* more places than recorded */
-	size_t at[EG_PREFILTER_PLACES];
+	size_t *at;
+	size_t alloc;
 };
 
 /*
