@@ -1,6 +1,7 @@
 /* kind.c: what a file is, from its name and its first bytes. */
 #include <ctype.h>
 #include <pthread.h>
+#include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
 #include <strings.h>
@@ -49,35 +50,50 @@ static const struct ext_kind basenames[] = {
 	{"requirements.txt", EG_KIND_BUILD}, {"SConstruct", EG_KIND_BUILD},
 };
 
-static int cmp_ext(const void *key, const void *elem)
+/*
+ * Extensions of up to 8 bytes as numbers (byte i at bits 8i), sorted:
+ * called for every file of every tree, so the search compares integers.
+ */
+#define NEXT (sizeof(extensions) / sizeof(extensions[0]))
+static uint64_t ext_keys[NEXT];
+static unsigned ext_kinds[NEXT];
+static pthread_once_t keys_once = PTHREAD_ONCE_INIT;
+
+static uint64_t ext_key(const char *ext, size_t len)
 {
-	return strcmp(key, ((const struct ext_kind *)elem)->ext);
+	uint64_t key = 0;
+	size_t i;
+
+	for (i = 0; i < len; i++)
+		key |= (uint64_t)(unsigned char)tolower((unsigned char)ext[i])
+		       << (8 * i);
+	return key;
 }
 
-static struct ext_kind sorted[sizeof(extensions) / sizeof(extensions[0])];
-static pthread_once_t sorted_once = PTHREAD_ONCE_INIT;
-
-static int cmp_entry(const void *a, const void *b)
+static void make_keys(void)
 {
-	return strcmp(((const struct ext_kind *)a)->ext,
-		      ((const struct ext_kind *)b)->ext);
-}
+	size_t i, j;
 
-static void sort_extensions(void)
-{
-	memcpy(sorted, extensions, sizeof(extensions));
-	qsort(sorted, sizeof(sorted) / sizeof(sorted[0]), sizeof(sorted[0]),
-	      cmp_entry);
+	for (i = 0; i < NEXT; i++) {
+		uint64_t key =
+			ext_key(extensions[i].ext, strlen(extensions[i].ext));
+
+		/* insertion sort: a few dozen entries, once */
+		for (j = i; j > 0 && ext_keys[j - 1] > key; j--) {
+			ext_keys[j] = ext_keys[j - 1];
+			ext_kinds[j] = ext_kinds[j - 1];
+		}
+		ext_keys[j] = key;
+		ext_kinds[j] = extensions[i].kind;
+	}
 }
 
 unsigned eg_kind_from_name(const char *name, size_t len)
 {
-	const struct ext_kind *hit;
-	char ext[12];
-	size_t i, elen, dot = len;
+	size_t i, lo = 0, hi = NEXT, elen, dot = len;
+	uint64_t key;
 
-	/* called for every file of every tree: a few compares at most */
-	for (i = len; i > 0 && len - i < sizeof(ext); i--)
+	for (i = len; i > 0 && len - i <= 8; i--)
 		if (name[i - 1] == '.') {
 			dot = i - 1;
 			break;
@@ -90,15 +106,21 @@ unsigned eg_kind_from_name(const char *name, size_t len)
 	if (dot == len || dot == 0)
 		return EG_KIND_TEXT;
 	elen = len - dot - 1;
-	if (!elen || elen >= sizeof(ext))
+	if (!elen || elen > 8)
 		return EG_KIND_TEXT;
-	for (i = 0; i < elen; i++)
-		ext[i] = (char)tolower((unsigned char)name[dot + 1 + i]);
-	ext[elen] = '\0';
-	pthread_once(&sorted_once, sort_extensions);
-	hit = bsearch(ext, sorted, sizeof(sorted) / sizeof(sorted[0]),
-		      sizeof(sorted[0]), cmp_ext);
-	return hit ? hit->kind : EG_KIND_TEXT;
+	key = ext_key(name + dot + 1, elen);
+	pthread_once(&keys_once, make_keys);
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (ext_keys[mid] == key)
+			return ext_kinds[mid];
+		if (ext_keys[mid] < key)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return EG_KIND_TEXT;
 }
 
 static int has_suffix(const char *name, const char *suffix)

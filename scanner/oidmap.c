@@ -20,7 +20,7 @@ static struct eg_oidmap_entry *find(const struct eg_oidmap *map,
 
 	while (map->slots[i].value) {
 		if (map->slots[i].key == key &&
-		    !git_oid_cmp(&map->slots[i].oid, oid))
+		    !memcmp(map->slots[i].oid.id, oid->id, GIT_OID_RAWSZ))
 			return &map->slots[i];
 		i = (i + 1) & mask;
 	}

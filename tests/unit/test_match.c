@@ -180,6 +180,18 @@ static void kinds_from_names_and_magic(void **state)
 	assert_int_equal(eg_kind_from_name("a.PY", 4), EG_KIND_PYTHON);
 	assert_int_equal(eg_kind_from_name("Makefile", 8), EG_KIND_BUILD);
 	assert_int_equal(eg_kind_from_name("README", 6), EG_KIND_TEXT);
+	assert_int_equal(eg_kind_from_name("a.markdown", 10), EG_KIND_DOC);
+	assert_int_equal(eg_kind_from_name("m.GeoJSON", 9), EG_KIND_JSON);
+	assert_int_equal(eg_kind_from_name("x.H", 3), EG_KIND_C);
+	assert_int_equal(eg_kind_from_name("x.m", 3), EG_KIND_OTHER_CODE);
+	assert_int_equal(eg_kind_from_name("x.cs", 4), EG_KIND_OTHER_CODE);
+	assert_int_equal(eg_kind_from_name("x.svelte", 8), EG_KIND_JS);
+	assert_int_equal(eg_kind_from_name("a.tar.gz", 8), EG_KIND_TEXT);
+	assert_int_equal(eg_kind_from_name(".bashrc", 7), EG_KIND_TEXT);
+	assert_int_equal(eg_kind_from_name("trailing.", 9), EG_KIND_TEXT);
+	assert_int_equal(eg_kind_from_name("x.markdowns", 11), EG_KIND_TEXT);
+	assert_int_equal(eg_kind_from_name("Makefile.in", 11), EG_KIND_TEXT);
+	assert_int_equal(eg_kind_from_name("setup.py", 8), EG_KIND_PYTHON);
 	assert_int_equal(eg_kind_classify(EG_KIND_TEXT, "m.safetensors", safet,
 					  sizeof(safet) - 1),
 			 EG_KIND_MODEL_SAFETENSORS);
