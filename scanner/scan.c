@@ -9,6 +9,7 @@
 #include "error.h"
 #include "evidence.h"
 #include "history.h"
+#include "lastdir.h"
 #include "match.h"
 #include "oidmap.h"
 #include "packfile.h"
@@ -39,7 +40,8 @@ struct walker {
 	struct eg_packidx *packidx;   /* for reader.packs */
 	struct eg_oidmap blobs; /* (blob, name kind) -> struct eg_blob_info */
 	struct eg_oidmap trees; /* tree -> struct eg_tree_info */
-	size_t words;		/* criteria bitset words */
+	struct eg_lastdirs lastdirs; /* folder path -> last tree judged */
+	size_t words;		     /* criteria bitset words */
 	struct sig_state *sigs;
 	eg_word *scratch, *named; /* criteria bitsets to work in */
 	char *path; /* the current tree's path, "" or "dir/sub/" */
@@ -209,8 +211,12 @@ static const eg_word *blob_criteria(struct walker *w, struct eg_blob_info *bi,
 	return w->named;
 }
 
+/*
+ * Judge one entry of a tree: OR into `bits` the criteria that hold below
+ * it, and set *incomplete when something there could not be read.
+ */
 static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
-		      size_t depth, struct eg_tree_info *ti)
+		      size_t depth, eg_word *bits, eg_word *incomplete)
 {
 	const char *name = e->name;
 	const git_oid *oid = e->oid;
@@ -228,8 +234,8 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 		path_set_len(w, base);
 		if (err)
 			return err;
-		eg_bits_or(ti->bits, sub->bits, w->words);
-		ti->incomplete |= sub->incomplete;
+		eg_bits_or(bits, sub->bits, w->words);
+		*incomplete |= (eg_word)sub->incomplete;
 		return 0;
 	case GIT_FILEMODE_BLOB:
 	case GIT_FILEMODE_BLOB_EXECUTABLE:
@@ -246,10 +252,10 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 		bi = scan_blob(w, oid, kind, name);
 		path_set_len(w, base);
 	}
-	ti->incomplete |= bi->unscanned;
+	*incomplete |= (eg_word)bi->unscanned;
 	if (!bi->result)
 		return 0;
-	eg_bits_or(ti->bits, blob_criteria(w, bi, name), w->words);
+	eg_bits_or(bits, blob_criteria(w, bi, name), w->words);
 	if (!bi->seen) {
 		bi->seen = 1;
 		if (!w->old) {
@@ -261,15 +267,163 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 	return 0;
 }
 
+/* How many bytes a and b have in common from the start, up to `len`. */
+static size_t common_prefix(const unsigned char *a, const unsigned char *b,
+			    size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	while (i < len && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* The entries of `last` from k that lie whole within `bytes` from offs[k]. */
+static size_t whole_entries(const struct eg_lastdir *last, size_t k,
+			    size_t bytes)
+{
+	size_t lo = k, hi = last->n, end = last->offs[k] + bytes;
+
+	/* the last j in [k, n] with offs[j] <= end; the answer is j - k */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (last->offs[mid] <= end)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo - k;
+}
+
+/* A new tree's entries, with their notes (see eval_entries). */
+struct judged {
+	eg_word *notes;
+	size_t *offs;
+	size_t n, notes_alloc, offs_alloc;
+};
+
+static void judged_add(struct judged *j, size_t stride, size_t off,
+		       const eg_word *notes, size_t count,
+		       const size_t *from_offs, size_t shift_from)
+{
+	size_t i;
+
+	EG_GROW(j->notes, j->notes_alloc, (j->n + count) * stride);
+	EG_GROW(j->offs, j->offs_alloc, j->n + count + 1);
+	if (notes)
+		memcpy(j->notes + j->n * stride, notes,
+		       count * stride * sizeof(eg_word));
+	else
+		memset(j->notes + j->n * stride, 0,
+		       count * stride * sizeof(eg_word));
+	for (i = 0; i < count; i++)
+		j->offs[j->n + i] =
+			from_offs ? off + (from_offs[i] - shift_from) : off;
+	j->n += count;
+}
+
+/*
+ * Judge the entries of a new tree beside the last version judged at the
+ * same path (see lastdir.h).  Each entry gets a note of `stride` words:
+ * its criteria, then whether something below it is incomplete.  Where
+ * the two versions have the same bytes, whole runs of entries take the
+ * last version's notes; elsewhere they are merged by name, an entry the
+ * same in both keeping its note.  *malformed is set, with a message, when
+ * the tree breaks off at a malformed entry.  Only whole, well-formed trees
+ * become a last version.
+ */
+static int eval_entries(struct walker *w, const unsigned char *tree,
+			size_t size, size_t depth,
+			const struct eg_lastdir *last, struct eg_tree_info *ti,
+			struct judged *j, int *malformed)
+{
+	const size_t stride = w->words + 1;
+	size_t off = 0, k = 0, i;
+	int err = 0;
+
+	*malformed = 0;
+	/* about as many entries as last time */
+	EG_GROW(j->notes, j->notes_alloc, (last->n + 8) * stride);
+	EG_GROW(j->offs, j->offs_alloc, last->n + 9);
+	while (!err && off < size) {
+		const unsigned char *at = tree + off, *lat;
+		struct eg_tree_entry e, le;
+		size_t run = 0, lo, first = j->n;
+		int has_last = 0;
+
+		if (k < last->n) {
+			lo = last->offs[k];
+			run = whole_entries(
+				last, k,
+				common_prefix(tree + off, last->tree + lo,
+					      size - off < last->size - lo
+						      ? size - off
+						      : last->size - lo));
+		}
+		if (run) {
+			judged_add(j, stride, off, last->notes + k * stride,
+				   run, last->offs + k, lo);
+			off += last->offs[k + run] - lo;
+			k += run;
+		} else if (eg_tree_next(&at, tree + size, &e) <= 0) {
+			*malformed = 1;
+			break;
+		} else {
+			/* entries of the last version sorting before it went */
+			while (k < last->n) {
+				lat = last->tree + last->offs[k];
+				has_last = eg_tree_next(&lat,
+							last->tree + last->size,
+							&le) > 0;
+				if (!has_last ||
+				    eg_tree_entry_cmp(&le, &e) >= 0)
+					break;
+				k++;
+			}
+			has_last = has_last && k < last->n &&
+				   !eg_tree_entry_cmp(&le, &e);
+			judged_add(j, stride, off, NULL, 1, NULL, 0);
+			if (has_last && eg_tree_entry_same(&le, &e))
+				memcpy(j->notes + first * stride,
+				       last->notes + k * stride,
+				       stride * sizeof(eg_word));
+			else
+				err = eval_entry(
+					w, &e, depth, j->notes + first * stride,
+					j->notes + first * stride + w->words);
+			/* the same name, changed: the last one is passed */
+			if (has_last)
+				k++;
+			off = (size_t)(at - tree);
+		}
+		for (i = first; i < j->n; i++) {
+			eg_bits_or(ti->bits, j->notes + i * stride, w->words);
+			ti->incomplete |= j->notes[i * stride + w->words] != 0;
+		}
+	}
+	EG_GROW(j->offs, j->offs_alloc, j->n + 1);
+	j->offs[j->n] = size;
+	return err;
+}
+
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		     struct eg_tree_info **out)
 {
 	struct eg_tree_info *ti;
-	struct eg_tree_entry e;
+	struct eg_lastdir *last;
+	struct judged j = {0};
 	unsigned char *tree;
-	const unsigned char *at;
 	size_t size;
-	int err = 0, rc = 0;
+	int err, malformed;
 
 	if ((*out = eg_oidmap_get(&w->trees, id, 0)))
 		return 0;
@@ -287,12 +441,27 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		ti->incomplete = 1;
 		return 0;
 	}
-	for (at = tree; !err && (rc = eg_tree_next(&at, tree + size, &e)) > 0;)
-		err = eval_entry(w, &e, depth, ti);
-	if (rc < 0) {
+	last = eg_lastdir_at(&w->lastdirs, w->path, w->path_len);
+	err = eval_entries(w, tree, size, depth, last, ti, &j, &malformed);
+	if (!err && !malformed) {
+		/* the next version of this folder is judged beside this one */
+		free(last->tree);
+		free(last->notes);
+		free(last->offs);
+		last->tree = tree;
+		last->size = size;
+		last->n = j.n;
+		last->offs = j.offs;
+		last->notes = j.notes;
+		return 0;
+	}
+	if (malformed) {
+		/* what came before the malformed entry counts */
 		unscanned(w, id, eg_error_last());
 		ti->incomplete = 1;
 	}
+	free(j.notes);
+	free(j.offs);
 	free(tree);
 	return err;
 }
@@ -659,6 +828,7 @@ static void walker_release(struct walker *w)
 	eg_oidmap_foreach(&w->trees, e) free(e->value);
 	eg_oidmap_clear(&w->blobs);
 	eg_oidmap_clear(&w->trees);
+	eg_lastdirs_clear(&w->lastdirs);
 	eg_matcher_free(w->reader.matcher);
 	eg_pack_reader_free(w->reader.packs);
 	eg_packidx_free(w->packidx);

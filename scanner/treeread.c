@@ -77,8 +77,28 @@ int eg_tree_next(const unsigned char **at, const unsigned char *end,
 	/* a git_oid is its raw bytes */
 	e->oid = (const git_oid *)(nul + 1);
 	e->mode = normalize_mode(mode);
+	e->raw = *at;
 	*at = nul + 1 + GIT_OID_RAWSZ;
+	e->raw_len = (size_t)(*at - e->raw);
 	return 1;
 bad:
 	return eg_error_set(EG_EGIT, "malformed tree entry");
+}
+
+int eg_tree_entry_cmp(const struct eg_tree_entry *a,
+		      const struct eg_tree_entry *b)
+{
+	size_t n = a->name_len < b->name_len ? a->name_len : b->name_len;
+	int c = memcmp(a->name, b->name, n);
+	unsigned ca, cb;
+
+	if (c)
+		return c;
+	ca = n < a->name_len		    ? (unsigned char)a->name[n]
+	     : a->mode == GIT_FILEMODE_TREE ? '/'
+					    : 0;
+	cb = n < b->name_len		    ? (unsigned char)b->name[n]
+	     : b->mode == GIT_FILEMODE_TREE ? '/'
+					    : 0;
+	return (int)ca - (int)cb;
 }

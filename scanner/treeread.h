@@ -3,6 +3,7 @@
 #define EG_TREEREAD_H
 
 #include <stddef.h>
+#include <string.h>
 
 #include <git2.h>
 
@@ -23,6 +24,8 @@ struct eg_tree_entry {
 	size_t name_len;
 	const git_oid *oid; /* inside the tree's data */
 	git_filemode_t mode;
+	const unsigned char *raw; /* the whole entry, as stored */
+	size_t raw_len;
 };
 
 /*
@@ -31,5 +34,19 @@ struct eg_tree_entry {
  */
 int eg_tree_next(const unsigned char **at, const unsigned char *end,
 		 struct eg_tree_entry *e);
+
+/*
+ * Compare two entries in git's tree order (names as bytes, a folder's as
+ * if it ended in '/'): <0, 0 or >0.
+ */
+int eg_tree_entry_cmp(const struct eg_tree_entry *a,
+		      const struct eg_tree_entry *b);
+
+/* Whether two entries are the same: mode, name and id, byte for byte. */
+static inline int eg_tree_entry_same(const struct eg_tree_entry *a,
+				     const struct eg_tree_entry *b)
+{
+	return a->raw_len == b->raw_len && !memcmp(a->raw, b->raw, a->raw_len);
+}
 
 #endif

@@ -85,11 +85,38 @@ static void test_malformed(void **state)
 	expect_malformed(buf, n);
 }
 
+/* git's order: a folder's name as if it ended in '/' */
+static void test_order(void **state)
+{
+	unsigned char buf[512];
+	struct eg_tree_entry e[5];
+	const unsigned char *at = buf;
+	size_t n = 0, i;
+
+	(void)state;
+	n += entry(buf + n, "100644", "a", 1);
+	n += entry(buf + n, "100644", "a-b", 2);
+	n += entry(buf + n, "100644", "a.b", 3);
+	n += entry(buf + n, "40000", "a", 4);
+	n += entry(buf + n, "100644", "a0", 5);
+	for (i = 0; i < 5; i++)
+		assert_int_equal(eg_tree_next(&at, buf + n, &e[i]), 1);
+	for (i = 0; i + 1 < 5; i++) {
+		assert_true(eg_tree_entry_cmp(&e[i], &e[i + 1]) < 0);
+		assert_true(eg_tree_entry_cmp(&e[i + 1], &e[i]) > 0);
+		assert_false(eg_tree_entry_same(&e[i], &e[i + 1]));
+	}
+	assert_int_equal(eg_tree_entry_cmp(&e[3], &e[3]), 0);
+	assert_true(eg_tree_entry_same(&e[2], &e[2]));
+	assert_int_equal(e[4].raw_len, strlen("100644 a0") + 1 + 20);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_entries_and_modes),
 		cmocka_unit_test(test_malformed),
+		cmocka_unit_test(test_order),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
