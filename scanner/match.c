@@ -327,8 +327,8 @@ static int worth_decoding(struct eg_matcher *m, const unsigned char *buf,
 {
 	size_t i;
 
-	eg_prefilter_scan(m->set->prefilter, buf, len, m->candidates,
-			  m->places);
+	eg_prefilter_scan(eg_sigset_prefilter(m->set, EG_KIND_NOTEBOOK), buf,
+			  len, m->candidates, m->places);
 	for (i = 0; i < m->set->npatterns; i++) {
 		const struct eg_pattern *p = &m->set->patterns[i];
 
@@ -388,7 +388,7 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 	}
 	/* binary content: only the patterns without literals (kind patterns) */
 	if (!scanned)
-		eg_prefilter_scan(set->prefilter, buf,
+		eg_prefilter_scan(eg_sigset_prefilter(set, kind), buf,
 				  (kind & EG_KIND_ANY_TEXT) ? len : 0,
 				  m->candidates, m->places);
 	for (i = 0; i < set->npatterns; i++) {

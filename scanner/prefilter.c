@@ -97,7 +97,8 @@ static unsigned char fold(unsigned char c)
 	return c >= 'A' && c <= 'Z' ? (unsigned char)(c + 32) : c;
 }
 
-int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
+int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
+		       unsigned kinds)
 {
 	struct eg_prefilter *pf = eg_xcalloc(1, sizeof(*pf));
 	struct trie t = {0};
@@ -107,7 +108,9 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 
 	pf->gram = 4;
 	for (i = 0; i < set->npatterns; i++)
-		for (j = 0; j < set->patterns[i].nprefilter; j++) {
+		for (j = 0; (set->patterns[i].kinds & kinds) &&
+			    j < set->patterns[i].nprefilter;
+		     j++) {
 			size_t l = strlen(set->patterns[i].prefilter[j]);
 
 			if (l < pf->gram)
@@ -116,7 +119,9 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 	pf->words = EG_BITSET_WORDS(set->npatterns);
 	pf->always = eg_xcalloc(pf->words ? pf->words : 1, sizeof(eg_word));
 	for (i = 0; i < set->npatterns; i++)
-		for (j = 0; j < set->patterns[i].nprefilter; j++)
+		for (j = 0; (set->patterns[i].kinds & kinds) &&
+			    j < set->patterns[i].nprefilter;
+		     j++)
 			for (const char *p = set->patterns[i].prefilter[j]; *p;
 			     p++) {
 				unsigned char b = fold((unsigned char)*p);
@@ -133,6 +138,8 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set)
 	for (i = 0; i < set->npatterns; i++) {
 		const struct eg_pattern *p = &set->patterns[i];
 
+		if (!(p->kinds & kinds))
+			continue;
 		if (!p->nprefilter) {
 			eg_bit_set(pf->always, i);
 			continue;
@@ -249,6 +256,8 @@ void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
 	size_t i;
 
 	eg_bits_or(candidates, pf->always, pf->words);
+	if (pf->nstates == 1)
+		return; /* no literal: nothing to look for */
 	for (i = 0; i < len; i++) {
 		/*
 		 * At the root no literal is under way: skip, without the

@@ -12,10 +12,12 @@ struct eg_sigset;
 struct eg_prefilter;
 
 /*
- * Build an Aho-Corasick automaton over every pattern's prefilter literals,
- * case-folded.  *out is owned by the caller (eg_prefilter_free()).
+ * Build an Aho-Corasick automaton over the prefilter literals, case-folded,
+ * of the patterns that apply to one of `kinds` (EG_KIND_* bits).  *out is
+ * owned by the caller (eg_prefilter_free()).
  */
-int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set);
+int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
+		       unsigned kinds);
 void eg_prefilter_free(struct eg_prefilter *pf);
 
 /*

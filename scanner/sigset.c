@@ -83,6 +83,8 @@ void eg_sigset_free(struct eg_sigset *set)
 		pcre2_code_free(p->code);
 	}
 	eg_prefilter_free(set->prefilter);
+	for (i = 0; i < 16; i++)
+		eg_prefilter_free(set->kind_prefilter[i]);
 	free(set->packs);
 	free(set->sigs);
 	free(set->criteria);
@@ -838,8 +840,17 @@ int eg_sigset_compile(struct eg_sigset *set)
 		/* without JIT (some platforms) the interpreter still works */
 		(void)rc;
 	}
-	if ((err = eg_prefilter_build(&set->prefilter, set)))
+	if ((err = eg_prefilter_build(&set->prefilter, set, ~0u)))
 		return err;
+	/*
+	 * A C file need not be searched for Python's literals, and no pattern
+	 * reads documentation: one automaton per text kind, many of them small
+	 * or empty.
+	 */
+	for (i = 0; i < 16; i++)
+		if ((err = eg_prefilter_build(&set->kind_prefilter[i], set,
+					      1u << i)))
+			return err;
 	for (i = 0; i < set->npacks; i++) {
 		EG_GROW(all, alloc, n + 65);
 		memcpy(all + n, set->packs[i].sha256, 64);
@@ -849,6 +860,17 @@ int eg_sigset_compile(struct eg_sigset *set)
 	free(all);
 	set->compiled = 1;
 	return 0;
+}
+
+const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
+					       unsigned kind)
+{
+	unsigned i;
+
+	for (i = 0; i < 16; i++)
+		if (kind == 1u << i)
+			return set->kind_prefilter[i];
+	return set->prefilter;
 }
 
 const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,

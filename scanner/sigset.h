@@ -96,7 +96,9 @@ struct eg_sigset {
 	size_t ncriteria, criteria_alloc;
 	struct eg_pattern *patterns;
 	size_t npatterns, patterns_alloc;
-	struct eg_prefilter *prefilter;
+	struct eg_prefilter *prefilter; /* every pattern's literals */
+	/* those of the patterns for one text kind: bit i of EG_KIND_ANY_TEXT */
+	struct eg_prefilter *kind_prefilter[16];
 	int compiled;
 	char sha256[65]; /* over every pack's sha256, in order */
 };
@@ -119,6 +121,13 @@ int eg_sigset_add_builtin(struct eg_sigset *set);
 
 /* Freeze the set: JIT-compile, build the prefilter.  Call once. */
 int eg_sigset_compile(struct eg_sigset *set);
+
+/*
+ * The prefilter for content of `kind` (one EG_KIND_* bit): that kind's own
+ * for a text kind, the one of every pattern otherwise; borrowed.
+ */
+const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
+					       unsigned kind);
 
 /* The signature with this id, or NULL; borrowed. */
 const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,
