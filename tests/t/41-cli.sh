@@ -144,7 +144,8 @@ for i, l in enumerate(lines):
         print("criterion", m.group(2), m.group(1), "evidence line:", nxt)
         bad += 1
 want = {"geospatial": "\u2713", "gui": "\u2713", "sampling": "\u2717",
-        "normalization": "\u2713", "training": "\u2713", "rotation": "\u2713"}
+        "normalization": "\u2713", "cnn": "\u2713", "training": "\u2713",
+        "rotation": "\u2713"}
 if seen != want:
     print("criteria", seen); bad += 1
 sys.exit(1 if bad else 0)
@@ -379,12 +380,13 @@ check "... the title, ECCN, status and citation" \
 		grep -q "^  citation: *15 CFR 774" "$1" && grep -q "85 FR 459" "$1"' \
 	_ "$TMP/explain.txt"
 check "... every criterion with its regulation text and patterns" \
-	sh -c 'for c in geospatial gui sampling normalization training rotation; do
+	sh -c 'for c in geospatial gui sampling normalization cnn training rotation; do
 		grep -q "^  $c: " "$1" || exit 1; done
-		[ "$(grep -c "^    regulation: " "$1")" = 6 ] &&
-		[ "$(grep -c "^    patterns: " "$1")" = 6 ]' _ "$TMP/explain.txt"
+		[ "$(grep -c "^    regulation: " "$1")" = 7 ] &&
+		[ "$(grep -c "^    patterns: " "$1")" = 7 ]' _ "$TMP/explain.txt"
 check "... the controlled and review conditions" \
-	sh -c 'grep -q "^Controlled when: all of (geospatial, gui, normalization, training, rotation)" "$1" &&
+	sh -c 'grep -q "^Controlled when: all of (geospatial, gui, normalization, cnn, training,$" "$1" &&
+		grep -q "^                 rotation)$" "$1" &&
 		grep -q "^Review when: " "$1"' _ "$TMP/explain.txt"
 check "... in 80 columns, but for URLs" \
 	sh -c '! grep -v "https://" "$1" | awk "length > 80" | grep -q .' \
