@@ -9,7 +9,7 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
-for t in sigset policy approvals prereceive prepush match cache audit; do
+for t in sigset policy approvals prereceive prepush match cache audit packfile; do
 	mkdir -p "$out/$t"
 done
 
@@ -107,3 +107,26 @@ printf "$u64_1$u64_0$oid\377\000\000\000\000\000\000\000" | put cache
 printf "$u64_0$u64_1$oid\002\000\000\000\000" | put cache
 printf "$u64_0$u64_1$oid\002\000\000\000\001\002\000\000\000\000$u64_1\001\000\000\000\000\000\000\000\003\000\000\000\004\000\000\000\005\000x = 1" |
 	put cache
+
+# Pack bodies (fuzz_packfile.c adds the header and the index): two bytes
+# giving where the second object starts, then a blob and a delta on it.
+python3 - "$out/packfile" << 'PY'
+import os, sys, zlib
+def header(kind, size):
+    b = [(kind << 4) | (size & 15)]
+    size >>= 4
+    while size:
+        b[-1] |= 0x80
+        b.append(size & 0x7f)
+        size >>= 7
+    return bytes(b)
+blob = header(3, 5) + zlib.compress(b"hello")
+delta = bytes([5, 11, 0x90, 5, 6]) + b" world"
+ofs = header(6, len(delta)) + bytes([len(blob)]) + zlib.compress(delta)
+tree = b"100644 a.py\0" + b"\x01" * 20
+whole_tree = header(2, len(tree)) + zlib.compress(tree)
+for i, body in enumerate([len(blob).to_bytes(2, "big") + blob + ofs,
+                          len(whole_tree).to_bytes(2, "big") + whole_tree + blob]):
+    with open(os.path.join(sys.argv[1], "seed-%d" % i), "wb") as f:
+        f.write(body)
+PY

@@ -239,13 +239,25 @@ static const unsigned char *window(struct eg_pack_reader *r, uint64_t rank,
 	return r->win + (off - r->win_off);
 }
 
-/* Inflate exactly `size` bytes from the zlib data at `rank`. */
+/*
+ * Inflate exactly `size` bytes from the zlib data at `rank`.  A size that
+ * the rest of the pack could not hold even at deflate's best ratio (1032
+ * to 1) is refused before anything is allocated.
+ */
 static unsigned char *inflate_at(struct eg_pack_reader *r, uint64_t rank,
 				 size_t size)
 {
-	unsigned char *out = eg_xmalloc(size ? size : 1);
+	struct pack_fd *pf = pack_fd(r, EG_PACKIDX_PACK(rank));
+	uint64_t left;
+	unsigned char *out;
 	int zr = Z_OK;
 
+	if (!pf || EG_PACKIDX_OFFSET(rank) >= pf->size)
+		return NULL;
+	left = pf->size - EG_PACKIDX_OFFSET(rank);
+	if (size / 1032 > left)
+		return NULL;
+	out = eg_xmalloc(size ? size : 1);
 	if (inflateReset(&r->z) != Z_OK)
 		goto fail;
 	r->z.next_out = out;
@@ -363,62 +375,77 @@ static int delta_result_size(const unsigned char *delta, size_t len,
 									 : 0;
 }
 
-/* Apply git's delta format: copies from `base` and literal inserts. */
+/*
+ * Walk a delta's instructions after its header: with `out` NULL only
+ * check that each copy lies inside the base and count the bytes made;
+ * otherwise make them.  Returns the count, or SIZE_MAX when malformed.
+ */
+static size_t run_delta(const unsigned char *base, size_t base_len,
+			const unsigned char *p, const unsigned char *end,
+			unsigned char *out, size_t room)
+{
+	size_t at = 0;
+
+	while (p < end) {
+		unsigned char cmd = *p++;
+		size_t off = 0, n = 0;
+		unsigned k;
+
+		if (!cmd)
+			return SIZE_MAX; /* reserved */
+		if (!(cmd & 0x80)) {
+			if (cmd > (size_t)(end - p) || cmd > room - at)
+				return SIZE_MAX;
+			if (out)
+				memcpy(out + at, p, cmd);
+			p += cmd;
+			at += cmd;
+			continue;
+		}
+		for (k = 0; k < 4; k++)
+			if (cmd & (1u << k)) {
+				if (p >= end)
+					return SIZE_MAX;
+				off |= (size_t)*p++ << (8 * k);
+			}
+		for (k = 0; k < 3; k++)
+			if (cmd & (0x10u << k)) {
+				if (p >= end)
+					return SIZE_MAX;
+				n |= (size_t)*p++ << (8 * k);
+			}
+		if (!n)
+			n = 0x10000;
+		if (off > base_len || n > base_len - off || n > room - at)
+			return SIZE_MAX;
+		if (out)
+			memcpy(out + at, base + off, n);
+		at += n;
+	}
+	return at;
+}
+
+/*
+ * Apply git's delta format: copies from `base` and literal inserts.  The
+ * instructions are checked, and the size they make compared with the
+ * header's, before the result is allocated.
+ */
 static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
 				  const unsigned char *delta, size_t delta_len,
 				  size_t *out_len)
 {
 	const unsigned char *p = delta, *end = delta + delta_len;
-	size_t src, dst, at = 0;
+	size_t src, dst;
 	unsigned char *out;
 
 	if (delta_varint(&p, end, &src) || delta_varint(&p, end, &dst) ||
-	    src != base_len)
+	    src != base_len ||
+	    run_delta(base, base_len, p, end, NULL, dst) != dst)
 		return NULL;
 	out = eg_xmalloc(dst ? dst : 1);
-	while (p < end) {
-		unsigned char cmd = *p++;
-
-		if (cmd & 0x80) {
-			size_t off = 0, n = 0;
-			unsigned k;
-
-			for (k = 0; k < 4; k++)
-				if (cmd & (1u << k)) {
-					if (p >= end)
-						goto fail;
-					off |= (size_t)*p++ << (8 * k);
-				}
-			for (k = 0; k < 3; k++)
-				if (cmd & (0x10u << k)) {
-					if (p >= end)
-						goto fail;
-					n |= (size_t)*p++ << (8 * k);
-				}
-			if (!n)
-				n = 0x10000;
-			if (off > base_len || n > base_len - off ||
-			    n > dst - at)
-				goto fail;
-			memcpy(out + at, base + off, n);
-			at += n;
-		} else if (cmd) {
-			if (cmd > (size_t)(end - p) || cmd > dst - at)
-				goto fail;
-			memcpy(out + at, p, cmd);
-			p += cmd;
-			at += cmd;
-		} else {
-			goto fail;
-		}
-	}
-	if (at != dst)
-		goto fail;
+	run_delta(base, base_len, p, end, out, dst);
 	*out_len = dst;
 	return out;
-fail:
-	free(out);
-	return NULL;
 }
 
 /*
