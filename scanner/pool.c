@@ -22,8 +22,10 @@ struct job {
 
 /*
  * Jobs are taken in runs, in disk order, so that each thread's pack reader
- * finds the bases of the deltas it reads in its own cache: a run is an
- * eighth of a thread's share, at least MIN_RUN jobs.
+ * finds the bases of the deltas it reads in its own cache.  A run is a
+ * quarter of a thread's share of what is left, at least MIN_RUN jobs:
+ * long at first, short at the end, where no thread should be left alone
+ * with a long one.
  */
 #define MIN_RUN 32
 
@@ -45,7 +47,7 @@ struct eg_pool {
 	pthread_mutex_t lock;
 	pthread_cond_t progress;
 	struct job *jobs;
-	size_t njobs, jobs_alloc, next, done, run;
+	size_t njobs, jobs_alloc, next, done;
 };
 
 /*
@@ -134,10 +136,12 @@ static void *work(void *arg)
 
 	pthread_mutex_lock(&pool->lock);
 	while (pool->next < pool->njobs) {
-		size_t first = pool->next, last, i;
+		size_t first = pool->next, last, i, run;
 
-		last = first + pool->run < pool->njobs ? first + pool->run
-						       : pool->njobs;
+		run = (pool->njobs - first) / (pool->nworkers * 4);
+		if (run < MIN_RUN)
+			run = MIN_RUN;
+		last = first + run < pool->njobs ? first + run : pool->njobs;
 		pool->next = last;
 		pthread_mutex_unlock(&pool->lock);
 		/* eg_blob_read_and_match() takes the lock for the report */
@@ -247,9 +251,6 @@ void eg_pool_run(struct eg_pool *pool, void (*tick)(void *), void *arg)
 
 	if (pool->njobs)
 		qsort(pool->jobs, pool->njobs, sizeof(*pool->jobs), cmp_rank);
-	pool->run = pool->njobs / ((pool->nworkers ? pool->nworkers : 1) * 8);
-	if (pool->run < MIN_RUN)
-		pool->run = MIN_RUN;
 	for (i = 0; i < pool->nworkers && pool->njobs; i++) {
 		if (pthread_create(&pool->workers[i].thread, NULL, work,
 				   &pool->workers[i]))
