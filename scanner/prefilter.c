@@ -218,6 +218,20 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
 	return 0;
 }
 
+int eg_prefilter_check(const struct eg_sigset *set)
+{
+	uint64_t bytes = 1;
+	size_t i, j;
+
+	/* a state per literal byte at most, and at most 257 byte classes */
+	for (i = 0; i < set->npatterns; i++)
+		for (j = 0; j < set->patterns[i].nprefilter; j++)
+			bytes += strlen(set->patterns[i].prefilter[j]);
+	if (bytes * 257 >= OUT_BIT)
+		return eg_error_set(EG_ECONFIG, "too many prefilter literals");
+	return 0;
+}
+
 void eg_prefilter_free(struct eg_prefilter *pf)
 {
 	if (!pf)

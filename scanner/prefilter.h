@@ -18,6 +18,11 @@ struct eg_prefilter;
  */
 int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
 		       unsigned kinds);
+/*
+ * Check that eg_prefilter_build() will fit every subset of the set's
+ * literals; EG_ECONFIG when it would not.
+ */
+int eg_prefilter_check(const struct eg_sigset *set);
 void eg_prefilter_free(struct eg_prefilter *pf);
 
 /*

@@ -20,7 +20,10 @@
 
 struct eg_sigset *eg_sigset_new(void)
 {
-	return eg_xcalloc(1, sizeof(struct eg_sigset));
+	struct eg_sigset *set = eg_xcalloc(1, sizeof(*set));
+
+	pthread_mutex_init(&set->prefilter_lock, NULL);
+	return set;
 }
 
 static void free_strv(char **v, size_t n)
@@ -82,9 +85,9 @@ void eg_sigset_free(struct eg_sigset *set)
 		free_strv(p->prefilter, p->nprefilter);
 		pcre2_code_free(p->code);
 	}
-	eg_prefilter_free(set->prefilter);
-	for (i = 0; i < 16; i++)
-		eg_prefilter_free(set->kind_prefilter[i]);
+	for (i = 0; i < 17; i++)
+		eg_prefilter_free(set->prefilters[i]);
+	pthread_mutex_destroy(&set->prefilter_lock);
 	free(set->packs);
 	free(set->sigs);
 	free(set->criteria);
@@ -840,17 +843,8 @@ int eg_sigset_compile(struct eg_sigset *set)
 		/* without JIT (some platforms) the interpreter still works */
 		(void)rc;
 	}
-	if ((err = eg_prefilter_build(&set->prefilter, set, ~0u)))
+	if ((err = eg_prefilter_check(set)))
 		return err;
-	/*
-	 * A C file need not be searched for Python's literals, and no pattern
-	 * reads documentation: one automaton per text kind, many of them small
-	 * or empty.
-	 */
-	for (i = 0; i < 16; i++)
-		if ((err = eg_prefilter_build(&set->kind_prefilter[i], set,
-					      1u << i)))
-			return err;
 	for (i = 0; i < set->npacks; i++) {
 		EG_GROW(all, alloc, n + 65);
 		memcpy(all + n, set->packs[i].sha256, 64);
@@ -865,12 +859,27 @@ int eg_sigset_compile(struct eg_sigset *set)
 const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
 					       unsigned kind)
 {
-	unsigned i;
+	/* the lazily built automata are the one thing a compiled set changes */
+	struct eg_sigset *mut = (struct eg_sigset *)set;
+	unsigned slot = 16, kinds = ~EG_KIND_ANY_TEXT, i;
+	struct eg_prefilter *pf;
 
 	for (i = 0; i < 16; i++)
-		if (kind == 1u << i)
-			return set->kind_prefilter[i];
-	return set->prefilter;
+		if (kind == 1u << i) {
+			slot = i;
+			kinds = kind;
+		}
+	pf = __atomic_load_n(&mut->prefilters[slot], __ATOMIC_ACQUIRE);
+	if (pf)
+		return pf;
+	pthread_mutex_lock(&mut->prefilter_lock);
+	if (!(pf = mut->prefilters[slot])) {
+		if (eg_prefilter_build(&pf, set, kinds))
+			abort(); /* eg_prefilter_check() said it fits */
+		__atomic_store_n(&mut->prefilters[slot], pf, __ATOMIC_RELEASE);
+	}
+	pthread_mutex_unlock(&mut->prefilter_lock);
+	return pf;
 }
 
 const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,

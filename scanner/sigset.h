@@ -2,6 +2,7 @@
 #ifndef EG_SIGSET_H
 #define EG_SIGSET_H
 
+#include <pthread.h>
 #include <stddef.h>
 
 #include "kind.h"
@@ -96,9 +97,14 @@ struct eg_sigset {
 	size_t ncriteria, criteria_alloc;
 	struct eg_pattern *patterns;
 	size_t npatterns, patterns_alloc;
-	struct eg_prefilter *prefilter; /* every pattern's literals */
-	/* those of the patterns for one text kind: bit i of EG_KIND_ANY_TEXT */
-	struct eg_prefilter *kind_prefilter[16];
+	/*
+	 * The prefilters, one per text kind (bit i of EG_KIND_ANY_TEXT) from
+	 * the patterns for that kind, and one for every other kind, built on
+	 * first use by eg_sigset_prefilter() under `prefilter_lock`: a push
+	 * that brings C files builds only C's.
+	 */
+	struct eg_prefilter *prefilters[17];
+	pthread_mutex_t prefilter_lock;
 	int compiled;
 	char sha256[65]; /* over every pack's sha256, in order */
 };
@@ -123,8 +129,9 @@ int eg_sigset_add_builtin(struct eg_sigset *set);
 int eg_sigset_compile(struct eg_sigset *set);
 
 /*
- * The prefilter for content of `kind` (one EG_KIND_* bit): that kind's own
- * for a text kind, the one of every pattern otherwise; borrowed.
+ * The prefilter for content of `kind` (one EG_KIND_* bit), built the first
+ * time it is asked for; borrowed.  Thread-safe.  Can't fail: the set's
+ * compilation checked that every prefilter fits.
  */
 const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
 					       unsigned kind);
