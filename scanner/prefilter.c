@@ -1,4 +1,4 @@
-/* prefilter.c: Aho-Corasick over case-folded bytes, with byte classes. */
+/* prefilter.c: a trie of case-folded literals, entered where one may start. */
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
@@ -7,7 +7,7 @@
 #include "prefilter.h"
 #include "sigset.h"
 
-#define OUT_BIT	   0x80000000u
+#define MAX_CELLS  0x80000000u /* states * classes, as uint32_t indexes */
 #define GRAM_SHIFT 18
 #define GRAM_BITS  (1u << GRAM_SHIFT)
 
@@ -29,17 +29,18 @@ static uint32_t gram_hash(const unsigned char *p, unsigned gram)
 }
 
 /*
- * Invariant: `delta` is a complete DFA over byte classes (class 0 is every
- * byte no literal uses), so the scan is one table load per byte.  An entry
- * is the target state's row offset (state * nclasses), with OUT_BIT set
- * when that state ends a literal.  `out` of a state lists, from
- * out_start[s] to out_start[s + 1], the patterns whose literal ends there,
- * including those of its suffix states.
+ * Invariant: `trie` holds the literals' goto function over byte classes
+ * (class 0 is every byte no literal uses): entry s * nclasses + c is the
+ * state after byte class c in state s, 0 for none (no edge leads back to
+ * the root, state 0).  `out` of a state lists, from out_start[s] to
+ * out_start[s + 1], the patterns one of whose literals is exactly that
+ * state's path.  Every literal starts where the skip filter's bit is set,
+ * so walking the trie from those places alone finds every occurrence.
  */
 struct eg_prefilter {
 	unsigned char cls[256];
 	unsigned nclasses;
-	uint32_t *delta; /* nstates * nclasses */
+	uint32_t *trie; /* nstates * nclasses */
 	uint32_t nstates;
 	uint32_t *out_start;
 	uint32_t *out;
@@ -102,7 +103,7 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
 {
 	struct eg_prefilter *pf = eg_xcalloc(1, sizeof(*pf));
 	struct trie t = {0};
-	uint32_t *queue = NULL, *fail = NULL, head = 0, tail = 0, s, total;
+	uint32_t s, total;
 	size_t i, j;
 	unsigned c, nc = 1;
 
@@ -167,34 +168,9 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
 			add_out(&t, s, (uint32_t)i);
 		}
 	}
-	/* breadth first: failure links, then the complete DFA */
-	queue = eg_xcalloc(t.nstates, 4);
-	fail = eg_xcalloc(t.nstates, 4);
-	for (c = 0; c < nc; c++)
-		if ((s = t.next[c]))
-			queue[tail++] = s;
-	while (head < tail) {
-		uint32_t r = queue[head++];
-
-		for (i = 0; i < t.nouts[fail[r]]; i++)
-			add_out(&t, r, t.outs[fail[r]][i]);
-		for (c = 0; c < nc; c++) {
-			uint32_t u = t.next[(size_t)r * nc + c];
-
-			if (u) {
-				fail[u] = t.next[(size_t)fail[r] * nc + c];
-				queue[tail++] = u;
-			} else {
-				t.next[(size_t)r * nc + c] =
-					t.next[(size_t)fail[r] * nc + c];
-			}
-		}
-	}
-	if ((uint64_t)t.nstates * nc >= OUT_BIT)
+	if ((uint64_t)t.nstates * nc >= MAX_CELLS)
 		return eg_error_set(EG_ECONFIG, "too many prefilter literals");
-	for (size_t k = 0; k < (size_t)t.nstates * nc; k++)
-		t.next[k] = t.next[k] * nc | (t.nouts[t.next[k]] ? OUT_BIT : 0);
-	pf->delta = t.next;
+	pf->trie = t.next;
 	pf->nstates = t.nstates;
 	pf->out_start = eg_xcalloc((size_t)t.nstates + 1, 4);
 	for (total = 0, s = 0; s < t.nstates; s++) {
@@ -212,8 +188,6 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
 	free(t.outs);
 	free(t.nouts);
 	free(t.aouts);
-	free(queue);
-	free(fail);
 	*out = pf;
 	return 0;
 }
@@ -227,7 +201,7 @@ int eg_prefilter_check(const struct eg_sigset *set)
 	for (i = 0; i < set->npatterns; i++)
 		for (j = 0; j < set->patterns[i].nprefilter; j++)
 			bytes += strlen(set->patterns[i].prefilter[j]);
-	if (bytes * 257 >= OUT_BIT)
+	if (bytes * 257 >= MAX_CELLS)
 		return eg_error_set(EG_ECONFIG, "too many prefilter literals");
 	return 0;
 }
@@ -236,69 +210,73 @@ void eg_prefilter_free(struct eg_prefilter *pf)
 {
 	if (!pf)
 		return;
-	free(pf->delta);
+	free(pf->trie);
 	free(pf->out_start);
 	free(pf->out);
 	free(pf->always);
 	free(pf);
 }
 
+/*
+ * Keep the places in order: literals are found by where they start, so a
+ * long one may end after a short one that starts later.
+ */
+static int gram_set(const unsigned char *grams, const unsigned char *p,
+		    unsigned gram)
+{
+	uint32_t h = gram_hash(p, gram);
+
+	return (grams[h / 8] >> (h % 8)) & 1;
+}
+
 static void record(struct eg_prefilter_places *pl, eg_word *candidates,
 		   uint32_t pattern, size_t at)
 {
+	size_t k;
+
 	if (!eg_bit_test(candidates, pattern)) {
 		eg_bit_set(candidates, pattern);
 		pl->n = pl->overflow = 0;
 	}
-	if (pl->n < EG_PREFILTER_PLACES) {
-		EG_GROW(pl->at, pl->alloc, pl->n + 1);
-		pl->at[pl->n++] = at;
-	} else {
+	if (pl->n >= EG_PREFILTER_PLACES) {
 		pl->overflow = 1;
+		return;
 	}
+	EG_GROW(pl->at, pl->alloc, pl->n + 1);
+	for (k = pl->n++; k > 0 && pl->at[k - 1] > at; k--)
+		pl->at[k] = pl->at[k - 1];
+	pl->at[k] = at;
 }
 
 void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
 		       size_t len, eg_word *candidates,
 		       struct eg_prefilter_places *places)
 {
-	const uint32_t *delta = pf->delta;
+	const uint32_t *trie = pf->trie;
 	const unsigned char *cls = pf->cls;
 	const unsigned char *grams = pf->grams;
 	const unsigned nc = pf->nclasses, gram = pf->gram;
-	uint32_t row = 0, e;
-	size_t i;
+	size_t i, j;
 
 	eg_bits_or(candidates, pf->always, pf->words);
 	if (pf->nstates == 1)
 		return; /* no literal: nothing to look for */
 	for (i = 0; i < len; i++) {
-		/*
-		 * At the root no literal is under way: skip, without the
-		 * automaton's dependent loads, to where one may start.  The
-		 * last few bytes go through the automaton.
+		uint32_t s = 0, k;
+
+		/* skip to where a literal may start; the last bytes all count
 		 */
-		if (!row && gram) {
-			while (i + 4 <= len) {
-				uint32_t h = gram_hash(buf + i, gram);
-
-				if (grams[h / 8] & (1u << (h % 8)))
-					break;
-				i++;
-			}
-		}
-		e = delta[row + cls[buf[i]]];
-		row = e & ~OUT_BIT;
-		if (e & OUT_BIT) {
-			uint32_t s = row / nc, k;
-
+		while (gram && i + 4 <= len && !gram_set(grams, buf + i, gram))
+			i++;
+		/* the literals that start at i */
+		for (j = i; j < len && (s = trie[(size_t)s * nc + cls[buf[j]]]);
+		     j++)
 			for (k = pf->out_start[s]; k < pf->out_start[s + 1];
 			     k++)
 				if (places)
 					record(&places[pf->out[k]], candidates,
-					       pf->out[k], i);
+					       pf->out[k], j);
 				else
 					eg_bit_set(candidates, pf->out[k]);
-		}
 	}
 }

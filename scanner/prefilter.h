@@ -12,9 +12,9 @@ struct eg_sigset;
 struct eg_prefilter;
 
 /*
- * Build an Aho-Corasick automaton over the prefilter literals, case-folded,
- * of the patterns that apply to one of `kinds` (EG_KIND_* bits).  *out is
- * owned by the caller (eg_prefilter_free()).
+ * Build a trie of the prefilter literals, case-folded, of the patterns that
+ * apply to one of `kinds` (EG_KIND_* bits), with a skip filter over their
+ * first bytes.  *out is owned by the caller (eg_prefilter_free()).
  */
 int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
 		       unsigned kinds);
