@@ -78,7 +78,7 @@ void eg_pack_reader_new(struct eg_pack_reader **out,
 	r->win = eg_xmalloc(WINDOW);
 	r->win_pack = SIZE_MAX;
 	if (inflateInit(&r->z) != Z_OK)
-		abort();
+		eg_xmalloc((size_t)-1); /* aborts: out of memory */
 	*out = r;
 }
 
