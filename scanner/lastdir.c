@@ -50,6 +50,132 @@ static void grow(struct eg_lastdirs *map)
 	free(old.slots);
 }
 
+/* How many bytes a and b have in common from the start, up to `len`. */
+static size_t common_prefix(const unsigned char *a, const unsigned char *b,
+			    size_t len)
+{
+	size_t i = 0;
+
+	for (; i + 8 <= len; i += 8) {
+		uint64_t x, y;
+
+		memcpy(&x, a + i, 8);
+		memcpy(&y, b + i, 8);
+		if (x != y)
+			break;
+	}
+	while (i < len && a[i] == b[i])
+		i++;
+	return i;
+}
+
+/* The entries of `last` from k that lie whole within `bytes` from offs[k]. */
+static size_t whole_entries(const struct eg_lastdir *last, size_t k,
+			    size_t bytes)
+{
+	size_t lo = k, hi = last->n, end = last->offs[k] + bytes;
+
+	/* the last j in [k, n] with offs[j] <= end; the answer is j - k */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo + 1) / 2;
+
+		if (last->offs[mid] <= end)
+			lo = mid;
+		else
+			hi = mid - 1;
+	}
+	return lo - k;
+}
+
+/* The index of the last version's entry named as `e`, or SIZE_MAX. */
+static size_t merge_to(const struct eg_lastdir *last, size_t *k,
+		       const struct eg_tree_entry *e, struct eg_tree_entry *le)
+{
+	/* entries of the last version sorting before it went */
+	for (; *k < last->n; ++*k) {
+		const unsigned char *lat = last->tree + last->offs[*k];
+		int c;
+
+		if (eg_tree_next(&lat, last->tree + last->size, le) <= 0)
+			break;
+		if ((c = eg_tree_entry_cmp(le, e)) >= 0)
+			return c ? SIZE_MAX : *k;
+	}
+	return SIZE_MAX;
+}
+
+int eg_lastdir_walk(const struct eg_lastdir *last, const unsigned char *tree,
+		    size_t size, eg_lastdir_fn fn, void *arg, size_t **offs,
+		    size_t *n)
+{
+	size_t off = 0, k = 0, alloc = 0, i;
+	int err = 0;
+
+	*n = 0;
+	*offs = NULL;
+	/* about as many entries as last time */
+	EG_GROW(*offs, alloc, last->n + 9);
+	while (!err && off < size) {
+		const unsigned char *at = tree + off;
+		struct eg_tree_entry e, le;
+		struct eg_lastdir_step st = {off, 0, SIZE_MAX, NULL};
+		size_t lo = k < last->n ? last->offs[k] : 0;
+
+		if (k < last->n)
+			st.count = whole_entries(
+				last, k,
+				common_prefix(tree + off, last->tree + lo,
+					      size - off < last->size - lo
+						      ? size - off
+						      : last->size - lo));
+		if (st.count) {
+			st.last_k = k;
+			EG_GROW(*offs, alloc, *n + st.count + 1);
+			for (i = 0; i < st.count; i++)
+				(*offs)[*n + i] =
+					off + (last->offs[k + i] - lo);
+			off += last->offs[k + st.count] - lo;
+			k += st.count;
+		} else if ((err = eg_tree_next(&at, tree + size, &e)) <= 0) {
+			err = err ? err
+				  : eg_error_set(EG_EGIT,
+						 "malformed tree entry");
+			break;
+		} else {
+			size_t same = merge_to(last, &k, &e, &le);
+
+			st.count = 1;
+			if (same != SIZE_MAX && eg_tree_entry_same(&le, &e))
+				st.last_k = same;
+			else
+				st.e = &e;
+			/* the same name, changed or not: passed */
+			if (same != SIZE_MAX)
+				k++;
+			EG_GROW(*offs, alloc, *n + 2);
+			(*offs)[*n] = off;
+			off = (size_t)(at - tree);
+		}
+		*n += st.count;
+		err = fn(arg, &st);
+	}
+	(*offs)[*n] = size;
+	return err;
+}
+
+void eg_lastdir_keep(struct eg_lastdir *last, unsigned char *tree, size_t size,
+		     size_t *offs, size_t n, eg_word *notes)
+{
+	free(last->tree);
+	free(last->offs);
+	free(last->notes);
+	last->tree = tree;
+	last->size = size;
+	last->offs = offs;
+	last->n = n;
+	last->notes = notes;
+}
+
 struct eg_lastdir *eg_lastdir_at(struct eg_lastdirs *map, const char *path,
 				 size_t len)
 {

@@ -267,201 +267,87 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 	return 0;
 }
 
-/* How many bytes a and b have in common from the start, up to `len`. */
-static size_t common_prefix(const unsigned char *a, const unsigned char *b,
-			    size_t len)
-{
-	size_t i = 0;
-
-	for (; i + 8 <= len; i += 8) {
-		uint64_t x, y;
-
-		memcpy(&x, a + i, 8);
-		memcpy(&y, b + i, 8);
-		if (x != y)
-			break;
-	}
-	while (i < len && a[i] == b[i])
-		i++;
-	return i;
-}
-
-/* The entries of `last` from k that lie whole within `bytes` from offs[k]. */
-static size_t whole_entries(const struct eg_lastdir *last, size_t k,
-			    size_t bytes)
-{
-	size_t lo = k, hi = last->n, end = last->offs[k] + bytes;
-
-	/* the last j in [k, n] with offs[j] <= end; the answer is j - k */
-	while (lo < hi) {
-		size_t mid = lo + (hi - lo + 1) / 2;
-
-		if (last->offs[mid] <= end)
-			lo = mid;
-		else
-			hi = mid - 1;
-	}
-	return lo - k;
-}
-
-/* A new tree's entries, with their notes (see eval_entries). */
-struct judged {
+/*
+ * A new tree being judged beside the last version at its path (see
+ * lastdir.h).  Each entry gets a note of `stride` (words + 1) words: the
+ * criteria that hold below it, then whether something there is
+ * incomplete.  An entry the same as in the last version takes its note.
+ */
+struct judging {
+	struct walker *w;
+	size_t depth;
+	const struct eg_lastdir *last;
+	struct eg_tree_info *ti;
 	eg_word *notes;
-	size_t *offs;
-	size_t n, notes_alloc, offs_alloc;
+	size_t n, alloc;
 };
 
-static void judged_add(struct judged *j, size_t stride, size_t off,
-		       const eg_word *notes, size_t count,
-		       const size_t *from_offs, size_t shift_from)
+/* eg_lastdir_fn; never returns EG_EGIT, which means a malformed tree */
+static int judge_step(void *arg, const struct eg_lastdir_step *st)
 {
+	struct judging *j = arg;
+	const size_t words = j->w->words, stride = words + 1;
+	eg_word *note;
 	size_t i;
-
-	EG_GROW(j->notes, j->notes_alloc, (j->n + count) * stride);
-	EG_GROW(j->offs, j->offs_alloc, j->n + count + 1);
-	if (notes)
-		memcpy(j->notes + j->n * stride, notes,
-		       count * stride * sizeof(eg_word));
-	else
-		memset(j->notes + j->n * stride, 0,
-		       count * stride * sizeof(eg_word));
-	for (i = 0; i < count; i++)
-		j->offs[j->n + i] =
-			from_offs ? off + (from_offs[i] - shift_from) : off;
-	j->n += count;
-}
-
-/*
- * Judge the entries of a new tree beside the last version judged at the
- * same path (see lastdir.h).  Each entry gets a note of `stride` words:
- * its criteria, then whether something below it is incomplete.  Where
- * the two versions have the same bytes, whole runs of entries take the
- * last version's notes; elsewhere they are merged by name, an entry the
- * same in both keeping its note.  *malformed is set, with a message, when
- * the tree breaks off at a malformed entry.  Only whole, well-formed trees
- * become a last version.
- */
-static int eval_entries(struct walker *w, const unsigned char *tree,
-			size_t size, size_t depth,
-			const struct eg_lastdir *last, struct eg_tree_info *ti,
-			struct judged *j, int *malformed)
-{
-	const size_t stride = w->words + 1;
-	size_t off = 0, k = 0, i;
 	int err = 0;
 
-	*malformed = 0;
-	/* about as many entries as last time */
-	EG_GROW(j->notes, j->notes_alloc, (last->n + 8) * stride);
-	EG_GROW(j->offs, j->offs_alloc, last->n + 9);
-	while (!err && off < size) {
-		const unsigned char *at = tree + off, *lat;
-		struct eg_tree_entry e, le;
-		size_t run = 0, lo, first = j->n;
-		int has_last = 0;
-
-		if (k < last->n) {
-			lo = last->offs[k];
-			run = whole_entries(
-				last, k,
-				common_prefix(tree + off, last->tree + lo,
-					      size - off < last->size - lo
-						      ? size - off
-						      : last->size - lo));
-		}
-		if (run) {
-			judged_add(j, stride, off, last->notes + k * stride,
-				   run, last->offs + k, lo);
-			off += last->offs[k + run] - lo;
-			k += run;
-		} else if (eg_tree_next(&at, tree + size, &e) <= 0) {
-			*malformed = 1;
-			break;
-		} else {
-			/* entries of the last version sorting before it went */
-			while (k < last->n) {
-				lat = last->tree + last->offs[k];
-				has_last = eg_tree_next(&lat,
-							last->tree + last->size,
-							&le) > 0;
-				if (!has_last ||
-				    eg_tree_entry_cmp(&le, &e) >= 0)
-					break;
-				k++;
-			}
-			has_last = has_last && k < last->n &&
-				   !eg_tree_entry_cmp(&le, &e);
-			judged_add(j, stride, off, NULL, 1, NULL, 0);
-			if (has_last && eg_tree_entry_same(&le, &e))
-				memcpy(j->notes + first * stride,
-				       last->notes + k * stride,
-				       stride * sizeof(eg_word));
-			else
-				err = eval_entry(
-					w, &e, depth, j->notes + first * stride,
-					j->notes + first * stride + w->words);
-			/* the same name, changed: the last one is passed */
-			if (has_last)
-				k++;
-			off = (size_t)(at - tree);
-		}
-		for (i = first; i < j->n; i++) {
-			eg_bits_or(ti->bits, j->notes + i * stride, w->words);
-			ti->incomplete |= j->notes[i * stride + w->words] != 0;
-		}
+	EG_GROW(j->notes, j->alloc, (j->n + st->count) * stride);
+	note = j->notes + j->n * stride;
+	if (st->e) {
+		memset(note, 0, stride * sizeof(eg_word));
+		err = eval_entry(j->w, st->e, j->depth, note, note + words);
+	} else {
+		memcpy(note, j->last->notes + st->last_k * stride,
+		       st->count * stride * sizeof(eg_word));
 	}
-	EG_GROW(j->offs, j->offs_alloc, j->n + 1);
-	j->offs[j->n] = size;
+	for (i = 0; i < st->count; i++, note += stride) {
+		eg_bits_or(j->ti->bits, note, words);
+		j->ti->incomplete |= note[words] != 0;
+	}
+	j->n += st->count;
 	return err;
 }
 
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		     struct eg_tree_info **out)
 {
-	struct eg_tree_info *ti;
+	struct judging j = {w, depth, NULL, NULL, NULL, 0, 0};
 	struct eg_lastdir *last;
-	struct judged j = {0};
 	unsigned char *tree;
-	size_t size;
-	int err, malformed;
+	size_t size, *offs, n;
+	int err;
 
 	if ((*out = eg_oidmap_get(&w->trees, id, 0)))
 		return 0;
-	ti = eg_xcalloc(1, sizeof(*ti) + w->words * sizeof(eg_word));
-	ti->old = w->old;
-	eg_oidmap_put(&w->trees, id, 0, ti);
-	*out = ti;
+	j.ti = eg_xcalloc(1, sizeof(*j.ti) + w->words * sizeof(eg_word));
+	j.ti->old = w->old;
+	eg_oidmap_put(&w->trees, id, 0, j.ti);
+	*out = j.ti;
 	if (depth > MAX_TREE_DEPTH) {
 		unscanned(w, id, "tree nested deeper than 1024 levels");
-		ti->incomplete = 1;
+		j.ti->incomplete = 1;
 		return 0;
 	}
 	if (eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
 		unscanned(w, id, eg_error_last());
-		ti->incomplete = 1;
+		j.ti->incomplete = 1;
 		return 0;
 	}
-	last = eg_lastdir_at(&w->lastdirs, w->path, w->path_len);
-	err = eval_entries(w, tree, size, depth, last, ti, &j, &malformed);
-	if (!err && !malformed) {
+	j.last = last = eg_lastdir_at(&w->lastdirs, w->path, w->path_len);
+	err = eg_lastdir_walk(last, tree, size, judge_step, &j, &offs, &n);
+	if (!err) {
 		/* the next version of this folder is judged beside this one */
-		free(last->tree);
-		free(last->notes);
-		free(last->offs);
-		last->tree = tree;
-		last->size = size;
-		last->n = j.n;
-		last->offs = j.offs;
-		last->notes = j.notes;
+		eg_lastdir_keep(last, tree, size, offs, n, j.notes);
 		return 0;
 	}
-	if (malformed) {
-		/* what came before the malformed entry counts */
+	if (err == EG_EGIT) {
+		/* a malformed entry: what came before it counts */
 		unscanned(w, id, eg_error_last());
-		ti->incomplete = 1;
+		j.ti->incomplete = 1;
+		err = 0;
 	}
 	free(j.notes);
-	free(j.offs);
+	free(offs);
 	free(tree);
 	return err;
 }
@@ -667,15 +553,59 @@ static void list_snapshots(struct walker *w, const git_oid *commits, size_t n,
 	eg_oidmap_clear(&fresh);
 }
 
-/* Queue every blob below a tree not met yet, reading each tree once. */
+static void enumerate_tree(struct walker *w, struct eg_pool *pool,
+			   struct eg_oidmap *visited, const git_oid *id,
+			   size_t depth);
+
+struct listing {
+	struct walker *w;
+	struct eg_pool *pool;
+	struct eg_oidmap *visited;
+	size_t depth;
+};
+
+/* eg_lastdir_fn: queue a blob not met yet, list a subtree not met yet */
+static int list_step(void *arg, const struct eg_lastdir_step *st)
+{
+	struct listing *l = arg;
+	struct walker *w = l->w;
+	const struct eg_tree_entry *e = st->e;
+	size_t base = w->path_len;
+	unsigned kind;
+
+	if (!e)
+		return 0; /* as in the last version: met already */
+	path_push(w, e->name);
+	if (e->mode == GIT_FILEMODE_TREE) {
+		path_push(w, "/");
+		enumerate_tree(w, l->pool, l->visited, e->oid, l->depth + 1);
+	} else if (e->mode == GIT_FILEMODE_BLOB ||
+		   e->mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
+		kind = eg_kind_from_name(e->name, e->name_len);
+		if (!eg_oidmap_get(&w->blobs, e->oid, kind)) {
+			struct eg_blob_info *bi = eg_xcalloc(1, sizeof(*bi));
+
+			eg_oidmap_put(&w->blobs, e->oid, kind, bi);
+			eg_pool_submit(l->pool, bi, e->oid, kind, w->path);
+			w->progress.total_blobs++;
+		}
+	}
+	path_set_len(w, base);
+	return 0;
+}
+
+/*
+ * Queue every blob below a tree not met yet, reading each tree once and
+ * walking it beside the last version listed at its path (see lastdir.h).
+ */
 static void enumerate_tree(struct walker *w, struct eg_pool *pool,
 			   struct eg_oidmap *visited, const git_oid *id,
 			   size_t depth)
 {
-	struct eg_tree_entry e;
+	struct listing l = {w, pool, visited, depth};
+	struct eg_lastdir *last;
 	unsigned char *tree;
-	const unsigned char *at;
-	size_t size, base = w->path_len;
+	size_t size, *offs, n;
 
 	if (eg_oidmap_get(visited, id, 0) || eg_oidmap_get(&w->trees, id, 0) ||
 	    depth > MAX_TREE_DEPTH)
@@ -685,27 +615,13 @@ static void enumerate_tree(struct walker *w, struct eg_pool *pool,
 		eg_error_clear(); /* reported when the tree is judged */
 		return;
 	}
-	for (at = tree; eg_tree_next(&at, tree + size, &e) > 0;) {
-		struct eg_blob_info *bi;
-		unsigned kind;
-
-		path_push(w, e.name);
-		if (e.mode == GIT_FILEMODE_TREE) {
-			path_push(w, "/");
-			enumerate_tree(w, pool, visited, e.oid, depth + 1);
-		} else if (e.mode == GIT_FILEMODE_BLOB ||
-			   e.mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
-			kind = eg_kind_from_name(e.name, e.name_len);
-			if (!eg_oidmap_get(&w->blobs, e.oid, kind)) {
-				bi = eg_xcalloc(1, sizeof(*bi));
-				eg_oidmap_put(&w->blobs, e.oid, kind, bi);
-				eg_pool_submit(pool, bi, e.oid, kind, w->path);
-				w->progress.total_blobs++;
-			}
-		}
-		path_set_len(w, base);
+	last = eg_lastdir_at(&w->lastdirs, w->path, w->path_len);
+	if (!eg_lastdir_walk(last, tree, size, list_step, &l, &offs, &n)) {
+		eg_lastdir_keep(last, tree, size, offs, n, NULL);
+		return;
 	}
-	eg_error_clear();
+	eg_error_clear(); /* a malformed entry is reported when judged */
+	free(offs);
 	free(tree);
 }
 
@@ -737,6 +653,8 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list)
 		enumerate_tree(w, pool, &visited, &list->items[i].tree, 0);
 		eg_progress_update(&w->progress, w->report);
 	}
+	/* judging keeps notes with its last versions: start it afresh */
+	eg_lastdirs_clear(&w->lastdirs);
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_BLOBS, w->report);
 	eg_pool_run(pool, tick, w);
 	eg_oidmap_clear(&visited);
