@@ -90,8 +90,10 @@ static void compare_all(git_odb *odb, struct eg_pack_reader *r,
 		size_t size;
 
 		assert_int_equal(git_odb_read(&obj, odb, &o->v[i]), 0);
-		if (eg_pack_read(r, &o->v[i], 0, &type, &data, &size) < 0)
+		if (eg_pack_read(r, &o->v[i], 0, &type, &data, &size) < 0) {
+			git_odb_object_free(obj);
 			continue;
+		}
 		(*packed)++;
 		assert_int_equal(type, git_odb_object_type(obj));
 		assert_int_equal(size, git_odb_object_size(obj));
