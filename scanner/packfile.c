@@ -186,12 +186,14 @@ static struct pack_fd *pack_fd(struct eg_pack_reader *r, size_t pack)
 			r->fds[n].fd = -1;
 	}
 	if (r->fds[pack].fd == -1) {
+		/* out of descriptors, say, may pass: only a bad file is final
+		 */
 		int fd = open(path, O_RDONLY | O_CLOEXEC);
 
-		r->fds[pack].fd = -2;
 		if (fd < 0)
 			return NULL;
 		if (fstat(fd, &st) < 0 || st.st_size < 12 + 20) {
+			r->fds[pack].fd = -2;
 			close(fd);
 			return NULL;
 		}

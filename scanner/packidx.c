@@ -79,6 +79,9 @@ void eg_packidx_open(struct eg_packidx **out, const char *objects_dir)
 
 		if (len < 5 || strcmp(d->d_name + len - 4, ".idx"))
 			continue;
+		/* a rank has 16 bits for the pack: libgit2 reads the others */
+		if (idx->npacks > 0xffff)
+			break;
 		if (asprintf(&path, "%s/%s", dir, d->d_name) < 0)
 			abort();
 		EG_GROW(idx->packs, idx->alloc, idx->npacks + 1);

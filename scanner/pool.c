@@ -192,10 +192,13 @@ int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
 		struct eg_report *report)
 {
 	struct eg_pool *pool = eg_xcalloc(1, sizeof(*pool));
+	size_t cache = EG_PACK_CACHE_TOTAL / (jobs ? jobs : 1);
 	unsigned i;
 	int err = 0;
 
 	*out = NULL;
+	if (cache > EG_PACK_CACHE_BYTES)
+		cache = EG_PACK_CACHE_BYTES;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->progress, NULL);
 	eg_packidx_open_repository(&pool->packidx, repo);
@@ -206,8 +209,7 @@ int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
 		pool->workers[i].pool = pool;
 		if ((err = open_reader(r, repo, from_env)))
 			break;
-		eg_pack_reader_new(&r->packs, pool->packidx,
-				   EG_PACK_CACHE_BYTES);
+		eg_pack_reader_new(&r->packs, pool->packidx, cache);
 		r->matcher = eg_matcher_new(set);
 		r->max_blob_size = max_blob_size;
 		r->deadline_ms = deadline_ms;

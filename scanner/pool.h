@@ -12,8 +12,12 @@
 
 struct eg_pack_reader;
 
-/* Resolved objects a pack reader keeps (see packfile.h), per thread. */
-#define EG_PACK_CACHE_BYTES (64u << 20)
+/*
+ * Resolved objects a pack reader keeps (see packfile.h): 64 MiB a thread,
+ * and no more than 512 MiB for a pool's threads together.
+ */
+#define EG_PACK_CACHE_BYTES ((size_t)64 << 20)
+#define EG_PACK_CACHE_TOTAL ((size_t)512 << 20)
 
 /* One thread's means to read and match blobs. */
 struct eg_blob_reader {

@@ -39,22 +39,21 @@ not_a_tree:
 			    git_object_type2string(type));
 }
 
-/* Old trees have modes like 100664: read them as libgit2 does. */
+/*
+ * Old trees have modes like 100664: read them as libgit2 does (the owner's
+ * execute bit makes an executable file of anything but a folder).
+ */
 static git_filemode_t normalize_mode(unsigned mode)
 {
-	switch (mode & 0170000) {
-	case 0040000:
+	if ((mode & 0170000) == 0040000)
 		return GIT_FILEMODE_TREE;
-	case 0160000:
-		return mode & 0111 ? GIT_FILEMODE_BLOB_EXECUTABLE
-				   : GIT_FILEMODE_COMMIT;
-	case 0120000:
-		return mode & 0111 ? GIT_FILEMODE_BLOB_EXECUTABLE
-				   : GIT_FILEMODE_LINK;
-	default:
-		return mode & 0111 ? GIT_FILEMODE_BLOB_EXECUTABLE
-				   : GIT_FILEMODE_BLOB;
-	}
+	if (mode & 0100)
+		return GIT_FILEMODE_BLOB_EXECUTABLE;
+	if ((mode & 0170000) == 0160000)
+		return GIT_FILEMODE_COMMIT;
+	if ((mode & 0170000) == 0120000)
+		return GIT_FILEMODE_LINK;
+	return GIT_FILEMODE_BLOB;
 }
 
 int eg_tree_next(const unsigned char **at, const unsigned char *end,
@@ -65,9 +64,10 @@ int eg_tree_next(const unsigned char **at, const unsigned char *end,
 
 	if (p == end)
 		return 0;
-	while (p < end && *p >= '0' && *p <= '7' && mode < 01000000)
+	while (p < end && *p >= '0' && *p <= '7' && mode <= 0177777)
 		mode = mode << 3 | (unsigned)(*p++ - '0');
-	if (p == *at || p >= end || *p++ != ' ')
+	/* a mode libgit2 would refuse (over 16 bits) is malformed here too */
+	if (p == *at || p >= end || mode > 0177777 || *p++ != ' ')
 		goto bad;
 	nul = memchr(p, '\0', (size_t)(end - p));
 	if (!nul || nul == p || (size_t)(end - nul) < 1 + GIT_OID_RAWSZ)

@@ -37,6 +37,9 @@ static void test_entries_and_modes(void **state)
 	n += entry(buf + n, "40000", "dir", 4);
 	n += entry(buf + n, "120000", "link", 5);
 	n += entry(buf + n, "160000", "module", 6);
+	n += entry(buf + n, "160010", "module2", 7); /* group x: still a link */
+	n += entry(buf + n, "100654", "odd.c", 8);   /* only group x: a file */
+	n += entry(buf + n, "120100", "xlink", 9);   /* owner x: executable */
 	assert_int_equal(eg_tree_next(&at, buf + n, &e), 1);
 	assert_string_equal(e.name, "a.py");
 	assert_int_equal(e.name_len, 4);
@@ -54,6 +57,12 @@ static void test_entries_and_modes(void **state)
 	assert_int_equal(eg_tree_next(&at, buf + n, &e), 1);
 	assert_int_equal(e.mode, GIT_FILEMODE_COMMIT);
 	assert_string_equal(e.name, "module");
+	assert_int_equal(eg_tree_next(&at, buf + n, &e), 1);
+	assert_int_equal(e.mode, GIT_FILEMODE_COMMIT);
+	assert_int_equal(eg_tree_next(&at, buf + n, &e), 1);
+	assert_int_equal(e.mode, GIT_FILEMODE_BLOB);
+	assert_int_equal(eg_tree_next(&at, buf + n, &e), 1);
+	assert_int_equal(e.mode, GIT_FILEMODE_BLOB_EXECUTABLE);
 	assert_int_equal(eg_tree_next(&at, buf + n, &e), 0);
 }
 
@@ -82,6 +91,8 @@ static void test_malformed(void **state)
 	n = entry(buf, "", "a", 1); /* no mode */
 	expect_malformed(buf, n);
 	n = entry(buf, "1006440000000000", "a", 1); /* absurd mode */
+	expect_malformed(buf, n);
+	n = entry(buf, "200000", "a", 1); /* over 16 bits, as libgit2 refuses */
 	expect_malformed(buf, n);
 }
 
