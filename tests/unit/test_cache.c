@@ -37,14 +37,6 @@ static struct eg_sigset *set;
 static char dir[] = "/tmp/eg-test-cache-XXXXXX";
 static char cache[256], repo_path[256];
 
-static int run(const char *cmd)
-{
-	char buf[1024];
-
-	snprintf(buf, sizeof(buf), "cd %s && %s", dir, cmd);
-	return system(buf);
-}
-
 static int setup(void **state)
 {
 	(void)state;
@@ -56,7 +48,8 @@ static int setup(void **state)
 		return -1;
 	snprintf(cache, sizeof(cache), "%s/cache/c.bin", dir);
 	snprintf(repo_path, sizeof(repo_path), "%s/repo", dir);
-	return run(
+	return testrepo_run(
+		dir,
 		"git init -q -b main repo && cd repo && "
 		"echo alpha-criterion > a.txt && echo file-secret > s.txt && "
 		"git add . && git commit -qm one && mkdir d && "
@@ -66,12 +59,8 @@ static int setup(void **state)
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
-	if (system(cmd) != 0)
+	if (testrepo_remove(dir))
 		return -1;
 	eg_sigset_free(set);
 	git_libgit2_shutdown();

@@ -18,14 +18,6 @@
 static char dir[] = "/tmp/eg-test-packfile-XXXXXX";
 static char repo_path[256];
 
-static int run(const char *cmd)
-{
-	char buf[2048];
-
-	snprintf(buf, sizeof(buf), "cd %s && %s", dir, cmd);
-	return system(buf);
-}
-
 /*
  * A repository whose packs hold long delta chains: 80 versions of a file
  * that grows by a line each, and of a tree; then one loose object.
@@ -36,26 +28,24 @@ static int setup(void **state)
 	if (testrepo_init(dir))
 		return -1;
 	snprintf(repo_path, sizeof(repo_path), "%s/repo", dir);
-	return run("git init -q -b main repo && cd repo && "
-		   "seq 1 3000 > big.txt && mkdir d && "
-		   "for i in $(seq 1 80); do "
-		   "  echo \"line $i of the file\" >> f.txt; "
-		   "  echo $i > d/n$((i % 7)).txt; "
-		   "  sed -i \"$((i * 13))s/.*/changed $i/\" big.txt; "
-		   "  git add . && git commit -qm \"v$i\" || exit 1; "
-		   "done && git repack -adfq --depth=50 --window=50 && "
-		   "echo loose content > loose.txt && "
-		   "git hash-object -w loose.txt > ../loose.oid");
+	return testrepo_run(
+		dir, "git init -q -b main repo && cd repo && "
+		     "seq 1 3000 > big.txt && mkdir d && "
+		     "for i in $(seq 1 80); do "
+		     "  echo \"line $i of the file\" >> f.txt; "
+		     "  echo $i > d/n$((i % 7)).txt; "
+		     "  sed -i \"$((i * 13))s/.*/changed $i/\" big.txt; "
+		     "  git add . && git commit -qm \"v$i\" || exit 1; "
+		     "done && git repack -adfq --depth=50 --window=50 && "
+		     "echo loose content > loose.txt && "
+		     "git hash-object -w loose.txt > ../loose.oid");
 }
 
 static int teardown(void **state)
 {
-	char cmd[300];
-
 	(void)state;
-	snprintf(cmd, sizeof(cmd), "rm -rf '%s'", dir);
 	git_libgit2_shutdown();
-	return system(cmd) ? -1 : 0;
+	return testrepo_remove(dir);
 }
 
 struct oids {
@@ -122,9 +112,9 @@ static void test_same_as_libgit2(void **state)
 
 	(void)state;
 	/* the pack has the chains this is about */
-	assert_int_equal(run("cd repo && git verify-pack -v "
-			     ".git/objects/pack/*.idx | "
-			     "grep -q '^chain length = 2[0-9]:'"),
+	assert_int_equal(testrepo_run(dir, "cd repo && git verify-pack -v "
+					   ".git/objects/pack/*.idx | "
+					   "grep -q '^chain length = 2[0-9]:'"),
 			 0);
 	open_all(&repo, &odb, &idx, &o);
 	/* in the order git_odb_foreach gives, then backwards */
@@ -228,13 +218,15 @@ static void test_damaged_pack(void **state)
 	git_odb_free(odb);
 	git_repository_free(repo);
 	/* every 97th byte of the entries, past the 12-byte header */
-	assert_int_equal(run("cd repo/.git/objects/pack && p=$(ls *.pack) && "
+	assert_int_equal(
+		testrepo_run(dir,
+			     "cd repo/.git/objects/pack && p=$(ls *.pack) && "
 			     "chmod u+w $p && python3 -c \"import sys; "
 			     "b = bytearray(open('$p', 'rb').read()); "
 			     "[b.__setitem__(i, b[i] ^ 0x55) "
 			     "for i in range(12, len(b) - 20, 97)]; "
 			     "open('$p', 'wb').write(b)\""),
-			 0);
+		0);
 	assert_int_equal(git_repository_open(&repo, repo_path), 0);
 	eg_packidx_open_repository(&idx, repo);
 	eg_pack_reader_new(&r, idx, 1u << 20);

@@ -2,6 +2,7 @@
 #ifndef EG_TESTREPO_H
 #define EG_TESTREPO_H
 
+#include <stdio.h>
 #include <stdlib.h>
 
 #include <git2.h>
@@ -23,6 +24,24 @@ static inline int testrepo_init(char *dir)
 	setenv("HOME", dir, 1);
 	git_libgit2_init();
 	return 0;
+}
+
+/* Run a shell command in `dir`; its exit status as system() gives it. */
+static inline int testrepo_run(const char *dir, const char *cmd)
+{
+	char buf[4096];
+
+	snprintf(buf, sizeof(buf), "cd '%s' && %s", dir, cmd);
+	return system(buf);
+}
+
+/* Remove `dir` and everything in it; -1 when that fails. */
+static inline int testrepo_remove(const char *dir)
+{
+	char buf[300];
+
+	snprintf(buf, sizeof(buf), "rm -rf '%s'", dir);
+	return system(buf) ? -1 : 0;
 }
 
 #endif
