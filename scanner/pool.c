@@ -43,7 +43,7 @@ struct worker {
 struct eg_pool {
 	struct worker *workers;
 	unsigned nworkers, nthreads;
-	struct eg_packidx *packidx;
+	const struct eg_packidx *packidx; /* the caller's */
 	pthread_mutex_t lock;
 	pthread_cond_t progress;
 	struct job *jobs;
@@ -187,9 +187,9 @@ static int open_reader(struct eg_blob_reader *r, git_repository *repo,
 }
 
 int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
-		const struct eg_sigset *set, unsigned jobs,
-		unsigned long long max_blob_size, long long deadline_ms,
-		struct eg_report *report)
+		const struct eg_packidx *packidx, const struct eg_sigset *set,
+		unsigned jobs, unsigned long long max_blob_size,
+		long long deadline_ms, struct eg_report *report)
 {
 	struct eg_pool *pool = eg_xcalloc(1, sizeof(*pool));
 	size_t cache = EG_PACK_CACHE_TOTAL / (jobs ? jobs : 1);
@@ -201,7 +201,7 @@ int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
 		cache = EG_PACK_CACHE_BYTES;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->progress, NULL);
-	eg_packidx_open_repository(&pool->packidx, repo);
+	pool->packidx = packidx;
 	pool->workers = eg_xcalloc(jobs, sizeof(*pool->workers));
 	for (i = 0; i < jobs && !err; i++) {
 		struct eg_blob_reader *r = &pool->workers[i].reader;
@@ -294,7 +294,6 @@ void eg_pool_run(struct eg_pool *pool, void (*tick)(void *), void *arg)
 	}
 	for (i = pool->done; i < pool->njobs; i++)
 		free(pool->jobs[i].path);
-	eg_packidx_free(pool->packidx);
 	free(pool->jobs);
 	free(pool->workers);
 	pthread_mutex_destroy(&pool->lock);

@@ -42,15 +42,18 @@ void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
 
 struct eg_pool;
 
+struct eg_packidx;
+
 /*
  * A pool of `jobs` readers, each with its own handle on the repository at
- * `repo`'s path (or from the environment, for a hook in quarantine) and its
- * own matcher.  *out is the caller's until eg_pool_run().
+ * `repo`'s path (or from the environment, for a hook in quarantine), its
+ * own pack reader over `packidx` (the caller's, which must outlive the
+ * pool) and its own matcher.  *out is the caller's until eg_pool_run().
  */
 int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
-		const struct eg_sigset *set, unsigned jobs,
-		unsigned long long max_blob_size, long long deadline_ms,
-		struct eg_report *report);
+		const struct eg_packidx *packidx, const struct eg_sigset *set,
+		unsigned jobs, unsigned long long max_blob_size,
+		long long deadline_ms, struct eg_report *report);
 
 /*
  * Queue one blob, found at `path`; `bi` must live until eg_pool_run()

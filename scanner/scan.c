@@ -37,7 +37,7 @@ struct walker {
 	unsigned jobs; /* worker threads for blobs; 1: this thread alone */
 	struct eg_report *report;
 	struct eg_blob_reader reader; /* this thread's */
-	struct eg_packidx *packidx;   /* for reader.packs */
+	struct eg_packidx *packidx;   /* for reader.packs and the pool's */
 	struct eg_oidmap blobs; /* (blob, name kind) -> struct eg_blob_info */
 	struct eg_oidmap trees; /* tree -> struct eg_tree_info */
 	struct eg_lastdirs lastdirs; /* folder path -> last tree judged */
@@ -643,9 +643,10 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list)
 	size_t i;
 	int err;
 
-	if ((err = eg_pool_new(&pool, w->repo, w->opts->open_from_env, w->set,
-			       w->jobs, w->opts->max_blob_size,
-			       w->opts->deadline_ms, w->report)))
+	if ((err = eg_pool_new(&pool, w->repo, w->opts->open_from_env,
+			       w->packidx, w->set, w->jobs,
+			       w->opts->max_blob_size, w->opts->deadline_ms,
+			       w->report)))
 		return err;
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_LISTING, w->report);
 	for (i = 0; i < list->n; i++) {

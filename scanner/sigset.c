@@ -85,7 +85,7 @@ void eg_sigset_free(struct eg_sigset *set)
 		free_strv(p->prefilter, p->nprefilter);
 		pcre2_code_free(p->code);
 	}
-	for (i = 0; i < 17; i++)
+	for (i = 0; i <= EG_TEXT_KINDS; i++)
 		eg_prefilter_free(set->prefilters[i]);
 	pthread_mutex_destroy(&set->prefilter_lock);
 	free(set->packs);
@@ -861,10 +861,10 @@ const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
 {
 	/* the lazily built automata are the one thing a compiled set changes */
 	struct eg_sigset *mut = (struct eg_sigset *)set;
-	unsigned slot = 16, kinds = ~EG_KIND_ANY_TEXT, i;
+	unsigned slot = EG_TEXT_KINDS, kinds = ~EG_KIND_ANY_TEXT, i;
 	struct eg_prefilter *pf;
 
-	for (i = 0; i < 16; i++)
+	for (i = 0; i < EG_TEXT_KINDS; i++)
 		if (kind == 1u << i) {
 			slot = i;
 			kinds = kind;

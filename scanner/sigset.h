@@ -83,6 +83,9 @@ struct eg_pack {
 
 struct eg_prefilter;
 
+/* The EG_KIND_* bits of text kinds: those of EG_KIND_ANY_TEXT. */
+#define EG_TEXT_KINDS 16
+
 /*
  * Invariant: after eg_sigset_compile() nothing changes, so one set is shared
  * read-only by every thread.  Criteria of one signature, and patterns of one
@@ -103,7 +106,7 @@ struct eg_sigset {
 	 * first use by eg_sigset_prefilter() under `prefilter_lock`: a push
 	 * that brings C files builds only C's.
 	 */
-	struct eg_prefilter *prefilters[17];
+	struct eg_prefilter *prefilters[EG_TEXT_KINDS + 1];
 	pthread_mutex_t prefilter_lock;
 	int compiled;
 	char sha256[65]; /* over every pack's sha256, in order */
