@@ -93,7 +93,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(pack);
 
 	eg_packidx_open(&pi, objects);
-	eg_pack_reader_new(&r, pi, 4096);
+	eg_pack_reader_new(&r, pi, 4096, NULL);
 	for (k = 0; k < 4; k++) {
 		const unsigned char *out;
 		git_object_t type;

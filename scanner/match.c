@@ -139,7 +139,7 @@ static void add_hit(struct eg_matcher *m, uint32_t pattern, uint32_t line,
 
 /*
  * A match contains one of its pattern's literals (the prefilter's
- * invariant), so it lies in the lines around where a literal ends: search
+ * invariant), so it lies in the lines around where a literal starts: search
  * only there, CONTEXT_LINES either side, unless the regex reaches far.
  */
 #define CONTEXT_LINES 8
@@ -354,6 +354,36 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 		     unsigned name_kind, const char *name,
 		     const unsigned char *buf, size_t len)
 {
+	eg_match_noted(out, m, name_kind, name, buf, len, NULL);
+}
+
+struct eg_prefilter_memo *eg_matcher_memo(struct eg_matcher *m, unsigned kind,
+					  const unsigned char *buf, size_t len,
+					  const struct eg_prefilter_memo *base,
+					  const struct eg_delta_copy *copies,
+					  size_t ncopies, size_t *bytes)
+{
+	const struct eg_prefilter *pf;
+	struct eg_prefilter_memo *memo;
+
+	/* a notebook's prefilter runs on its decoded code */
+	*bytes = 0;
+	if (!(kind & EG_KIND_ANY_TEXT) || kind == EG_KIND_NOTEBOOK)
+		return NULL;
+	pf = eg_sigset_prefilter(m->set, kind);
+	memset(m->candidates, 0, m->words * sizeof(eg_word));
+	eg_prefilter_scan_delta(pf, buf, len, base, copies, ncopies,
+				m->candidates, m->places);
+	*bytes = eg_prefilter_memo_new(&memo, pf, len, m->candidates, m->places,
+				       m->set->npatterns);
+	return memo;
+}
+
+void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
+		    unsigned name_kind, const char *name,
+		    const unsigned char *buf, size_t len,
+		    const struct eg_prefilter_memo *memo)
+{
 	const struct eg_sigset *set = m->set;
 	struct eg_blob_result *r;
 	unsigned kind = eg_kind_classify(name_kind, name, buf, len);
@@ -387,7 +417,10 @@ void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 		}
 	}
 	/* binary content: only the patterns without literals (kind patterns) */
-	if (!scanned)
+	if (!scanned &&
+	    (kind == EG_KIND_NOTEBOOK ||
+	     eg_prefilter_memo_restore(memo, eg_sigset_prefilter(set, kind),
+				       m->candidates, m->places)))
 		eg_prefilter_scan(eg_sigset_prefilter(set, kind), buf,
 				  (kind & EG_KIND_ANY_TEXT) ? len : 0,
 				  m->candidates, m->places);

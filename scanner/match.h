@@ -6,6 +6,7 @@
 #include <stdint.h>
 
 #include "bitset.h"
+#include "prefilter.h"
 #include "sigset.h"
 
 #define EG_MATCH_HITS_PER_PATTERN 3
@@ -50,6 +51,27 @@ void eg_matcher_free(struct eg_matcher *m);
 void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 		     unsigned name_kind, const char *name,
 		     const unsigned char *buf, size_t len);
+
+/*
+ * eg_match_buffer(), taking the prefilter's work from `memo` when it was
+ * kept from this content with the prefilter of its kind (NULL: none).
+ */
+void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
+		    unsigned name_kind, const char *name,
+		    const unsigned char *buf, size_t len,
+		    const struct eg_prefilter_memo *memo);
+/*
+ * The prefilter memo of `buf`, text of kind `kind`, for eg_match_noted():
+ * made from `base`, the memo of the base of the delta that made `buf`,
+ * and the stretches it copied (`base` NULL: a whole scan).  NULL for
+ * other content, or when it cannot be kept; its size in *bytes.  Owned by
+ * the caller (eg_prefilter_memo_free()).  Cannot fail.
+ */
+struct eg_prefilter_memo *eg_matcher_memo(struct eg_matcher *m, unsigned kind,
+					  const unsigned char *buf, size_t len,
+					  const struct eg_prefilter_memo *base,
+					  const struct eg_delta_copy *copies,
+					  size_t ncopies, size_t *bytes);
 void eg_blob_result_free(struct eg_blob_result *r);
 
 /*

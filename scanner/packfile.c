@@ -37,7 +37,15 @@ struct entry {
 	git_object_t type;
 	unsigned char *data;
 	size_t size;
+	void *note; /* the caller's, freed with the entry */
+	size_t note_bytes;
 	struct entry *hnext, *newer, *older;
+};
+
+/* The copies of the delta being applied, merged where they run on. */
+struct copies {
+	struct eg_delta_copy *v;
+	size_t n, alloc;
 };
 
 struct pack_fd {
@@ -57,9 +65,13 @@ struct eg_pack_reader {
 	/* the cache */
 	struct entry *buckets[BUCKETS];
 	struct entry *head, *tail;
-	size_t cached, budget;
-	/* the last object read when too big to cache; the caller's view */
+	size_t cached, budget;		   /* objects' and notes' bytes */
+	const struct eg_pack_notes *notes; /* the caller's; NULL: none */
+	/* the last object read when too big to cache, and its note */
 	unsigned char *last;
+	void *last_note;
+	const void *note; /* the last object's note, for eg_pack_note() */
+	struct copies copies;
 	/* the chain being resolved */
 	struct link {
 		uint64_t rank, data_at;
@@ -69,12 +81,14 @@ struct eg_pack_reader {
 };
 
 void eg_pack_reader_new(struct eg_pack_reader **out,
-			const struct eg_packidx *idx, size_t cache_bytes)
+			const struct eg_packidx *idx, size_t cache_bytes,
+			const struct eg_pack_notes *notes)
 {
 	struct eg_pack_reader *r = eg_xcalloc(1, sizeof(*r));
 
 	r->idx = idx;
 	r->budget = cache_bytes;
+	r->notes = notes;
 	r->win = eg_xmalloc(WINDOW);
 	r->win_pack = SIZE_MAX;
 	if (inflateInit(&r->z) != Z_OK)
@@ -97,7 +111,9 @@ static void evict(struct eg_pack_reader *r, struct entry *e)
 		e->older->newer = e->newer;
 	else
 		r->tail = e->newer;
-	r->cached -= e->size;
+	r->cached -= e->size + e->note_bytes;
+	if (e->note)
+		r->notes->free(e->note);
 	free(e->data);
 	free(e);
 }
@@ -117,7 +133,10 @@ void eg_pack_reader_free(struct eg_pack_reader *r)
 	free(r->fds);
 	free(r->win);
 	free(r->last);
+	if (r->last_note)
+		r->notes->free(r->last_note);
 	free(r->chain);
+	free(r->copies.v);
 	free(r);
 }
 
@@ -143,22 +162,28 @@ static struct entry *cache_get(struct eg_pack_reader *r, uint64_t rank)
 	return e;
 }
 
-/* Keep `data` (taking it) if it fits the budget; NULL when it does not. */
+/*
+ * Keep `data` and its note (taking them) if they fit the budget; NULL when
+ * they do not.  Both at most an eighth of it, so that the newest entries
+ * stay through the next put.
+ */
 static struct entry *cache_put(struct eg_pack_reader *r, uint64_t rank,
 			       git_object_t type, unsigned char *data,
-			       size_t size)
+			       size_t size, void *note, size_t note_bytes)
 {
 	struct entry *e;
 
-	if (size > r->budget / 8)
+	if (size > r->budget / 8 || note_bytes > r->budget / 8)
 		return NULL;
-	while (r->tail && r->cached + size > r->budget)
+	while (r->tail && r->cached + size + note_bytes > r->budget)
 		evict(r, r->tail);
 	e = eg_xcalloc(1, sizeof(*e));
 	e->rank = rank;
 	e->type = type;
 	e->data = data;
 	e->size = size;
+	e->note = note;
+	e->note_bytes = note_bytes;
 	e->hnext = r->buckets[rank % BUCKETS];
 	r->buckets[rank % BUCKETS] = e;
 	e->older = r->head;
@@ -167,8 +192,34 @@ static struct entry *cache_put(struct eg_pack_reader *r, uint64_t rank,
 	else
 		r->tail = e;
 	r->head = e;
-	r->cached += size;
+	r->cached += size + note_bytes;
 	return e;
+}
+
+/*
+ * Put a resolved object in the cache, with a note on it when the caller
+ * takes notes on blobs; made from its base's note (`base`) and the
+ * delta's copies when there is one.  NULL when they are too large to
+ * cache: the caller keeps the object, and r->last_note is its note.
+ */
+static struct entry *keep(struct eg_pack_reader *r, uint64_t rank,
+			  git_object_t type, unsigned char *data, size_t size,
+			  const void *base)
+{
+	void *note = NULL;
+	size_t note_bytes = 0;
+	struct entry *e;
+
+	if (r->notes && type == GIT_OBJECT_BLOB)
+		note = r->notes->make(r->notes->arg, data, size, base,
+				      r->copies.v, base ? r->copies.n : 0,
+				      &note_bytes);
+	if ((e = cache_put(r, rank, type, data, size, note, note_bytes)))
+		return e;
+	if (r->last_note)
+		r->notes->free(r->last_note);
+	r->last_note = note;
+	return NULL;
 }
 
 static struct pack_fd *pack_fd(struct eg_pack_reader *r, size_t pack)
@@ -377,14 +428,31 @@ static int delta_result_size(const unsigned char *delta, size_t len,
 									 : 0;
 }
 
+static void add_copy(struct copies *c, size_t to, size_t from, size_t len)
+{
+	struct eg_delta_copy *last = c->n ? &c->v[c->n - 1] : NULL;
+
+	if (last && last->to + last->len == to &&
+	    last->from + last->len == from) {
+		last->len += len;
+		return;
+	}
+	EG_GROW(c->v, c->alloc, c->n + 1);
+	c->v[c->n].to = to;
+	c->v[c->n].from = from;
+	c->v[c->n].len = len;
+	c->n++;
+}
+
 /*
  * Walk a delta's instructions after its header: with `out` NULL only
  * check that each copy lies inside the base and count the bytes made;
- * otherwise make them.  Returns the count, or SIZE_MAX when malformed.
+ * otherwise make them, and list the copies in `copies` unless it is NULL.
+ * Returns the count, or SIZE_MAX when malformed.
  */
 static size_t run_delta(const unsigned char *base, size_t base_len,
 			const unsigned char *p, const unsigned char *end,
-			unsigned char *out, size_t room)
+			unsigned char *out, size_t room, struct copies *copies)
 {
 	size_t at = 0;
 
@@ -422,6 +490,8 @@ static size_t run_delta(const unsigned char *base, size_t base_len,
 			return SIZE_MAX;
 		if (out)
 			memcpy(out + at, base + off, n);
+		if (out && copies)
+			add_copy(copies, at, off, n);
 		at += n;
 	}
 	return at;
@@ -434,7 +504,7 @@ static size_t run_delta(const unsigned char *base, size_t base_len,
  */
 static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
 				  const unsigned char *delta, size_t delta_len,
-				  size_t *out_len)
+				  size_t *out_len, struct copies *copies)
 {
 	const unsigned char *p = delta, *end = delta + delta_len;
 	size_t src, dst;
@@ -442,10 +512,10 @@ static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
 
 	if (delta_varint(&p, end, &src) || delta_varint(&p, end, &dst) ||
 	    src != base_len ||
-	    run_delta(base, base_len, p, end, NULL, dst) != dst)
+	    run_delta(base, base_len, p, end, NULL, dst, NULL) != dst)
 		return NULL;
 	out = eg_xmalloc(dst ? dst : 1);
-	run_delta(base, base_len, p, end, out, dst);
+	run_delta(base, base_len, p, end, out, dst, copies);
 	*out_len = dst;
 	return out;
 }
@@ -455,8 +525,8 @@ static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
  * object already cached (or whole) is collected, then applied upwards;
  * each result is cached, being likely the base of what follows in pack
  * order.  On success *e is the cached entry, or NULL with the object in
- * r->last (too large to cache).  Returns 1, reading nothing, when the object is
- * larger than `max_size` (0: no limit), with its size in *size.
+ * r->last (too large to cache).  Returns 1, reading nothing, when the
+ * object is larger than `max_size` (0: no limit), with its size in *size.
  */
 static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 		   struct entry **e, git_object_t *type, size_t *size)
@@ -468,6 +538,9 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 
 	free(r->last);
 	r->last = NULL;
+	if (r->last_note)
+		r->notes->free(r->last_note);
+	r->last_note = NULL;
 	for (;;) {
 		struct entry *hit = cache_get(r, cur);
 
@@ -492,7 +565,7 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 			if (!(data = inflate_at(r, data_at, len)))
 				goto fail;
 			*type = (git_object_t)t;
-			if ((*e = cache_put(r, cur, *type, data, len)))
+			if ((*e = keep(r, cur, *type, data, len, NULL)))
 				data = NULL;
 			break;
 		}
@@ -515,9 +588,14 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 		n++;
 		cur = base;
 	}
-	/* data (owned, uncached) or *e (cached) holds the base; go up */
+	/*
+	 * data (owned, uncached) or *e (cached) holds the base; go up.  The
+	 * base stays cached through keep(): it is the newest entry, and two
+	 * fit the budget.
+	 */
 	while (n--) {
 		const unsigned char *from = data ? data : (*e)->data;
+		const void *base_note = data ? NULL : (*e)->note;
 		size_t from_len = len;
 		unsigned char *delta = n ? inflate_at(r, r->chain[n].data_at,
 						      r->chain[n].delta_size)
@@ -526,15 +604,18 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 
 		if (!n)
 			top_delta = NULL;
+		r->copies.n = 0;
 		result = delta ? apply_delta(from, from_len, delta,
-					     r->chain[n].delta_size, &len)
+					     r->chain[n].delta_size, &len,
+					     base_note ? &r->copies : NULL)
 			       : NULL;
 		free(delta);
 		if (!result)
 			goto fail;
 		free(data);
 		data = NULL;
-		if (!(*e = cache_put(r, r->chain[n].rank, *type, result, len)))
+		if (!(*e = keep(r, r->chain[n].rank, *type, result, len,
+				base_note)))
 			data = result;
 	}
 	r->last = data;
@@ -556,9 +637,16 @@ int eg_pack_read(struct eg_pack_reader *r, const git_oid *oid, size_t max_size,
 
 	if (rank == UINT64_MAX)
 		return -1;
+	r->note = NULL;
 	rc = resolve(r, rank, max_size, &e, type, size);
 	if (rc)
 		return rc;
 	*data = e ? e->data : r->last;
+	r->note = e ? e->note : r->last_note;
 	return 0;
+}
+
+const void *eg_pack_note(const struct eg_pack_reader *r)
+{
+	return r->note;
 }

@@ -6,6 +6,7 @@
 
 #include <git2.h>
 
+#include "delta.h"
 #include "packidx.h"
 
 /*
@@ -18,12 +19,34 @@
 struct eg_pack_reader;
 
 /*
+ * A caller's notes on the blobs a reader resolves, kept with them in its
+ * cache: what the caller learns from a blob's content, made from what it
+ * learnt of the delta's base when the blob is a delta on a noted one, so
+ * that only what a version changes costs anything.
+ */
+struct eg_pack_notes {
+	/*
+	 * The note on blob `data`, made from `base`, the note on the base
+	 * of the delta that made it (NULL: from nothing), and the stretches
+	 * the delta copied from that base.  NULL when there is none; its
+	 * size in *bytes.
+	 */
+	void *(*make)(void *arg, const unsigned char *data, size_t len,
+		      const void *base, const struct eg_delta_copy *copies,
+		      size_t ncopies, size_t *bytes);
+	void (*free)(void *note);
+	void *arg;
+};
+
+/*
  * A reader of the packs `idx` names, keeping up to `cache_bytes` of
- * resolved objects.  *out is the caller's (eg_pack_reader_free()); `idx`
- * must outlive it.  Cannot fail.
+ * resolved objects and their notes (`notes`: NULL for none).  *out is the
+ * caller's (eg_pack_reader_free()); `idx` and `notes` must outlive it.
+ * Cannot fail.
  */
 void eg_pack_reader_new(struct eg_pack_reader **out,
-			const struct eg_packidx *idx, size_t cache_bytes);
+			const struct eg_packidx *idx, size_t cache_bytes,
+			const struct eg_pack_notes *notes);
 void eg_pack_reader_free(struct eg_pack_reader *r);
 
 /*
@@ -36,5 +59,11 @@ void eg_pack_reader_free(struct eg_pack_reader *r);
  */
 int eg_pack_read(struct eg_pack_reader *r, const git_oid *oid, size_t max_size,
 		 git_object_t *type, const unsigned char **data, size_t *size);
+
+/*
+ * After eg_pack_read(): the note on the object read, or NULL; borrowed
+ * until the next call on the reader.
+ */
+const void *eg_pack_note(const struct eg_pack_reader *r);
 
 #endif

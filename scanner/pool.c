@@ -10,6 +10,7 @@
 #include "packfile.h"
 #include "packidx.h"
 #include "pool.h"
+#include "prefilter.h"
 #include "scan.h"
 
 struct job {
@@ -93,6 +94,26 @@ static const char *read_blob(struct eg_blob_reader *r, const git_oid *oid,
 	return NULL;
 }
 
+/* The pack reader's note maker: what the prefilter finds (match.h). */
+static void *note_blob(void *arg, const unsigned char *data, size_t len,
+		       const void *base, const struct eg_delta_copy *copies,
+		       size_t ncopies, size_t *bytes)
+{
+	struct eg_blob_reader *r = arg;
+
+	return eg_matcher_memo(r->matcher, r->note_kind, data, len, base,
+			       copies, ncopies, bytes);
+}
+
+void eg_blob_reader_open_packs(struct eg_blob_reader *r,
+			       const struct eg_packidx *idx, size_t cache_bytes)
+{
+	r->notes.make = note_blob;
+	r->notes.free = eg_prefilter_memo_free;
+	r->notes.arg = r;
+	eg_pack_reader_new(&r->packs, idx, cache_bytes, &r->notes);
+}
+
 void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
 			    const git_oid *oid, unsigned kind, const char *name,
 			    const char *path)
@@ -103,12 +124,13 @@ void eg_blob_read_and_match(struct eg_blob_reader *r, struct eg_blob_info *bi,
 	char why[512], hex[GIT_OID_HEXSZ + 1];
 	const char *reason = NULL;
 
+	r->note_kind = kind;
 	if (r->deadline_ms && eg_now_ms() > r->deadline_ms) {
 		reason = "deadline passed before it was read";
 	} else if (!(reason = read_blob(r, oid, &obj, &data, &size, why,
 					sizeof(why)))) {
-		eg_match_buffer(&bi->result, r->matcher, kind, name, data,
-				size);
+		eg_match_noted(&bi->result, r->matcher, kind, name, data, size,
+			       obj ? NULL : eg_pack_note(r->packs));
 		git_odb_object_free(obj);
 		if (bi->result && bi->result->unscanned)
 			reason = bi->result->unscanned;
@@ -209,8 +231,8 @@ int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
 		pool->workers[i].pool = pool;
 		if ((err = open_reader(r, repo, from_env)))
 			break;
-		eg_pack_reader_new(&r->packs, pool->packidx, cache);
 		r->matcher = eg_matcher_new(set);
+		eg_blob_reader_open_packs(r, pool->packidx, cache);
 		r->max_blob_size = max_blob_size;
 		r->deadline_ms = deadline_ms;
 		r->report = report;

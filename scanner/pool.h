@@ -7,10 +7,9 @@
 #include <git2.h>
 
 #include "match.h"
+#include "packfile.h"
 #include "report.h"
 #include "results.h"
-
-struct eg_pack_reader;
 
 /*
  * Resolved objects a pack reader keeps (see packfile.h): 64 MiB a thread,
@@ -24,12 +23,22 @@ struct eg_blob_reader {
 	git_repository *repo; /* owned when opened by the pool */
 	git_odb *odb;
 	struct eg_pack_reader *packs; /* owned; NULL: libgit2 reads all */
+	struct eg_pack_notes notes;   /* prefilter memos on what it reads */
+	unsigned note_kind;	      /* the name kind of the blob read */
 	struct eg_matcher *matcher;
 	unsigned long long max_blob_size;
 	long long deadline_ms;
 	struct eg_report *report; /* shared: counters and unscanned */
 	pthread_mutex_t *lock;	  /* guards report; NULL when alone */
 };
+
+/*
+ * Give `r` (its matcher set) a pack reader over `idx` that keeps
+ * `cache_bytes` of objects with their prefilter memos.  Cannot fail.
+ */
+void eg_blob_reader_open_packs(struct eg_blob_reader *r,
+			       const struct eg_packidx *idx,
+			       size_t cache_bytes);
 
 /*
  * Read blob `oid` (of `path`, base name `name`, name kind `kind`) and match

@@ -52,6 +52,23 @@ struct eg_prefilter {
 	unsigned gram;
 	unsigned char grams[GRAM_BITS / 8];
 	size_t words;
+	size_t longest; /* the longest literal's length */
+};
+
+/*
+ * Invariant: for each pattern that was a candidate and not one of the
+ * prefilter's `always` ones, lists[k] says where its places start in
+ * `at`, in the order eg_prefilter_scan() found them; there was no
+ * overflow, so they are every place.
+ */
+struct eg_prefilter_memo {
+	const struct eg_prefilter *pf;
+	size_t len; /* of the content scanned */
+	struct memo_list {
+		uint32_t pattern, first, n;
+	} * lists;
+	size_t nlists;
+	size_t *at;
 };
 
 struct trie {
@@ -114,6 +131,8 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
 		     j++) {
 			size_t l = strlen(set->patterns[i].prefilter[j]);
 
+			if (l > pf->longest)
+				pf->longest = l;
 			if (l < pf->gram)
 				pf->gram = l < 2 ? 0 : (unsigned)l;
 		}
@@ -217,10 +236,6 @@ void eg_prefilter_free(struct eg_prefilter *pf)
 	free(pf);
 }
 
-/*
- * Keep the places in order: literals are found by where they start, so a
- * long one may end after a short one that starts later.
- */
 static int gram_set(const unsigned char *grams, const unsigned char *p,
 		    unsigned gram)
 {
@@ -232,8 +247,6 @@ static int gram_set(const unsigned char *grams, const unsigned char *p,
 static void record(struct eg_prefilter_places *pl, eg_word *candidates,
 		   uint32_t pattern, size_t at)
 {
-	size_t k;
-
 	if (!eg_bit_test(candidates, pattern)) {
 		eg_bit_set(candidates, pattern);
 		pl->n = pl->overflow = 0;
@@ -243,14 +256,13 @@ static void record(struct eg_prefilter_places *pl, eg_word *candidates,
 		return;
 	}
 	EG_GROW(pl->at, pl->alloc, pl->n + 1);
-	for (k = pl->n++; k > 0 && pl->at[k - 1] > at; k--)
-		pl->at[k] = pl->at[k - 1];
-	pl->at[k] = at;
+	pl->at[pl->n++] = at;
 }
 
-void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
-		       size_t len, eg_word *candidates,
-		       struct eg_prefilter_places *places)
+/* The literals of buf[0, len) that start in [from, to), in order. */
+static void scan_starts(const struct eg_prefilter *pf, const unsigned char *buf,
+			size_t len, size_t from, size_t to, eg_word *candidates,
+			struct eg_prefilter_places *places)
 {
 	const uint32_t *trie = pf->trie;
 	const unsigned char *cls = pf->cls;
@@ -258,16 +270,16 @@ void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
 	const unsigned nc = pf->nclasses, gram = pf->gram;
 	size_t i, j;
 
-	eg_bits_or(candidates, pf->always, pf->words);
-	if (pf->nstates == 1)
-		return; /* no literal: nothing to look for */
-	for (i = 0; i < len; i++) {
+	for (i = from; i < to; i++) {
 		uint32_t s = 0, k;
 
 		/* skip to where a literal may start; the last bytes all count
 		 */
-		while (gram && i + 4 <= len && !gram_set(grams, buf + i, gram))
+		while (gram && i < to && i + 4 <= len &&
+		       !gram_set(grams, buf + i, gram))
 			i++;
+		if (i >= to)
+			break;
 		/* the literals that start at i */
 		for (j = i; j < len && (s = trie[(size_t)s * nc + cls[buf[j]]]);
 		     j++)
@@ -275,8 +287,162 @@ void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
 			     k++)
 				if (places)
 					record(&places[pf->out[k]], candidates,
-					       pf->out[k], j);
+					       pf->out[k], i);
 				else
 					eg_bit_set(candidates, pf->out[k]);
 	}
+}
+
+void eg_prefilter_scan(const struct eg_prefilter *pf, const unsigned char *buf,
+		       size_t len, eg_word *candidates,
+		       struct eg_prefilter_places *places)
+{
+	eg_bits_or(candidates, pf->always, pf->words);
+	if (pf->nstates > 1)
+		scan_starts(pf, buf, len, 0, len, candidates, places);
+}
+
+size_t eg_prefilter_memo_new(struct eg_prefilter_memo **out,
+			     const struct eg_prefilter *pf, size_t len,
+			     const eg_word *candidates,
+			     const struct eg_prefilter_places *places,
+			     size_t npatterns)
+{
+	struct eg_prefilter_memo *memo;
+	size_t i, n = 0, total = 0;
+
+	*out = NULL;
+	for (i = 0; i < npatterns; i++) {
+		if (!eg_bit_test(candidates, i) || eg_bit_test(pf->always, i))
+			continue;
+		if (places[i].overflow)
+			return 0;
+		n++;
+		total += places[i].n;
+	}
+	memo = eg_xcalloc(1, sizeof(*memo));
+	memo->pf = pf;
+	memo->len = len;
+	memo->lists = eg_xmalloc((n ? n : 1) * sizeof(*memo->lists));
+	memo->at = eg_xmalloc((total ? total : 1) * sizeof(*memo->at));
+	for (total = 0, i = 0; i < npatterns; i++) {
+		struct memo_list *l = &memo->lists[memo->nlists];
+
+		if (!eg_bit_test(candidates, i) || eg_bit_test(pf->always, i))
+			continue;
+		l->pattern = (uint32_t)i;
+		l->first = (uint32_t)total;
+		l->n = places[i].n;
+		memcpy(memo->at + total, places[i].at, l->n * sizeof(size_t));
+		total += l->n;
+		memo->nlists++;
+	}
+	*out = memo;
+	return sizeof(*memo) + n * sizeof(*memo->lists) +
+	       total * sizeof(*memo->at);
+}
+
+int eg_prefilter_memo_restore(const struct eg_prefilter_memo *memo,
+			      const struct eg_prefilter *pf,
+			      eg_word *candidates,
+			      struct eg_prefilter_places *places)
+{
+	size_t k;
+
+	if (!memo || memo->pf != pf)
+		return -1;
+	eg_bits_or(candidates, pf->always, pf->words);
+	for (k = 0; k < memo->nlists; k++) {
+		const struct memo_list *l = &memo->lists[k];
+		struct eg_prefilter_places *pl = &places[l->pattern];
+
+		eg_bit_set(candidates, l->pattern);
+		EG_GROW(pl->at, pl->alloc, l->n);
+		memcpy(pl->at, memo->at + l->first, l->n * sizeof(size_t));
+		pl->n = l->n;
+		pl->overflow = 0;
+	}
+	return 0;
+}
+
+void eg_prefilter_memo_free(void *memo)
+{
+	struct eg_prefilter_memo *m = memo;
+
+	if (!m)
+		return;
+	free(m->lists);
+	free(m->at);
+	free(m);
+}
+
+/* Record the base's places that start in [from, end) at `shift` on. */
+static void copy_places(const struct eg_prefilter_memo *base, size_t from,
+			size_t end, size_t to, eg_word *candidates,
+			struct eg_prefilter_places *places)
+{
+	size_t k;
+
+	for (k = 0; k < base->nlists; k++) {
+		const struct memo_list *l = &base->lists[k];
+		const size_t *at = base->at + l->first;
+		size_t lo = 0, hi = l->n;
+
+		while (lo < hi) {
+			size_t mid = lo + (hi - lo) / 2;
+
+			if (at[mid] < from)
+				lo = mid + 1;
+			else
+				hi = mid;
+		}
+		for (; lo < l->n && at[lo] < end; lo++)
+			record(&places[l->pattern], candidates, l->pattern,
+			       at[lo] - from + to);
+	}
+}
+
+void eg_prefilter_scan_delta(const struct eg_prefilter *pf,
+			     const unsigned char *buf, size_t len,
+			     const struct eg_prefilter_memo *base,
+			     const struct eg_delta_copy *copies, size_t ncopies,
+			     eg_word *candidates,
+			     struct eg_prefilter_places *places)
+{
+	const size_t longest = pf->longest;
+	size_t i, at = 0;
+
+	for (i = 0; base && base->pf == pf && i < ncopies; i++)
+		if (copies[i].from > base->len ||
+		    copies[i].len > base->len - copies[i].from ||
+		    copies[i].to <
+			    (i ? copies[i - 1].to + copies[i - 1].len : 0) ||
+		    copies[i].len > len - copies[i].to)
+			break;
+	if (!base || base->pf != pf || i < ncopies) {
+		eg_prefilter_scan(pf, buf, len, candidates, places);
+		return;
+	}
+	eg_bits_or(candidates, pf->always, pf->words);
+	if (pf->nstates == 1)
+		return;
+	for (i = 0; i < ncopies; i++) {
+		const struct eg_delta_copy *c = &copies[i];
+		size_t tail = c->to;
+
+		/* what the delta inserted before this copy */
+		scan_starts(pf, buf, len, at, c->to, candidates, places);
+		/* a literal starting this far in ends inside the copy */
+		if (c->len >= longest) {
+			copy_places(base, c->from,
+				    c->from + c->len - longest + 1, c->to,
+				    candidates, places);
+			tail = c->to + c->len - longest + 1;
+		}
+		/* the last bytes, where a literal may run past the copy */
+		scan_starts(pf, buf, len, tail, c->to + c->len, candidates,
+			    places);
+		at = c->to + c->len;
+	}
+	scan_starts(pf, buf, len, at, len, candidates, places);
 }

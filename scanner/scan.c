@@ -785,8 +785,8 @@ int eg_scan_repository(struct eg_report **out, git_repository *repo,
 	w.jobs = opts->jobs ? opts->jobs : eg_cpu_count();
 	w.reader.odb = w.odb;
 	eg_packidx_open_repository(&w.packidx, repo);
-	eg_pack_reader_new(&w.reader.packs, w.packidx, EG_PACK_CACHE_BYTES);
 	w.reader.matcher = eg_matcher_new(set);
+	eg_blob_reader_open_packs(&w.reader, w.packidx, EG_PACK_CACHE_BYTES);
 	w.reader.max_blob_size = opts->max_blob_size;
 	w.reader.deadline_ms = opts->deadline_ms;
 	w.reader.report = w.report;

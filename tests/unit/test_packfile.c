@@ -118,7 +118,7 @@ static void test_same_as_libgit2(void **state)
 			 0);
 	open_all(&repo, &odb, &idx, &o);
 	/* in the order git_odb_foreach gives, then backwards */
-	eg_pack_reader_new(&r, idx, 64u << 20);
+	eg_pack_reader_new(&r, idx, 64u << 20, NULL);
 	compare_all(odb, r, &o, &packed);
 	assert_int_equal(packed, o.n - 1); /* all but the loose one */
 	for (i = 0; i < o.n / 2; i++) {
@@ -131,7 +131,7 @@ static void test_same_as_libgit2(void **state)
 	assert_int_equal(packed, o.n - 1);
 	eg_pack_reader_free(r);
 	/* a cache too small to hold anything: every chain from its base */
-	eg_pack_reader_new(&r, idx, 64);
+	eg_pack_reader_new(&r, idx, 64, NULL);
 	compare_all(odb, r, &o, &packed);
 	assert_int_equal(packed, o.n - 1);
 	eg_pack_reader_free(r);
@@ -170,7 +170,7 @@ static void test_loose_and_limits(void **state)
 
 	(void)state;
 	open_all(&repo, &odb, &idx, &o);
-	eg_pack_reader_new(&r, idx, 1u << 20);
+	eg_pack_reader_new(&r, idx, 1u << 20, NULL);
 	read_oid_file("loose.oid", &loose);
 	assert_int_equal(eg_pack_read(r, &loose, 0, &type, &data, &size), -1);
 	/* over the size limit: only the size, whole or delta */
@@ -229,7 +229,7 @@ static void test_damaged_pack(void **state)
 		0);
 	assert_int_equal(git_repository_open(&repo, repo_path), 0);
 	eg_packidx_open_repository(&idx, repo);
-	eg_pack_reader_new(&r, idx, 1u << 20);
+	eg_pack_reader_new(&r, idx, 1u << 20, NULL);
 	for (i = 0; i < o.n; i++) {
 		const unsigned char *data;
 		git_object_t type;
@@ -253,10 +253,92 @@ static void test_damaged_pack(void **state)
 	git_repository_free(repo);
 }
 
+/*
+ * A note that is a copy of the content, checked against its base's copy
+ * through the delta's copies: the copies are right, and every blob read
+ * has a note, made from its base's when it came from a delta.
+ */
+struct copy_note {
+	size_t len;
+	unsigned char data[];
+};
+
+static size_t notes_made, notes_from_base;
+
+static void *make_copy_note(void *arg, const unsigned char *data, size_t len,
+			    const void *base,
+			    const struct eg_delta_copy *copies, size_t ncopies,
+			    size_t *bytes)
+{
+	const struct copy_note *b = base;
+	struct copy_note *n = malloc(sizeof(*n) + len);
+	size_t i, covered = 0;
+
+	assert_ptr_equal(arg, &notes_made);
+	assert_non_null(n);
+	n->len = len;
+	memcpy(n->data, data, len);
+	for (i = 0; b && i < ncopies; i++) {
+		assert_true(copies[i].from + copies[i].len <= b->len);
+		assert_true(copies[i].to >= covered);
+		assert_true(copies[i].to + copies[i].len <= len);
+		assert_memory_equal(data + copies[i].to,
+				    b->data + copies[i].from, copies[i].len);
+		covered = copies[i].to + copies[i].len;
+	}
+	notes_made++;
+	notes_from_base += b && ncopies;
+	*bytes = sizeof(*n) + len;
+	return n;
+}
+
+static void test_notes(void **state)
+{
+	const struct eg_pack_notes notes = {make_copy_note, free, &notes_made};
+	git_repository *repo;
+	git_odb *odb;
+	struct eg_packidx *idx;
+	struct eg_pack_reader *r;
+	struct oids o = {0};
+	size_t i, blobs = 0;
+
+	(void)state;
+	open_all(&repo, &odb, &idx, &o);
+	eg_pack_reader_new(&r, idx, 1u << 20, &notes);
+	for (i = 0; i < o.n; i++) {
+		const struct copy_note *n;
+		const unsigned char *data;
+		git_object_t type;
+		size_t size;
+
+		if (eg_pack_read(r, &o.v[i], 0, &type, &data, &size) < 0)
+			continue;
+		n = eg_pack_note(r);
+		if (type != GIT_OBJECT_BLOB) {
+			assert_null(n);
+			continue;
+		}
+		blobs++;
+		assert_non_null(n);
+		assert_int_equal(n->len, size);
+		assert_memory_equal(n->data, data, size);
+	}
+	/* the 80 versions of f.txt and big.txt are deltas on each other */
+	assert_true(blobs > 160);
+	assert_true(notes_from_base > 100);
+	assert_true(notes_made >= blobs);
+	eg_pack_reader_free(r);
+	free(o.v);
+	eg_packidx_free(idx);
+	git_odb_free(odb);
+	git_repository_free(repo);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_same_as_libgit2),
+		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_loose_and_limits),
 		cmocka_unit_test(test_damaged_pack),
 	};
