@@ -23,7 +23,7 @@
  *                                     u16 length | excerpt)])
  *   sha256 of all of the above (32 bytes)
  */
-#define MAGIC	  "EGCACHE1"
+#define MAGIC	  "EGCACHE2"
 #define MAX_CACHE (1u << 30)
 
 struct out {
@@ -186,9 +186,9 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 
 		if (!oid)
 			break;
-		ti = eg_xcalloc(1, sizeof(*ti) + cwords * sizeof(eg_word));
+		ti = eg_xcalloc(1, sizeof(*ti) + 2 * cwords * sizeof(eg_word));
 		ti->old = 1;
-		for (j = 0; j < cwords; j++)
+		for (j = 0; j < 2 * cwords; j++)
 			ti->bits[j] = get_u64(&in);
 		/* the writer lists each once: a repeat is corruption */
 		if (eg_oidmap_get(&new_trees, (const git_oid *)oid, 0)) {
@@ -296,7 +296,7 @@ int eg_cache_save(const char *path, const struct eg_sigset *set,
 		if (ti->incomplete || !ti->old)
 			continue;
 		put(&o, e->oid.id, 20);
-		for (i = 0; i < cwords; i++)
+		for (i = 0; i < 2 * cwords; i++)
 			put_u64(&o, ti->bits[i]);
 		ntrees++;
 	}

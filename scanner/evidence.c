@@ -21,25 +21,41 @@ static const char *const weak_dirs[] = {
 	"__tests__",	    "spec",	     "fixtures",    NULL,
 };
 
+int eg_weak_dir(const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; weak_dirs[i]; i++)
+		if (strlen(weak_dirs[i]) == len &&
+		    !strncmp(weak_dirs[i], name, len))
+			return 1;
+	return 0;
+}
+
+/* Whether needle occurs in the `len` bytes at s. */
+static int contains(const char *s, size_t len, const char *needle)
+{
+	return memmem(s, len, needle, strlen(needle)) != NULL;
+}
+
+int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r)
+{
+	if (r && (r->minified || r->kind == EG_KIND_DOC))
+		return 1;
+	return (len >= 5 && !strncmp(name, "test_", 5)) ||
+	       contains(name, len, "_test.") || contains(name, len, ".min.js");
+}
+
 int eg_path_is_weak(const char *path, const struct eg_blob_result *r)
 {
 	const char *p = path, *slash;
-	size_t i;
 
-	if (r && (r->minified || r->kind == EG_KIND_DOC))
-		return 1;
-	if (strstr(path, ".min.js"))
-		return 1;
 	while ((slash = strchr(p, '/'))) {
-		size_t len = (size_t)(slash - p);
-
-		for (i = 0; weak_dirs[i]; i++)
-			if (strlen(weak_dirs[i]) == len &&
-			    !strncmp(weak_dirs[i], p, len))
-				return 1;
+		if (eg_weak_dir(p, (size_t)(slash - p)))
+			return 1;
 		p = slash + 1;
 	}
-	return !strncmp(p, "test_", 5) || strstr(p, "_test.") != NULL;
+	return eg_weak_file(p, strlen(p), r);
 }
 
 static void add_evidence(struct eg_criterion_result *c,
@@ -110,8 +126,8 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 }
 
 void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
-		      const eg_word *bits, const struct eg_snapshot_file *files,
-		      size_t nfiles)
+		      const eg_word *bits, const eg_word *weak_bits,
+		      const struct eg_snapshot_file *files, size_t nfiles)
 {
 	size_t words = EG_BITSET_WORDS(set->ncriteria);
 	eg_word *scratch = eg_xcalloc(words ? words : 1, sizeof(eg_word));
@@ -125,8 +141,14 @@ void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
 
 		c->criterion = &set->criteria[ci];
 		c->met = eg_bit_test(bits, ci);
-		if (!c->met)
+		if (!c->met) {
+			/* shown, not counted */
+			c->weak_only = weak_bits && eg_bit_test(weak_bits, ci);
+			if (c->weak_only)
+				pick(c, set, ci, files, nfiles, 1, scratch,
+				     words, 1);
 			continue;
+		}
 		/* breadth first over files, product code before the rest */
 		pick(c, set, ci, files, nfiles, 0, scratch, words, 1);
 		pick(c, set, ci, files, nfiles, 1, scratch, words, 1);

@@ -17,19 +17,27 @@ struct eg_snapshot_file {
 
 /*
  * Whether a path is vendored, minified, documentation or tests: such files
- * count as weaker evidence and are listed after product code.
+ * are listed after product code, and what holds only in them does not
+ * count toward a repository's level.  A path is weak when one of its
+ * folders is (eg_weak_dir(): vendor/, tests/, docs/, ...) or its file is
+ * (eg_weak_file(): test_*.py, *_test.go, *.min.js, minified code,
+ * documentation; `r` may be NULL).
  */
 int eg_path_is_weak(const char *path, const struct eg_blob_result *r);
+int eg_weak_dir(const char *name, size_t len);
+int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r);
 
 /*
  * Fill f->criteria with every criterion of f->sig: met as `bits` says, and
  * for met ones up to EG_EVIDENCE_PER_CRITERION hits from `files` (sorted by
- * path by the caller), product code first, one per file first.  The finding
- * owns what this allocates.  Can't fail.
+ * path by the caller), product code first, one per file first.  A
+ * criterion not met that `weak_bits` (NULL: none) says holds in weak files
+ * only is marked so, with hits from those.  The finding owns what this
+ * allocates.  Can't fail.
  */
 void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
-		      const eg_word *bits, const struct eg_snapshot_file *files,
-		      size_t nfiles);
+		      const eg_word *bits, const eg_word *weak_bits,
+		      const struct eg_snapshot_file *files, size_t nfiles);
 
 /* The base name of a path (after its last '/'); borrowed. */
 const char *eg_basename(const char *path);

@@ -22,6 +22,7 @@ struct eg_evidence {
 struct eg_criterion_result {
 	const struct eg_criterion *criterion; /* borrowed from the sigset */
 	int met;
+	int weak_only; /* not met: holds in vendored, docs or test files only */
 	struct eg_evidence *evidence;
 	size_t nevidence;
 };

@@ -78,6 +78,8 @@ static json_t *finding_json(const struct eg_report *r,
 						 ? c->criterion->title
 						 : c->criterion->id));
 		json_object_set_new(cj, "met", json_boolean(c->met));
+		if (c->weak_only)
+			json_object_set_new(cj, "weak_only", json_true());
 		for (k = 0; k < c->nevidence; k++)
 			json_array_append_new(ev,
 					      evidence_json(&c->evidence[k]));

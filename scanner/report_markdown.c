@@ -317,6 +317,9 @@ static void write_criterion_row(FILE *f, const struct eg_finding *fd,
 
 	fprintf(f, "| %s | ", cr && cr->met ? CHECK_MARK : CROSS_MARK);
 	md_text(f, c->title);
+	if (cr && cr->weak_only)
+		fputs(" *(only in vendored, docs or test files: not counted)*",
+		      f);
 	fputs(" (", f);
 	md_code(f, c->id, 1);
 	fputs(") | ", f);

@@ -267,6 +267,11 @@ static void print_finding(FILE *out, const struct eg_report *r,
 			out, c->criterion->title,
 			6 + columns(c->criterion->id, strlen(c->criterion->id)),
 			6);
+		if (c->weak_only)
+			fprintf(out,
+				"      %sonly in vendored, docs or test files: "
+				"not counted%s\n",
+				st->dim, st->reset);
 		for (k = 0; k < c->nevidence; k++)
 			print_evidence(out, &c->evidence[k], st);
 	}

@@ -23,13 +23,19 @@ struct eg_blob_info {
 };
 
 /*
- * A tree's criteria: the union of what holds in each file below it.  `old`
- * trees belong to what a push starts from (the repository has them).
+ * A tree's criteria: the union of what holds in each file below it, in
+ * two sets of EG_BITSET_WORDS(ncriteria) words: `bits` first, what holds
+ * in product code, which makes a level; then what holds in vendored,
+ * documentation or test files (evidence.h), which does not.  `old` trees
+ * belong to what a push starts from (the repository has them).
  */
 struct eg_tree_info {
 	int incomplete;
 	int old;
 	eg_word bits[];
 };
+
+/* The second set of a tree's criteria: what holds in weak files. */
+#define EG_TREE_WEAK(ti, words) ((ti)->bits + (words))
 
 #endif

@@ -173,7 +173,7 @@ static void file_findings(struct walker *w, const git_oid *oid,
 		file.path = f->path;
 		file.blob = hex;
 		file.result = r;
-		eg_evidence_fill(f, set, w->scratch, &file, 1);
+		eg_evidence_fill(f, set, w->scratch, NULL, &file, 1);
 	}
 }
 
@@ -212,12 +212,15 @@ static const eg_word *blob_criteria(struct walker *w, struct eg_blob_info *bi,
 }
 
 /*
- * Judge one entry of a tree: OR into `bits` the criteria that hold below
- * it, and set *incomplete when something there could not be read.
+ * Judge one entry of a tree into its note (see struct judging): OR in the
+ * criteria that hold below it, in product code and in weak files, and
+ * set its last word when something there could not be read.
  */
 static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
-		      size_t depth, eg_word *bits, eg_word *incomplete)
+		      size_t depth, eg_word *note)
 {
+	const size_t words = w->words;
+	eg_word *weak = note + words, *incomplete = note + 2 * words;
 	const char *name = e->name;
 	const git_oid *oid = e->oid;
 	size_t base = w->path_len;
@@ -234,7 +237,10 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 		path_set_len(w, base);
 		if (err)
 			return err;
-		eg_bits_or(bits, sub->bits, w->words);
+		/* below a weak folder, all is weak */
+		eg_bits_or(eg_weak_dir(name, e->name_len) ? weak : note,
+			   sub->bits, words);
+		eg_bits_or(weak, EG_TREE_WEAK(sub, words), words);
 		*incomplete |= (eg_word)sub->incomplete;
 		return 0;
 	case GIT_FILEMODE_BLOB:
@@ -255,7 +261,8 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 	*incomplete |= (eg_word)bi->unscanned;
 	if (!bi->result)
 		return 0;
-	eg_bits_or(bits, blob_criteria(w, bi, name), w->words);
+	eg_bits_or(eg_weak_file(name, e->name_len, bi->result) ? weak : note,
+		   blob_criteria(w, bi, name), words);
 	if (!bi->seen) {
 		bi->seen = 1;
 		if (!w->old) {
@@ -269,9 +276,10 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 
 /*
  * A new tree being judged beside the last version at its path (see
- * lastdir.h).  Each entry gets a note of `stride` (words + 1) words: the
- * criteria that hold below it, then whether something there is
- * incomplete.  An entry the same as in the last version takes its note.
+ * lastdir.h).  Each entry gets a note of `stride` (2 * words + 1) words:
+ * the criteria that hold below it in product code, then in weak files,
+ * then whether something there is incomplete.  An entry the same as in
+ * the last version takes its note.
  */
 struct judging {
 	struct walker *w;
@@ -286,7 +294,7 @@ struct judging {
 static int judge_step(void *arg, const struct eg_lastdir_step *st)
 {
 	struct judging *j = arg;
-	const size_t words = j->w->words, stride = words + 1;
+	const size_t words = j->w->words, stride = 2 * words + 1;
 	eg_word *note;
 	size_t i;
 	int err = 0;
@@ -295,14 +303,14 @@ static int judge_step(void *arg, const struct eg_lastdir_step *st)
 	note = j->notes + j->n * stride;
 	if (st->e) {
 		memset(note, 0, stride * sizeof(eg_word));
-		err = eval_entry(j->w, st->e, j->depth, note, note + words);
+		err = eval_entry(j->w, st->e, j->depth, note);
 	} else {
 		memcpy(note, j->last->notes + st->last_k * stride,
 		       st->count * stride * sizeof(eg_word));
 	}
 	for (i = 0; i < st->count; i++, note += stride) {
-		eg_bits_or(j->ti->bits, note, words);
-		j->ti->incomplete |= note[words] != 0;
+		eg_bits_or(j->ti->bits, note, 2 * words);
+		j->ti->incomplete |= note[2 * words] != 0;
 	}
 	j->n += st->count;
 	return err;
@@ -319,7 +327,7 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 
 	if ((*out = eg_oidmap_get(&w->trees, id, 0)))
 		return 0;
-	j.ti = eg_xcalloc(1, sizeof(*j.ti) + w->words * sizeof(eg_word));
+	j.ti = eg_xcalloc(1, sizeof(*j.ti) + 2 * w->words * sizeof(eg_word));
 	j.ti->old = w->old;
 	eg_oidmap_put(&w->trees, id, 0, j.ti);
 	*out = j.ti;
@@ -449,7 +457,9 @@ static void repository_findings(struct walker *w)
 				      &w->sigs[s].commit);
 		path_set_len(w, 0);
 		collect_files(w, &w->sigs[s].tree, 0, &list);
-		eg_evidence_fill(f, w->set, ti->bits, list.files, list.n);
+		eg_evidence_fill(f, w->set, ti->bits,
+				 EG_TREE_WEAK(ti, w->words), list.files,
+				 list.n);
 		for (i = 0; i < list.n; i++) {
 			free((char *)list.files[i].path);
 			free((char *)list.files[i].blob);

@@ -23,7 +23,7 @@ void eg_snapshot_init(struct eg_snapshot *s, const struct eg_sigset *set,
 	s->report = report;
 	s->matcher = eg_matcher_new(set);
 	s->words = EG_BITSET_WORDS(set->ncriteria);
-	s->bits = eg_xcalloc(s->words ? s->words : 1, sizeof(eg_word));
+	s->bits = eg_xcalloc(s->words ? 2 * s->words : 1, sizeof(eg_word));
 }
 
 void eg_snapshot_release(struct eg_snapshot *s)
@@ -115,7 +115,9 @@ int eg_snapshot_add_file(struct eg_snapshot *s, const char *fullpath,
 		return 0;
 	if (r->unscanned)
 		eg_report_add_unscanned(s->report, relpath, hex, r->unscanned);
-	eg_match_criteria(s->set, r, name, s->bits);
+	eg_match_criteria(s->set, r, name,
+			  eg_path_is_weak(relpath, r) ? s->bits + s->words
+						      : s->bits);
 	EG_GROW(s->files, s->files_alloc, s->nfiles + 1);
 	s->files[s->nfiles].path = eg_xstrdup(relpath);
 	s->files[s->nfiles].blob = eg_xstrdup(hex);
@@ -148,7 +150,8 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 			if (level == EG_LEVEL_NONE)
 				continue;
 			f = eg_report_add_finding(s->report, sig, level);
-			eg_evidence_fill(f, set, s->bits, s->files, s->nfiles);
+			eg_evidence_fill(f, set, s->bits, s->bits + s->words,
+					 s->files, s->nfiles);
 			continue;
 		}
 		for (k = 0; k < s->nfiles; k++) {
@@ -164,7 +167,7 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 			f->path = eg_xstrdup(file->path);
 			snprintf(f->content, sizeof(f->content), "%s",
 				 file->blob);
-			eg_evidence_fill(f, set, fbits, file, 1);
+			eg_evidence_fill(f, set, fbits, NULL, file, 1);
 		}
 	}
 	free(fbits);

@@ -21,24 +21,24 @@ summary() { json_get "$TMP/r.json" "d['summary']$1"; }
 mkrepo() {
 	rm -rf "$1" && git init -q "$1" && (
 		cd "$1" &&
-			echo alpha-criterion > a.txt && git add . && git commit -qm one &&
-			echo beta-criterion > b.txt && git add . && git commit -qm two &&
-			echo filler > c.txt && git add . && git commit -qm three
+			echo alpha-criterion > a.c && git add . && git commit -qm one &&
+			echo beta-criterion > b.c && git add . && git commit -qm two &&
+			echo filler > c.c && git add . && git commit -qm three
 	)
 }
 
 # --- missing and corrupt objects ---------------------------------------------
 mkrepo "$TMP/missing"
-blob=$(git -C "$TMP/missing" rev-parse HEAD:b.txt)
+blob=$(git -C "$TMP/missing" rev-parse HEAD:b.c)
 rm -f "$TMP/missing/.git/objects/${blob:0:2}/${blob:2}"
 expect_exit 3 "a missing blob makes the scan incomplete (exit 3)" \
 	scan --format json --output "$TMP/r.json" "$TMP/missing"
 check "the missing blob is listed as unscanned, with its path" \
 	test "$(summary "['unscanned'][0]['blob']")" = "$blob" -a \
-	"$(summary "['unscanned'][0]['path']")" = b.txt
+	"$(summary "['unscanned'][0]['path']")" = b.c
 
 mkrepo "$TMP/corrupt"
-blob=$(git -C "$TMP/corrupt" rev-parse HEAD:a.txt)
+blob=$(git -C "$TMP/corrupt" rev-parse HEAD:a.c)
 f="$TMP/corrupt/.git/objects/${blob:0:2}/${blob:2}"
 chmod u+w "$f" && printf 'garbage' > "$f"
 expect_exit 3 "a corrupt loose object: exit 3" scan "$TMP/corrupt"
@@ -84,10 +84,10 @@ expect_exit 1 "a submodule (gitlink) does not break the scan" \
 check "... and is not followed: its blobs are not counted" \
 	test "$(summary "['blobs']")" = 4
 
-echo beta-criterion > "$TMP/outside.txt"
+echo beta-criterion > "$TMP/outside.c"
 rm -rf "$TMP/links" && git init -q "$TMP/links" && (
-	cd "$TMP/links" && echo alpha-criterion > a.txt &&
-		ln -s /etc/passwd passwd && ln -s "$TMP/outside.txt" b.txt &&
+	cd "$TMP/links" && echo alpha-criterion > a.c &&
+		ln -s /etc/passwd passwd && ln -s "$TMP/outside.c" b.c &&
 		git add . && git commit -qm links
 )
 expect_exit 0 "symbolic links are not followed (their target is not read)" \
@@ -97,8 +97,8 @@ expect_exit 0 "... nor in --dir mode" scan --dir "$TMP/links"
 # --- names that are not text -------------------------------------------------
 rm -rf "$TMP/names" && git init -q "$TMP/names" && (
 	cd "$TMP/names" &&
-		echo alpha-criterion > "$(printf 'bad\377\376name.txt')" &&
-		echo beta-criterion > "$(printf 'new\nline\tand\033[31mesc.txt')" &&
+		echo alpha-criterion > "$(printf 'bad\377\376name.c')" &&
+		echo beta-criterion > "$(printf 'new\nline\tand\033[31mesc.c')" &&
 		git add . && git commit -qm names
 )
 expect_exit 1 "file names with invalid UTF-8 and control characters are scanned" \
@@ -111,8 +111,8 @@ check "... and the text report prints no raw escape from a name" \
 
 # --- size limits -------------------------------------------------------------
 rm -rf "$TMP/big" && git init -q "$TMP/big" && (
-	cd "$TMP/big" && head -c 30000000 /dev/zero | tr '\0' 'x' > big.txt &&
-		echo alpha-criterion >> big.txt && git add . && git commit -qm big
+	cd "$TMP/big" && head -c 30000000 /dev/zero | tr '\0' 'x' > big.c &&
+		echo alpha-criterion >> big.c && git add . && git commit -qm big
 )
 expect_exit 3 "a 30 MB blob over --max-blob-size 10M: exit 3" \
 	scan --max-blob-size 10M --format json --output "$TMP/r.json" "$TMP/big"
@@ -120,7 +120,7 @@ check "... listed as unscanned with the reason" \
 	sh -c "grep -q 'larger than --max-blob-size' '$TMP/r.json'"
 
 mkdir -p "$TMP/sparse" && truncate -s 2G "$TMP/sparse/huge.bin" &&
-	echo alpha-criterion > "$TMP/sparse/a.txt"
+	echo alpha-criterion > "$TMP/sparse/a.c"
 start=$(date +%s)
 expect_exit 3 "a 2 GB sparse file in --dir is listed, not read (exit 3)" \
 	scan --dir --format json --output "$TMP/r.json" "$TMP/sparse"
@@ -130,7 +130,7 @@ check "... with the file named" sh -c "grep -q huge.bin '$TMP/r.json'"
 # --- shapes of trees -----------------------------------------------------------
 rm -rf "$TMP/deep" && git init -q "$TMP/deep"
 blob=$(echo alpha-criterion | git -C "$TMP/deep" hash-object -w --stdin)
-tree=$(printf '100644 blob %s\ta.txt\n' "$blob" | git -C "$TMP/deep" mktree)
+tree=$(printf '100644 blob %s\ta.c\n' "$blob" | git -C "$TMP/deep" mktree)
 for _ in $(seq 1 10000); do
 	tree=$(printf '040000 tree %s\td\n' "$tree" | git -C "$TMP/deep" mktree)
 done
@@ -144,7 +144,7 @@ check "... the depth is named as the reason" \
 rm -rf "$TMP/wide" && git init -q "$TMP/wide"
 blob=$(echo beta-criterion | git -C "$TMP/wide" hash-object -w --stdin)
 tree=$(awk -v b="$blob" 'BEGIN { for (i = 0; i < 1000000; i++)
-	printf "100644 blob %s\tf%07d.txt\n", b, i }' | git -C "$TMP/wide" mktree)
+	printf "100644 blob %s\tf%07d.c\n", b, i }' | git -C "$TMP/wide" mktree)
 commit=$(git -C "$TMP/wide" commit-tree -m wide "$tree")
 git -C "$TMP/wide" update-ref refs/heads/main "$commit"
 start=$(date +%s)
@@ -162,7 +162,7 @@ signatures:
       - {id: c, patterns: [{id: p, regex: '(a+)+$', prefilter: [aaaa]}]}
     controlled: c
 EOF2
-mkdir -p "$TMP/evil" && { head -c 5000 /dev/zero | tr '\0' a; echo b; } > "$TMP/evil/x.txt"
+mkdir -p "$TMP/evil" && { head -c 5000 /dev/zero | tr '\0' a; echo b; } > "$TMP/evil/x.c"
 start=$(date +%s)
 expect_exit 3 "a catastrophic regex hits the match limit: exit 3, no hang" \
 	timeout 60 "$EG" scan --dir --rules "$TMP/evil.yml" "$TMP/evil"
@@ -178,7 +178,7 @@ with open(sys.argv[1], "w") as f:
         f.write('  - id: "M.%d"\n    criteria:\n      - {id: c, patterns: '
                 '[{id: p, literal: "marker-%05d-x"}]}\n    controlled: c\n' % (i, i))
 PY
-mkdir -p "$TMP/manydir" && echo "marker-09999-x marker-00042-x" > "$TMP/manydir/a.txt"
+mkdir -p "$TMP/manydir" && echo "marker-09999-x marker-00042-x" > "$TMP/manydir/a.c"
 expect_exit 1 "a signature file with 10,000 signatures loads and matches" \
 	"$EG" scan --dir --format json --output "$TMP/r.json" --rules "$TMP/many.yml" "$TMP/manydir"
 check "... exactly the two signatures whose literal is there" \

@@ -80,16 +80,16 @@ static int setup(void **state)
 		return -1;
 	/*
 	 * c1: a            c2: + b (review)    c3: + c in lib/ (controlled)
-	 * c4: - lib/c      same content as a.txt also at copy/a.txt
+	 * c4: - lib/c      same content as a.c also at copy/a.c
 	 */
 	sh("cd %s && git init -q -b main repo && cd repo && "
-	   "echo alpha-criterion > a.txt && echo file-secret > s.txt && "
+	   "echo alpha-criterion > a.c && echo file-secret > s.c && "
 	   "git add . && git commit -qm c1 && git tag c1 && "
-	   "echo beta-criterion > b.txt && git add . && git commit -qm c2 && git tag c2 && "
-	   "mkdir lib && echo gamma-criterion > lib/c.txt && "
+	   "echo beta-criterion > b.c && git add . && git commit -qm c2 && git tag c2 && "
+	   "mkdir lib && echo gamma-criterion > lib/c.c && "
 	   "git add . && git commit -qm c3 && git tag c3 && "
-	   "git rm -q lib/c.txt && mkdir copy && cp a.txt copy/a.txt && "
-	   "cp s.txt copy/s.txt && git add . && git commit -qm c4 && git tag c4",
+	   "git rm -q lib/c.c && mkdir copy && cp a.c copy/a.c && "
+	   "cp s.c copy/s.c && git add . && git commit -qm c4 && git tag c4",
 	   dir);
 	return 0;
 }
@@ -103,7 +103,8 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct eg_report *scan(enum eg_target_scope scope, const char *revs)
+static struct eg_report *scan_repo(const char *name, enum eg_target_scope scope,
+				   const char *revs)
 {
 	struct eg_scan_opts opts;
 	struct eg_report *report = NULL;
@@ -113,12 +114,17 @@ static struct eg_report *scan(enum eg_target_scope scope, const char *revs)
 	memset(&opts, 0, sizeof(opts));
 	opts.scope = scope;
 	opts.rev = revs;
-	snprintf(path, sizeof(path), "%s/repo", dir);
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	assert_int_equal(git_repository_open(&repo, path), 0);
 	if (eg_scan_repository(&report, repo, set, &opts))
 		fail_msg("scan failed: %s", eg_error_last());
 	git_repository_free(repo);
 	return report;
+}
+
+static struct eg_report *scan(enum eg_target_scope scope, const char *revs)
+{
+	return scan_repo("repo", scope, revs);
 }
 
 static const struct eg_finding *find(const struct eg_report *r, const char *id)
@@ -143,10 +149,10 @@ static void history_reports_the_first_satisfying_commit(void **state)
 	assert_string_equal(f->content, rev("c3^{tree}"));
 	assert_int_equal(f->ncriteria, 3);
 	assert_true(f->criteria[2].met);
-	assert_string_equal(f->criteria[2].evidence[0].path, "lib/c.txt");
+	assert_string_equal(f->criteria[2].evidence[0].path, "lib/c.c");
 	assert_int_equal(f->criteria[2].evidence[0].line, 1);
 	assert_int_equal(r->commits, 4);
-	/* a.txt and copy/a.txt share a blob: read once */
+	/* a.c and copy/a.c share a blob: read once */
 	assert_int_equal(r->blobs, 4);
 	assert_false(r->incomplete);
 	eg_report_free(r);
@@ -188,10 +194,10 @@ static void file_findings_name_first_path_and_commit(void **state)
 
 	(void)state;
 	assert_non_null(f);
-	assert_string_equal(f->path, "s.txt");
+	assert_string_equal(f->path, "s.c");
 	assert_string_equal(f->commit, rev("c1"));
-	assert_string_equal(f->content, rev("c1:s.txt"));
-	assert_int_equal(r->nfindings, 2); /* copy/s.txt is the same blob */
+	assert_string_equal(f->content, rev("c1:s.c"));
+	assert_int_equal(r->nfindings, 2); /* copy/s.c is the same blob */
 	eg_report_free(r);
 }
 
@@ -219,7 +225,7 @@ static void a_push_judges_whole_trees_but_only_new_blobs(void **state)
 	assert_non_null(find(r, "R"));
 	assert_int_equal(find(r, "R")->level, EG_LEVEL_CONTROLLED);
 	assert_string_equal(find(r, "R")->commit, rev("c3"));
-	assert_null(find(r, "F")); /* s.txt was there before */
+	assert_null(find(r, "F")); /* s.c was there before */
 	eg_report_free(r);
 	git_repository_free(repo);
 }
@@ -227,7 +233,7 @@ static void a_push_judges_whole_trees_but_only_new_blobs(void **state)
 static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 {
 	struct eg_report *r;
-	const char *blob = rev("c2:b.txt");
+	const char *blob = rev("c2:b.c");
 
 	(void)state;
 	sh("cd %s && rm -rf broken && cp -r repo broken && "
@@ -239,9 +245,52 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 	assert_true(r->incomplete);
 	assert_int_equal(r->nunscanned, 1);
 	assert_string_equal(r->unscanned[0].blob, blob);
-	assert_string_equal(r->unscanned[0].path, "b.txt");
+	assert_string_equal(r->unscanned[0].path, "b.c");
 	assert_non_null(find(r, "F")); /* everything else still scanned */
 	assert_null(find(r, "R"));     /* b never holds: nothing to report */
+	eg_report_free(r);
+}
+
+/*
+ * w1: a and b in product code, c only in tests/, vendor/x/, a test_ file
+ * and the docs: review, c shown but not counted.  w2: c in lib/ too.
+ */
+static void weak_files_do_not_count(void **state)
+{
+	struct eg_report *r;
+	const struct eg_finding *f;
+	size_t k;
+
+	(void)state;
+	sh("cd %s && git init -q -b main weak && cd weak && "
+	   "echo alpha-criterion > a.c && echo beta-criterion > b.c && "
+	   "mkdir -p tests vendor/x docs && "
+	   "echo gamma-criterion > tests/c.c && "
+	   "echo gamma-criterion > vendor/x/c.c && "
+	   "echo gamma-criterion > test_c.py && "
+	   "echo gamma-criterion > docs/c.md && "
+	   "git add . && git commit -qm w1 && git tag w1 && "
+	   "mkdir lib && echo gamma-criterion > lib/c.c && "
+	   "git add . && git commit -qm w2 && git tag w2",
+	   dir);
+	r = scan_repo("weak", EG_TARGET_TREE, "w1");
+	f = find(r, "R");
+	assert_non_null(f);
+	assert_int_equal(f->level, EG_LEVEL_REVIEW);
+	assert_false(f->criteria[2].met);
+	assert_true(f->criteria[2].weak_only);
+	assert_int_equal(f->criteria[2].nevidence, 3);
+	for (k = 0; k < f->criteria[2].nevidence; k++)
+		assert_true(f->criteria[2].evidence[k].weak);
+	assert_false(f->criteria[0].weak_only);
+	eg_report_free(r);
+	r = scan_repo("weak", EG_TARGET_ALL, NULL);
+	f = find(r, "R");
+	assert_non_null(f);
+	assert_int_equal(f->level, EG_LEVEL_CONTROLLED);
+	assert_true(f->criteria[2].met);
+	assert_false(f->criteria[2].evidence[0].weak);
+	assert_string_equal(f->criteria[2].evidence[0].path, "lib/c.c");
 	eg_report_free(r);
 }
 
@@ -254,6 +303,7 @@ int main(void)
 		cmocka_unit_test(file_findings_name_first_path_and_commit),
 		cmocka_unit_test(a_push_judges_whole_trees_but_only_new_blobs),
 		cmocka_unit_test(a_missing_blob_is_listed_and_the_scan_goes_on),
+		cmocka_unit_test(weak_files_do_not_count),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
