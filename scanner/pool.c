@@ -214,13 +214,13 @@ int eg_pool_new(struct eg_pool **out, git_repository *repo, int from_env,
 		long long deadline_ms, struct eg_report *report)
 {
 	struct eg_pool *pool = eg_xcalloc(1, sizeof(*pool));
-	size_t cache = EG_PACK_CACHE_TOTAL / (jobs ? jobs : 1);
+	size_t cache = EG_POOL_CACHE_TOTAL / (jobs ? jobs : 1);
 	unsigned i;
 	int err = 0;
 
 	*out = NULL;
-	if (cache > EG_PACK_CACHE_BYTES)
-		cache = EG_PACK_CACHE_BYTES;
+	if (cache > EG_POOL_CACHE_BYTES)
+		cache = EG_POOL_CACHE_BYTES;
 	pthread_mutex_init(&pool->lock, NULL);
 	pthread_cond_init(&pool->progress, NULL);
 	pool->packidx = packidx;

@@ -12,11 +12,13 @@
 #include "results.h"
 
 /*
- * Resolved objects a pack reader keeps (see packfile.h): 64 MiB a thread,
- * and no more than 512 MiB for a pool's threads together.
+ * Resolved objects a pack reader keeps (see packfile.h): 64 MiB for the
+ * walker's, which reads trees; for a pool's, which read blobs in pack
+ * order, up to 128 MiB a thread and 256 MiB for all of them together.
  */
 #define EG_PACK_CACHE_BYTES ((size_t)64 << 20)
-#define EG_PACK_CACHE_TOTAL ((size_t)512 << 20)
+#define EG_POOL_CACHE_BYTES ((size_t)128 << 20)
+#define EG_POOL_CACHE_TOTAL ((size_t)256 << 20)
 
 /* One thread's means to read and match blobs. */
 struct eg_blob_reader {
