@@ -525,11 +525,13 @@ static unsigned char *apply_delta(const unsigned char *base, size_t base_len,
  * object already cached (or whole) is collected, then applied upwards;
  * each result is cached, being likely the base of what follows in pack
  * order.  On success *e is the cached entry, or NULL with the object in
- * r->last (too large to cache).  Returns 1, reading nothing, when the
- * object is larger than `max_size` (0: no limit), with its size in *size.
+ * r->last (too large to cache, or `uncached`: the caller takes it unless
+ * it was cached already).  Returns 1, reading nothing, when the object is
+ * larger than `max_size` (0: no limit), with its size in *size.
  */
 static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
-		   struct entry **e, git_object_t *type, size_t *size)
+		   int uncached, struct entry **e, git_object_t *type,
+		   size_t *size)
 {
 	unsigned char *data = NULL, *top_delta = NULL;
 	size_t n = 0, len = 0;
@@ -565,7 +567,9 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 			if (!(data = inflate_at(r, data_at, len)))
 				goto fail;
 			*type = (git_object_t)t;
-			if ((*e = keep(r, cur, *type, data, len, NULL)))
+			*e = NULL;
+			if ((n || !uncached) &&
+			    (*e = keep(r, cur, *type, data, len, NULL)))
 				data = NULL;
 			break;
 		}
@@ -614,9 +618,11 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 			goto fail;
 		free(data);
 		data = NULL;
-		if (!(*e = keep(r, r->chain[n].rank, *type, result, len,
-				base_note)))
+		if ((!n && uncached) || !(*e = keep(r, r->chain[n].rank, *type,
+						    result, len, base_note))) {
+			*e = NULL;
 			data = result;
+		}
 	}
 	r->last = data;
 	*size = len;
@@ -638,7 +644,7 @@ int eg_pack_read(struct eg_pack_reader *r, const git_oid *oid, size_t max_size,
 	if (rank == UINT64_MAX)
 		return -1;
 	r->note = NULL;
-	rc = resolve(r, rank, max_size, &e, type, size);
+	rc = resolve(r, rank, max_size, 0, &e, type, size);
 	if (rc)
 		return rc;
 	*data = e ? e->data : r->last;
@@ -649,4 +655,23 @@ int eg_pack_read(struct eg_pack_reader *r, const git_oid *oid, size_t max_size,
 const void *eg_pack_note(const struct eg_pack_reader *r)
 {
 	return r->note;
+}
+
+int eg_pack_take(struct eg_pack_reader *r, const git_oid *oid,
+		 git_object_t *type, unsigned char **data, size_t *size)
+{
+	uint64_t rank = eg_packidx_rank(r->idx, oid);
+	struct entry *e = NULL;
+
+	r->note = NULL;
+	if (rank == UINT64_MAX || resolve(r, rank, 0, 1, &e, type, size))
+		return -1;
+	if (e) {
+		*data = eg_xmalloc(*size ? *size : 1);
+		memcpy(*data, e->data, *size);
+	} else {
+		*data = r->last;
+		r->last = NULL;
+	}
+	return 0;
 }

@@ -61,6 +61,14 @@ int eg_pack_read(struct eg_pack_reader *r, const git_oid *oid, size_t max_size,
 		 git_object_t *type, const unsigned char **data, size_t *size);
 
 /*
+ * eg_pack_read(), for a caller that keeps what it reads: *data is the
+ * caller's (free()), and the object is not cached unless it was already:
+ * the next object such a caller reads is seldom based on this one.
+ */
+int eg_pack_take(struct eg_pack_reader *r, const git_oid *oid,
+		 git_object_t *type, unsigned char **data, size_t *size);
+
+/*
  * After eg_pack_read(): the note on the object read, or NULL; borrowed
  * until the next call on the reader.
  */

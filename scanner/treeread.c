@@ -16,18 +16,20 @@ int eg_tree_read(unsigned char **data, size_t *size,
 	git_object_t type;
 
 	*data = NULL;
-	if (packs && !eg_pack_read(packs, id, 0, &type, &raw, size)) {
-		if (type != GIT_OBJECT_TREE)
-			goto not_a_tree;
-	} else if (git_odb_read(&obj, odb, id) < 0) {
-		return eg_error_set_git("missing or unreadable tree");
-	} else {
-		type = git_odb_object_type(obj);
-		raw = git_odb_object_data(obj);
-		*size = git_odb_object_size(obj);
-		if (type != GIT_OBJECT_TREE)
-			goto not_a_tree;
+	if (packs && !eg_pack_take(packs, id, &type, data, size)) {
+		if (type == GIT_OBJECT_TREE)
+			return 0;
+		free(*data);
+		*data = NULL;
+		goto not_a_tree;
 	}
+	if (git_odb_read(&obj, odb, id) < 0)
+		return eg_error_set_git("missing or unreadable tree");
+	type = git_odb_object_type(obj);
+	raw = git_odb_object_data(obj);
+	*size = git_odb_object_size(obj);
+	if (type != GIT_OBJECT_TREE)
+		goto not_a_tree;
 	*data = eg_xmalloc(*size ? *size : 1);
 	memcpy(*data, raw, *size);
 	git_odb_object_free(obj);

@@ -135,6 +135,25 @@ static void test_same_as_libgit2(void **state)
 	compare_all(odb, r, &o, &packed);
 	assert_int_equal(packed, o.n - 1);
 	eg_pack_reader_free(r);
+	/* taken, not cached: the same content, the caller's to free */
+	eg_pack_reader_new(&r, idx, 64u << 20, NULL);
+	for (i = 0; i < o.n; i++) {
+		git_odb_object *obj;
+		unsigned char *data;
+		git_object_t type;
+		size_t size;
+
+		assert_int_equal(git_odb_read(&obj, odb, &o.v[i]), 0);
+		if (!eg_pack_take(r, &o.v[i], &type, &data, &size)) {
+			assert_int_equal(type, git_odb_object_type(obj));
+			assert_int_equal(size, git_odb_object_size(obj));
+			assert_memory_equal(data, git_odb_object_data(obj),
+					    size);
+			free(data);
+		}
+		git_odb_object_free(obj);
+	}
+	eg_pack_reader_free(r);
 	free(o.v);
 	eg_packidx_free(idx);
 	git_odb_free(odb);
