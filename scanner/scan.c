@@ -1,4 +1,5 @@
 /* scan.c: walking a repository's history; each blob and tree read once. */
+#include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -563,14 +564,31 @@ static void list_snapshots(struct walker *w, const git_oid *commits, size_t n,
 	eg_oidmap_clear(&fresh);
 }
 
-static void enumerate_tree(struct walker *w, struct eg_pool *pool,
-			   struct eg_oidmap *visited, const git_oid *id,
-			   size_t depth);
+/* A blob a lister met first, for the pool. */
+struct found {
+	struct eg_blob_info *bi;
+	git_oid oid;
+	unsigned kind;
+	char *path;
+};
 
-struct listing {
+/*
+ * What lists a run of snapshots: `w` with its path, folders, trees met,
+ * blobs met and pack reader.  The blobs it meets first go to `pool`, or,
+ * when that is NULL, to `found`, in the order met.
+ */
+struct lister {
 	struct walker *w;
 	struct eg_pool *pool;
-	struct eg_oidmap *visited;
+	struct found *found;
+	size_t nfound, found_alloc;
+	struct eg_oidmap visited;
+};
+
+static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth);
+
+struct listing {
+	struct lister *lr;
 	size_t depth;
 };
 
@@ -578,7 +596,8 @@ struct listing {
 static int list_step(void *arg, const struct eg_lastdir_step *st)
 {
 	struct listing *l = arg;
-	struct walker *w = l->w;
+	struct lister *lr = l->lr;
+	struct walker *w = lr->w;
 	const struct eg_tree_entry *e = st->e;
 	size_t base = w->path_len;
 	unsigned kind;
@@ -588,7 +607,7 @@ static int list_step(void *arg, const struct eg_lastdir_step *st)
 	path_push(w, e->name);
 	if (e->mode == GIT_FILEMODE_TREE) {
 		path_push(w, "/");
-		enumerate_tree(w, l->pool, l->visited, e->oid, l->depth + 1);
+		enumerate_tree(lr, e->oid, l->depth + 1);
 	} else if (e->mode == GIT_FILEMODE_BLOB ||
 		   e->mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
 		kind = eg_kind_from_name(e->name, e->name_len);
@@ -596,8 +615,21 @@ static int list_step(void *arg, const struct eg_lastdir_step *st)
 			struct eg_blob_info *bi = eg_xcalloc(1, sizeof(*bi));
 
 			eg_oidmap_put(&w->blobs, e->oid, kind, bi);
-			eg_pool_submit(l->pool, bi, e->oid, kind, w->path);
-			w->progress.total_blobs++;
+			if (lr->pool) {
+				eg_pool_submit(lr->pool, bi, e->oid, kind,
+					       w->path);
+				w->progress.total_blobs++;
+			} else {
+				struct found *f;
+
+				EG_GROW(lr->found, lr->found_alloc,
+					lr->nfound + 1);
+				f = &lr->found[lr->nfound++];
+				f->bi = bi;
+				git_oid_cpy(&f->oid, e->oid);
+				f->kind = kind;
+				f->path = eg_xstrdup(w->path);
+			}
 		}
 	}
 	path_set_len(w, base);
@@ -605,22 +637,21 @@ static int list_step(void *arg, const struct eg_lastdir_step *st)
 }
 
 /*
- * Queue every blob below a tree not met yet, reading each tree once and
+ * List every blob below a tree not met yet, reading each tree once and
  * walking it beside the last version listed at its path (see lastdir.h).
  */
-static void enumerate_tree(struct walker *w, struct eg_pool *pool,
-			   struct eg_oidmap *visited, const git_oid *id,
-			   size_t depth)
+static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
 {
-	struct listing l = {w, pool, visited, depth};
+	struct walker *w = lr->w;
+	struct listing l = {lr, depth};
 	struct eg_lastdir *last;
 	unsigned char *tree;
 	size_t size, *offs, n;
 
-	if (eg_oidmap_get(visited, id, 0) || eg_oidmap_get(&w->trees, id, 0) ||
-	    depth > MAX_TREE_DEPTH)
+	if (eg_oidmap_get(&lr->visited, id, 0) ||
+	    eg_oidmap_get(&w->trees, id, 0) || depth > MAX_TREE_DEPTH)
 		return;
-	eg_oidmap_put(visited, id, 0, (void *)1);
+	eg_oidmap_put(&lr->visited, id, 0, (void *)1);
 	if (eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
 		eg_error_clear(); /* reported when the tree is judged */
 		return;
@@ -643,34 +674,138 @@ static void tick(void *arg)
 }
 
 /*
+ * Listing the newer part of a long history on a second thread: a walker
+ * of its own (path, folders, blobs met, pack reader, repository handle)
+ * lists snapshots [from, to); the blobs it met first are handed to the
+ * pool when both parts are done, unless the older part met them too.
+ */
+#define SPLIT_LISTING 4096 /* snapshots, at least */
+#define SPLIT_AT      0.55 /* older snapshots have smaller trees */
+
+/* EXPORTGATE_SPLIT_LISTING lowers the bound, for tests. */
+static size_t split_listing(void)
+{
+	const char *v = getenv("EXPORTGATE_SPLIT_LISTING");
+
+	return v && *v ? (size_t)strtoul(v, NULL, 10) : SPLIT_LISTING;
+}
+
+struct part {
+	struct walker w;
+	struct lister lister;
+	const struct snapshot_list *list;
+	size_t from, to;
+	pthread_t thread;
+};
+
+static void *list_part(void *arg)
+{
+	struct part *p = arg;
+	size_t i;
+
+	for (i = p->from; i < p->to; i++) {
+		path_set_len(&p->w, 0);
+		enumerate_tree(&p->lister, &p->list->items[i].tree, 0);
+	}
+	return NULL;
+}
+
+/* Start the second part; 0 when it cannot run, and all is listed here. */
+static int part_start(struct part *p, struct walker *w,
+		      const struct snapshot_list *list, size_t from)
+{
+	memset(p, 0, sizeof(*p));
+	if (w->opts->open_from_env ||
+	    git_repository_open_ext(&p->w.repo, git_repository_path(w->repo),
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_repository_odb(&p->w.odb, p->w.repo) < 0)
+		goto fail;
+	eg_pack_reader_new(&p->w.reader.packs, w->packidx, EG_PACK_CACHE_BYTES,
+			   NULL);
+	path_push(&p->w, "");
+	p->lister.w = &p->w;
+	p->list = list;
+	p->from = from;
+	p->to = list->n;
+	if (!pthread_create(&p->thread, NULL, list_part, p))
+		return 1;
+	eg_pack_reader_free(p->w.reader.packs);
+	free(p->w.path);
+fail:
+	git_error_clear();
+	git_odb_free(p->w.odb);
+	git_repository_free(p->w.repo);
+	return 0;
+}
+
+/* Wait for the second part, and queue the blobs only it met. */
+static void part_finish(struct part *p, struct walker *w, struct eg_pool *pool)
+{
+	size_t i;
+
+	pthread_join(p->thread, NULL);
+	for (i = 0; i < p->lister.nfound; i++) {
+		struct found *f = &p->lister.found[i];
+
+		if (eg_oidmap_get(&w->blobs, &f->oid, f->kind)) {
+			free(f->bi);
+		} else {
+			eg_oidmap_put(&w->blobs, &f->oid, f->kind, f->bi);
+			eg_pool_submit(pool, f->bi, &f->oid, f->kind, f->path);
+			w->progress.total_blobs++;
+		}
+		free(f->path);
+	}
+	free(p->lister.found);
+	eg_oidmap_clear(&p->lister.visited);
+	eg_oidmap_clear(&p->w.blobs); /* its blob infos went above */
+	eg_lastdirs_clear(&p->w.lastdirs);
+	eg_pack_reader_free(p->w.reader.packs);
+	git_odb_free(p->w.odb);
+	git_repository_free(p->w.repo);
+	free(p->w.path);
+}
+
+/*
  * Read and match every blob of the snapshots on worker threads, so that
- * judging the trees afterwards finds each blob's result ready.
+ * judging the trees afterwards finds each blob's result ready.  A long
+ * history is listed in two parts at once.
  */
 static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
 			  long long *listed)
 {
-	struct eg_oidmap visited = {0};
-	struct eg_pool *pool = NULL;
-	size_t i;
+	struct lister lr = {0};
+	struct part part;
+	size_t i, end = list->n;
+	int split = 0;
 	int err;
 
-	if ((err = eg_pool_new(&pool, w->repo, w->opts->open_from_env,
+	if ((err = eg_pool_new(&lr.pool, w->repo, w->opts->open_from_env,
 			       w->packidx, w->set, w->jobs,
 			       w->opts->max_blob_size, w->opts->deadline_ms,
 			       w->report)))
 		return err;
+	lr.w = w;
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_LISTING, w->report);
-	for (i = 0; i < list->n; i++) {
+	if (list->n >= split_listing() && list->n >= 2 &&
+	    w->opts->scope != EG_TARGET_PUSH)
+		split = part_start(&part, w, list,
+				   (size_t)((double)list->n * SPLIT_AT));
+	if (split)
+		end = part.from;
+	for (i = 0; i < end; i++) {
 		path_set_len(w, 0);
-		enumerate_tree(w, pool, &visited, &list->items[i].tree, 0);
+		enumerate_tree(&lr, &list->items[i].tree, 0);
 		eg_progress_update(&w->progress, w->report);
 	}
+	if (split)
+		part_finish(&part, w, lr.pool);
 	/* judging keeps notes with its last versions: start it afresh */
 	eg_lastdirs_clear(&w->lastdirs);
 	*listed = eg_now_ms();
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_BLOBS, w->report);
-	eg_pool_run(pool, tick, w);
-	eg_oidmap_clear(&visited);
+	eg_pool_run(lr.pool, tick, w);
+	eg_oidmap_clear(&lr.visited);
 	path_set_len(w, 0);
 	return 0;
 }

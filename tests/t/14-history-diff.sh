@@ -114,6 +114,12 @@ for ((end = 7; end <= ${#rows[@]}; end++)); do
 		"d['findings'][0]['commit'] if d['findings'] else ''")
 	[ "$got $gotc" = "$best $first" ] ||
 		echo "window ending at commit $end: got $got $gotc, wanted $best $first" >> "$TMP/wrong"
+	# listed in two parts on two threads, as a long history is
+	got=$(EXPORTGATE_SPLIT_LISTING=2 level --jobs 2 --rev "$1~6..$1")
+	gotc=$(json_get "$TMP/one.json" \
+		"d['findings'][0]['commit'] if d['findings'] else ''")
+	[ "$got $gotc" = "$best $first" ] ||
+		echo "window ending at commit $end, listed in two parts: got $got $gotc, wanted $best $first" >> "$TMP/wrong"
 done
 check "every window of six commits gets the level and first commit of its commits judged alone" \
 	sh -c "cat '$TMP/wrong'; test ! -s '$TMP/wrong'"
