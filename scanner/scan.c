@@ -361,6 +361,14 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 	return err;
 }
 
+/* What holds anywhere in a tree, product code or not, into `out`. */
+static void anywhere_bits(const struct walker *w, const struct eg_tree_info *ti,
+			  eg_word *out)
+{
+	memcpy(out, ti->bits, w->words * sizeof(eg_word));
+	eg_bits_or(out, EG_TREE_WEAK(ti, w->words), w->words);
+}
+
 /* Judge repository-scope signatures on one commit's (or tree's) snapshot. */
 static int eval_snapshot(struct walker *w, const git_oid *commit,
 			 const git_oid *tree)
@@ -375,13 +383,14 @@ static int eval_snapshot(struct walker *w, const git_oid *commit,
 		return err;
 	if (w->old)
 		return 0;
+	anywhere_bits(w, ti, w->scratch);
 	for (s = 0; s < w->set->nsigs; s++) {
 		const struct eg_signature *sig = &w->set->sigs[s];
 		enum eg_level level;
 
 		if (sig->scope != EG_SIG_REPOSITORY)
 			continue;
-		level = eg_signature_level(sig, ti->bits);
+		level = eg_signature_level_of(sig, ti->bits, w->scratch);
 		if (level <= w->sigs[s].level)
 			continue;
 		w->sigs[s].level = level;
@@ -458,9 +467,15 @@ static void repository_findings(struct walker *w)
 				      &w->sigs[s].commit);
 		path_set_len(w, 0);
 		collect_files(w, &w->sigs[s].tree, 0, &list);
-		eg_evidence_fill(f, w->set, ti->bits,
-				 EG_TREE_WEAK(ti, w->words), list.files,
-				 list.n);
+		/* a controlled level counts weak files: so does its evidence */
+		anywhere_bits(w, ti, w->scratch);
+		if (w->sigs[s].level == EG_LEVEL_CONTROLLED)
+			eg_evidence_fill(f, w->set, w->scratch, NULL,
+					 list.files, list.n);
+		else
+			eg_evidence_fill(f, w->set, ti->bits,
+					 EG_TREE_WEAK(ti, w->words), list.files,
+					 list.n);
 		for (i = 0; i < list.n; i++) {
 			free((char *)list.files[i].path);
 			free((char *)list.files[i].blob);

@@ -918,14 +918,21 @@ int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits)
 	return 0;
 }
 
+enum eg_level eg_signature_level_of(const struct eg_signature *sig,
+				    const unsigned long long *product,
+				    const unsigned long long *anywhere)
+{
+	if (eg_cond_eval(&sig->controlled, anywhere))
+		return EG_LEVEL_CONTROLLED;
+	if (sig->has_review && eg_cond_eval(&sig->review, product))
+		return EG_LEVEL_REVIEW;
+	return EG_LEVEL_NONE;
+}
+
 enum eg_level eg_signature_level(const struct eg_signature *sig,
 				 const unsigned long long *bits)
 {
-	if (eg_cond_eval(&sig->controlled, bits))
-		return EG_LEVEL_CONTROLLED;
-	if (sig->has_review && eg_cond_eval(&sig->review, bits))
-		return EG_LEVEL_REVIEW;
-	return EG_LEVEL_NONE;
+	return eg_signature_level_of(sig, bits, bits);
 }
 
 const char *eg_level_name(enum eg_level level)

@@ -149,6 +149,17 @@ int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits);
 /* The level of a signature over a criteria bitset. */
 enum eg_level eg_signature_level(const struct eg_signature *sig,
 				 const unsigned long long *bits);
+/*
+ * The level of a signature over a snapshot whose criteria hold in product
+ * code (`product`) or anywhere (`anywhere`, vendored, docs and test files
+ * too: see evidence.h): controlled over `anywhere`, so that where a file
+ * lies cannot hide controlled content from the gate; review over
+ * `product` alone, so that a test or a vendored copy does not ask for a
+ * human look.
+ */
+enum eg_level eg_signature_level_of(const struct eg_signature *sig,
+				    const unsigned long long *product,
+				    const unsigned long long *anywhere);
 
 const char *eg_level_name(enum eg_level level);
 const char *eg_status_name(enum eg_status status);

@@ -136,8 +136,12 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 {
 	const struct eg_sigset *set = s->set;
 	eg_word *fbits = eg_xcalloc(s->words ? s->words : 1, sizeof(eg_word));
+	eg_word *anywhere =
+		eg_xcalloc(s->words ? s->words : 1, sizeof(eg_word));
 	size_t i, k;
 
+	memcpy(anywhere, s->bits, s->words * sizeof(eg_word));
+	eg_bits_or(anywhere, s->bits + s->words, s->words);
 	if (s->nfiles)
 		qsort(s->files, s->nfiles, sizeof(*s->files), cmp_file);
 	for (i = 0; i < set->nsigs; i++) {
@@ -146,12 +150,18 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 		struct eg_finding *f;
 
 		if (sig->scope == EG_SIG_REPOSITORY) {
-			level = eg_signature_level(sig, s->bits);
+			level = eg_signature_level_of(sig, s->bits, anywhere);
 			if (level == EG_LEVEL_NONE)
 				continue;
 			f = eg_report_add_finding(s->report, sig, level);
-			eg_evidence_fill(f, set, s->bits, s->bits + s->words,
-					 s->files, s->nfiles);
+			/* a controlled level counts weak files (sigset.h) */
+			if (level == EG_LEVEL_CONTROLLED)
+				eg_evidence_fill(f, set, anywhere, NULL,
+						 s->files, s->nfiles);
+			else
+				eg_evidence_fill(f, set, s->bits,
+						 s->bits + s->words, s->files,
+						 s->nfiles);
 			continue;
 		}
 		for (k = 0; k < s->nfiles; k++) {
@@ -171,6 +181,7 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 		}
 	}
 	free(fbits);
+	free(anywhere);
 }
 
 static int walk_dir(struct eg_snapshot *s, const char *full, const char *rel,

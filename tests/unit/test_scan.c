@@ -30,6 +30,26 @@ static const char pack[] =
 	"        patterns: [{id: c, literal: 'gamma-criterion'}]\n"
 	"    controlled: {all: [a, b, c]}\n"
 	"    review: {all: [a, b]}\n"
+	"  - id: W\n"
+	"    scope: repository\n"
+	"    criteria:\n"
+	"      - id: x\n"
+	"        patterns: [{id: x, literal: 'x-criterion'}]\n"
+	"      - id: y\n"
+	"        patterns: [{id: y, literal: 'y-criterion'}]\n"
+	"      - id: z\n"
+	"        patterns: [{id: z, literal: 'z-criterion'}]\n"
+	"    controlled: {all: [x, y, z]}\n"
+	"    review: x\n"
+	"  - id: V\n"
+	"    scope: repository\n"
+	"    criteria:\n"
+	"      - id: x2\n"
+	"        patterns: [{id: x2, literal: 'x-criterion'}]\n"
+	"      - id: y2\n"
+	"        patterns: [{id: y2, literal: 'y-criterion'}]\n"
+	"    controlled: {all: [x2, y2]}\n"
+	"    review: x2\n"
 	"  - id: F\n"
 	"    scope: file\n"
 	"    criteria:\n"
@@ -252,10 +272,12 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 }
 
 /*
- * w1: a and b in product code, c only in tests/, vendor/x/, a test_ file
- * and the docs: review, c shown but not counted.  w2: c in lib/ too.
+ * w1: x in product code; y only in tests/, vendor/x/, a test_ file and
+ * the docs.  W: review from x alone, y shown but not counted.  V: y makes
+ * it controlled, wherever it lies (no folder hides content from the gate).
+ * w2: z in tests/ too: W controlled.
  */
-static void weak_files_do_not_count(void **state)
+static void weak_files_count_only_for_controlled(void **state)
 {
 	struct eg_report *r;
 	const struct eg_finding *f;
@@ -263,34 +285,38 @@ static void weak_files_do_not_count(void **state)
 
 	(void)state;
 	sh("cd %s && git init -q -b main weak && cd weak && "
-	   "echo alpha-criterion > a.c && echo beta-criterion > b.c && "
-	   "mkdir -p tests vendor/x docs && "
-	   "echo gamma-criterion > tests/c.c && "
-	   "echo gamma-criterion > vendor/x/c.c && "
-	   "echo gamma-criterion > test_c.py && "
-	   "echo gamma-criterion > docs/c.md && "
+	   "echo x-criterion > x.c && mkdir -p tests vendor/x docs && "
+	   "echo y-criterion > tests/y.c && "
+	   "echo y-criterion > vendor/x/y.c && "
+	   "echo y-criterion > test_y.py && echo y-criterion > docs/y.md && "
 	   "git add . && git commit -qm w1 && git tag w1 && "
-	   "mkdir lib && echo gamma-criterion > lib/c.c && "
+	   "echo z-criterion > tests/z.c && "
 	   "git add . && git commit -qm w2 && git tag w2",
 	   dir);
 	r = scan_repo("weak", EG_TARGET_TREE, "w1");
-	f = find(r, "R");
+	f = find(r, "W");
 	assert_non_null(f);
 	assert_int_equal(f->level, EG_LEVEL_REVIEW);
-	assert_false(f->criteria[2].met);
-	assert_true(f->criteria[2].weak_only);
-	assert_int_equal(f->criteria[2].nevidence, 3);
-	for (k = 0; k < f->criteria[2].nevidence; k++)
-		assert_true(f->criteria[2].evidence[k].weak);
+	assert_true(f->criteria[0].met);
 	assert_false(f->criteria[0].weak_only);
+	assert_false(f->criteria[1].met);
+	assert_true(f->criteria[1].weak_only);
+	assert_int_equal(f->criteria[1].nevidence, 3);
+	for (k = 0; k < f->criteria[1].nevidence; k++)
+		assert_true(f->criteria[1].evidence[k].weak);
+	assert_false(f->criteria[2].weak_only);
+	f = find(r, "V");
+	assert_non_null(f);
+	assert_int_equal(f->level, EG_LEVEL_CONTROLLED);
+	assert_true(f->criteria[1].met);
+	assert_true(f->criteria[1].evidence[0].weak);
 	eg_report_free(r);
 	r = scan_repo("weak", EG_TARGET_ALL, NULL);
-	f = find(r, "R");
+	f = find(r, "W");
 	assert_non_null(f);
 	assert_int_equal(f->level, EG_LEVEL_CONTROLLED);
 	assert_true(f->criteria[2].met);
-	assert_false(f->criteria[2].evidence[0].weak);
-	assert_string_equal(f->criteria[2].evidence[0].path, "lib/c.c");
+	assert_string_equal(f->criteria[2].evidence[0].path, "tests/z.c");
 	eg_report_free(r);
 }
 
@@ -303,7 +329,7 @@ int main(void)
 		cmocka_unit_test(file_findings_name_first_path_and_commit),
 		cmocka_unit_test(a_push_judges_whole_trees_but_only_new_blobs),
 		cmocka_unit_test(a_missing_blob_is_listed_and_the_scan_goes_on),
-		cmocka_unit_test(weak_files_do_not_count),
+		cmocka_unit_test(weak_files_count_only_for_controlled),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
