@@ -51,10 +51,48 @@ static void write_file(const char *path, const unsigned char *buf, size_t len)
 }
 
 /*
+ * A note that is a copy of the blob: every stretch a delta says it copied
+ * from its base must be there, the same, or the harness aborts.
+ */
+struct copy_note {
+	size_t len;
+	unsigned char data[];
+};
+
+static void *check_copies(void *arg, const unsigned char *data, size_t len,
+			  const void *base, const struct eg_delta_copy *copies,
+			  size_t ncopies, size_t *bytes)
+{
+	const struct copy_note *b = base;
+	struct copy_note *n = malloc(sizeof(*n) + len);
+	size_t i, end = 0;
+
+	(void)arg;
+	if (!n)
+		abort();
+	for (i = 0; i < ncopies; i++)
+		if (copies[i].to < end || copies[i].from > b->len ||
+		    copies[i].len > b->len - copies[i].from ||
+		    copies[i].to > len || copies[i].len > len - copies[i].to ||
+		    memcmp(data + copies[i].to, b->data + copies[i].from,
+			   copies[i].len))
+			abort();
+		else
+			end = copies[i].to + copies[i].len;
+	n->len = len;
+	memcpy(n->data, data, len);
+	*bytes = sizeof(*n) + len;
+	return n;
+}
+
+static const struct eg_pack_notes notes = {check_copies, free, NULL};
+
+/*
  * The input is the body of a pack (the harness adds the 12-byte header and
  * a trailer) whose index names two objects: id 11..11 at the first entry,
  * id 22..22 where the input's first two bytes say.  Both are read, whole
- * and under a size limit, through a cache small enough to evict.
+ * and under a size limit, through a cache small enough to evict, with
+ * notes that check a delta's copies.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -93,7 +131,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	free(pack);
 
 	eg_packidx_open(&pi, objects);
-	eg_pack_reader_new(&r, pi, 4096, NULL);
+	eg_pack_reader_new(&r, pi, 4096, &notes);
 	for (k = 0; k < 4; k++) {
 		const unsigned char *out;
 		git_object_t type;
