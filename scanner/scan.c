@@ -52,6 +52,9 @@ struct walker {
 	git_oid *boundary;     /* trees a push starts from */
 	size_t nboundary, boundary_alloc;
 	struct eg_progress progress;
+	/* set when this walker judges a part of history on its own thread */
+	struct judge_part *part;
+	size_t snapshot; /* being judged, in the snapshot list */
 };
 
 long long eg_now_ms(void)
@@ -180,6 +183,8 @@ static void file_findings(struct walker *w, const git_oid *oid,
 
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		     struct eg_tree_info **out);
+static void part_met(struct walker *w, const git_oid *oid, unsigned kind,
+		     struct eg_blob_info *bi, const char *name);
 
 /* Whether a blob's criteria depend on its name: a hit pattern has globs. */
 static int hits_by_name(const struct eg_sigset *set,
@@ -253,6 +258,10 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 	}
 	kind = eg_kind_from_name(name, e->name_len);
 	if (!(bi = eg_oidmap_get(&w->blobs, oid, kind))) {
+		/* a part's walker reads blobs from no thread: the main one will
+		 */
+		if (w->part)
+			return eg_error_set(EG_ERROR, "a blob not listed");
 		if (past_deadline(w))
 			return eg_error_set(EG_EDEADLINE, "deadline passed");
 		path_push(w, name);
@@ -264,6 +273,10 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 		return 0;
 	eg_bits_or(eg_weak_file(name, e->name_len, bi->result) ? weak : note,
 		   blob_criteria(w, bi, name), words);
+	if (w->part) {
+		part_met(w, oid, kind, bi, name);
+		return 0;
+	}
 	if (!bi->seen) {
 		bi->seen = 1;
 		if (!w->old) {
@@ -694,15 +707,17 @@ static void tick(void *arg)
  * lists snapshots [from, to); the blobs it met first are handed to the
  * pool when both parts are done, unless the older part met them too.
  */
-#define SPLIT_LISTING 4096 /* snapshots, at least */
+#define SPLIT_HISTORY 4096 /* snapshots, at least */
 #define SPLIT_AT      0.55 /* older snapshots have smaller trees */
+/* and change less: judging them is cheaper still */
+#define SPLIT_JUDGING_AT 0.75
 
-/* EXPORTGATE_SPLIT_LISTING lowers the bound, for tests. */
-static size_t split_listing(void)
+/* EXPORTGATE_SPLIT_HISTORY lowers the bound, for tests. */
+static size_t split_history(void)
 {
-	const char *v = getenv("EXPORTGATE_SPLIT_LISTING");
+	const char *v = getenv("EXPORTGATE_SPLIT_HISTORY");
 
-	return v && *v ? (size_t)strtoul(v, NULL, 10) : SPLIT_LISTING;
+	return v && *v ? (size_t)strtoul(v, NULL, 10) : SPLIT_HISTORY;
 }
 
 struct part {
@@ -802,7 +817,7 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
 		return err;
 	lr.w = w;
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_LISTING, w->report);
-	if (list->n >= split_listing() && list->n >= 2 &&
+	if (list->n >= split_history() && list->n >= 2 &&
 	    w->opts->scope != EG_TARGET_PUSH)
 		split = part_start(&part, w, list,
 				   (size_t)((double)list->n * SPLIT_AT));
@@ -825,12 +840,190 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
 	return 0;
 }
 
+/*
+ * Judging the newer part of a long history on a second thread.  A walker
+ * of its own, with a copy of the blob map and trees of its own, judges
+ * snapshots [from, n) and writes nothing shared.  The blobs with hits it
+ * meets first go to `met`, with their snapshot and path; when the main
+ * walker comes to that snapshot, it judges them as first met (unless it
+ * met them itself) and finds the part's tree results ready.  A blob the
+ * listing did not queue stops the part (its walker reads no blob), and
+ * the main walker judges the rest alone.
+ */
+struct met {
+	size_t snapshot;
+	struct eg_blob_info *bi;
+	git_oid oid;
+	char *path;
+};
+
+struct judge_part {
+	struct walker w;
+	struct eg_oidmap seen; /* (blob, kind) met by the part */
+	struct met *met;
+	size_t nmet, met_alloc;
+	const struct snapshot_list *list;
+	size_t from;
+	int err, joined;
+	pthread_t thread;
+};
+
+static void judge_part_free(struct judge_part *p);
+
+static void part_met(struct walker *w, const git_oid *oid, unsigned kind,
+		     struct eg_blob_info *bi, const char *name)
+{
+	struct judge_part *p = w->part;
+	size_t base = w->path_len;
+	struct met *m;
+
+	if (eg_oidmap_get(&p->seen, oid, kind))
+		return;
+	eg_oidmap_put(&p->seen, oid, kind, bi);
+	EG_GROW(p->met, p->met_alloc, p->nmet + 1);
+	m = &p->met[p->nmet++];
+	m->snapshot = w->snapshot;
+	m->bi = bi;
+	git_oid_cpy(&m->oid, oid);
+	path_push(w, name);
+	m->path = eg_xstrdup(w->path);
+	path_set_len(w, base);
+}
+
+static void *judge_part_run(void *arg)
+{
+	struct judge_part *p = arg;
+	struct eg_tree_info *ti;
+	size_t i;
+
+	for (i = p->from; i < p->list->n && !p->err; i++) {
+		p->w.snapshot = i;
+		path_set_len(&p->w, 0);
+		if (past_deadline(&p->w))
+			p->err = eg_error_set(EG_EDEADLINE, "deadline passed");
+		else
+			p->err = eval_tree(&p->w, &p->list->items[i].tree, 0,
+					   &ti);
+	}
+	return NULL;
+}
+
+/* Start judging [from, n) on a second thread; 0 when it cannot run. */
+static int judge_part_start(struct judge_part *p, struct walker *w,
+			    const struct snapshot_list *list, size_t from)
+{
+	struct eg_oidmap_entry *e;
+	struct walker *pw = &p->w;
+
+	memset(p, 0, sizeof(*p));
+	if (git_repository_open_ext(&pw->repo, git_repository_path(w->repo),
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_repository_odb(&pw->odb, pw->repo) < 0) {
+		git_error_clear();
+		git_odb_free(pw->odb);
+		git_repository_free(pw->repo);
+		return 0;
+	}
+	/* blob criteria are computed on first use: not on two threads */
+	eg_oidmap_foreach(&w->blobs, e)
+	{
+		struct eg_blob_info *bi = e->value;
+
+		if (bi->result)
+			blob_criteria(w, bi, "");
+	}
+	pw->set = w->set;
+	pw->opts = w->opts;
+	pw->report = eg_report_new(w->set, "", w->opts->scope);
+	pw->reader.odb = pw->odb;
+	eg_pack_reader_new(&pw->reader.packs, w->packidx, EG_PACK_CACHE_BYTES,
+			   NULL);
+	pw->blobs.size = w->blobs.size;
+	pw->blobs.count = w->blobs.count;
+	pw->blobs.slots = eg_xmalloc(w->blobs.size * sizeof(*e));
+	memcpy(pw->blobs.slots, w->blobs.slots, w->blobs.size * sizeof(*e));
+	pw->words = w->words;
+	pw->named = eg_xcalloc(w->words ? w->words : 1, sizeof(eg_word));
+	path_push(pw, "");
+	pw->part = p;
+	p->list = list;
+	p->from = from;
+	if (!pthread_create(&p->thread, NULL, judge_part_run, p))
+		return 1;
+	judge_part_free(p);
+	return 0;
+}
+
+/*
+ * Wait for the part; take its tree results and what it could not read.
+ * Returns 0 when its results stand, else the main walker judges it all.
+ */
+static int judge_part_join(struct judge_part *p, struct walker *w)
+{
+	struct eg_oidmap_entry *e;
+	size_t i;
+
+	pthread_join(p->thread, NULL);
+	p->joined = 1;
+	eg_oidmap_foreach(&p->w.trees, e)
+	{
+		if (p->err || eg_oidmap_get(&w->trees, &e->oid, 0))
+			free(e->value);
+		else
+			eg_oidmap_put(&w->trees, &e->oid, 0, e->value);
+	}
+	for (i = 0; !p->err && i < p->w.report->nunscanned; i++) {
+		const struct eg_unscanned *u = &p->w.report->unscanned[i];
+
+		eg_report_add_unscanned(w->report, u->path, u->blob, u->reason);
+	}
+	eg_error_clear();
+	return p->err;
+}
+
+static void judge_part_free(struct judge_part *p)
+{
+	size_t i;
+
+	for (i = 0; i < p->nmet; i++)
+		free(p->met[i].path);
+	free(p->met);
+	eg_oidmap_clear(&p->seen);
+	eg_oidmap_clear(&p->w.trees); /* values taken or freed */
+	eg_oidmap_clear(&p->w.blobs); /* the main walker's values */
+	eg_lastdirs_clear(&p->w.lastdirs);
+	eg_pack_reader_free(p->w.reader.packs);
+	eg_report_free(p->w.report);
+	git_odb_free(p->w.odb);
+	git_repository_free(p->w.repo);
+	free(p->w.named);
+	free(p->w.path);
+}
+
+/* The blobs the part met first at snapshot i: first met here, unless... */
+static void judge_part_replay(struct judge_part *p, struct walker *w, size_t i,
+			      size_t *k)
+{
+	for (; *k < p->nmet && p->met[*k].snapshot == i; (*k)++) {
+		struct met *m = &p->met[*k];
+
+		if (m->bi->seen)
+			continue; /* ... the main walker met them before */
+		m->bi->seen = 1;
+		path_set_len(w, 0);
+		path_push(w, m->path);
+		file_findings(w, &m->oid, m->bi->result, eg_basename(m->path));
+	}
+	path_set_len(w, 0);
+}
+
 static int walk_history(struct walker *w)
 {
 	struct snapshot_list list = {0};
 	git_oid *commits = NULL;
-	size_t n = 0, i;
-	int err;
+	struct judge_part part;
+	size_t n = 0, i, met = 0;
+	int err, split = 0;
 
 	long long t0 = eg_now_ms(), t1, t2, listed;
 
@@ -844,19 +1037,37 @@ static int walk_history(struct walker *w)
 		goto done;
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_COMMITS, w->report);
 	t2 = eg_now_ms();
+	if (w->jobs > 1 && list.n >= split_history() && list.n >= 2 &&
+	    w->opts->scope != EG_TARGET_PUSH)
+		split = judge_part_start(
+			&part, w, &list,
+			(size_t)((double)list.n * SPLIT_JUDGING_AT));
 	for (i = 0; i < list.n && !err; i++) {
 		const struct snapshot *s = &list.items[i];
 
+		if (split && i == part.from && judge_part_join(&part, w)) {
+			judge_part_free(&part);
+			split = 0; /* the rest judged here alone */
+		}
 		if (past_deadline(w)) {
 			err = eg_error_set(EG_EDEADLINE, "deadline passed");
 			break;
 		}
 		w->old = s->old;
+		if (split && i >= part.from) {
+			w->commit = &s->commit;
+			judge_part_replay(&part, w, i, &met);
+		}
 		err = eval_snapshot(w, &s->commit, &s->tree);
 		if (!s->old) {
 			w->report->commits++;
 			eg_progress_update(&w->progress, w->report);
 		}
+	}
+	if (split) {
+		if (!part.joined)
+			judge_part_join(&part, w);
+		judge_part_free(&part);
 	}
 	w->old = 0;
 	if (getenv("EXPORTGATE_PROFILE"))

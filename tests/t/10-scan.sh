@@ -70,9 +70,9 @@ for j in 1 4; do
 	scan --jobs $j --format json --output "$TMP/jobs$j.json" "$TMP/controlled"
 done
 check "--jobs 1 and --jobs 4 give identical JSON" cmp "$TMP/jobs1.json" "$TMP/jobs4.json"
-EXPORTGATE_SPLIT_LISTING=2 scan --jobs 4 --format json \
+EXPORTGATE_SPLIT_HISTORY=2 scan --jobs 4 --format json \
 	--output "$TMP/split.json" "$TMP/controlled"
-check "... and so does a history listed in two parts" \
+check "... and so does a history listed and judged in two parts" \
 	cmp "$TMP/jobs1.json" "$TMP/split.json"
 
 fx benign
