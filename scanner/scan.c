@@ -592,24 +592,54 @@ static void list_snapshots(struct walker *w, const git_oid *commits, size_t n,
 	eg_oidmap_clear(&fresh);
 }
 
-/* A blob a lister met first, for the pool. */
-struct found {
-	struct eg_blob_info *bi;
-	git_oid oid;
-	unsigned kind;
-	char *path;
+/*
+ * The blobs a part of history met first, in the order met: at which
+ * snapshot, and where.  Paths owned.
+ */
+struct met_list {
+	struct met {
+		size_t snapshot;
+		struct eg_blob_info *bi;
+		git_oid oid;
+		unsigned kind;
+		char *path;
+	} * v;
+	size_t n, alloc;
 };
+
+static void met_add(struct met_list *l, size_t snapshot,
+		    struct eg_blob_info *bi, const git_oid *oid, unsigned kind,
+		    const char *path)
+{
+	struct met *m;
+
+	EG_GROW(l->v, l->alloc, l->n + 1);
+	m = &l->v[l->n++];
+	m->snapshot = snapshot;
+	m->bi = bi;
+	git_oid_cpy(&m->oid, oid);
+	m->kind = kind;
+	m->path = eg_xstrdup(path);
+}
+
+static void met_list_free(struct met_list *l)
+{
+	size_t i;
+
+	for (i = 0; i < l->n; i++)
+		free(l->v[i].path);
+	free(l->v);
+}
 
 /*
  * What lists a run of snapshots: `w` with its path, folders, trees met,
  * blobs met and pack reader.  The blobs it meets first go to `pool`, or,
- * when that is NULL, to `found`, in the order met.
+ * when that is NULL, to `found`.
  */
 struct lister {
 	struct walker *w;
 	struct eg_pool *pool;
-	struct found *found;
-	size_t nfound, found_alloc;
+	struct met_list found;
 	struct eg_oidmap visited;
 };
 
@@ -648,15 +678,8 @@ static int list_step(void *arg, const struct eg_lastdir_step *st)
 					       w->path);
 				w->progress.total_blobs++;
 			} else {
-				struct found *f;
-
-				EG_GROW(lr->found, lr->found_alloc,
-					lr->nfound + 1);
-				f = &lr->found[lr->nfound++];
-				f->bi = bi;
-				git_oid_cpy(&f->oid, e->oid);
-				f->kind = kind;
-				f->path = eg_xstrdup(w->path);
+				met_add(&lr->found, 0, bi, e->oid, kind,
+					w->path);
 			}
 		}
 	}
@@ -707,8 +730,8 @@ static void tick(void *arg)
  * lists snapshots [from, to); the blobs it met first are handed to the
  * pool when both parts are done, unless the older part met them too.
  */
-#define SPLIT_HISTORY 4096 /* snapshots, at least */
-#define SPLIT_AT      0.55 /* older snapshots have smaller trees */
+#define SPLIT_HISTORY	 4096 /* snapshots, at least */
+#define SPLIT_LISTING_AT 0.55 /* older snapshots have smaller trees */
 /* and change less: judging them is cheaper still */
 #define SPLIT_JUDGING_AT 0.75
 
@@ -774,8 +797,8 @@ static void part_finish(struct part *p, struct walker *w, struct eg_pool *pool)
 	size_t i;
 
 	pthread_join(p->thread, NULL);
-	for (i = 0; i < p->lister.nfound; i++) {
-		struct found *f = &p->lister.found[i];
+	for (i = 0; i < p->lister.found.n; i++) {
+		struct met *f = &p->lister.found.v[i];
 
 		if (eg_oidmap_get(&w->blobs, &f->oid, f->kind)) {
 			free(f->bi);
@@ -784,9 +807,8 @@ static void part_finish(struct part *p, struct walker *w, struct eg_pool *pool)
 			eg_pool_submit(pool, f->bi, &f->oid, f->kind, f->path);
 			w->progress.total_blobs++;
 		}
-		free(f->path);
 	}
-	free(p->lister.found);
+	met_list_free(&p->lister.found);
 	eg_oidmap_clear(&p->lister.visited);
 	eg_oidmap_clear(&p->w.blobs); /* its blob infos went above */
 	eg_lastdirs_clear(&p->w.lastdirs);
@@ -819,8 +841,9 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_LISTING, w->report);
 	if (list->n >= split_history() && list->n >= 2 &&
 	    w->opts->scope != EG_TARGET_PUSH)
-		split = part_start(&part, w, list,
-				   (size_t)((double)list->n * SPLIT_AT));
+		split = part_start(
+			&part, w, list,
+			(size_t)((double)list->n * SPLIT_LISTING_AT));
 	if (split)
 		end = part.from;
 	for (i = 0; i < end; i++) {
@@ -850,18 +873,10 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
  * listing did not queue stops the part (its walker reads no blob), and
  * the main walker judges the rest alone.
  */
-struct met {
-	size_t snapshot;
-	struct eg_blob_info *bi;
-	git_oid oid;
-	char *path;
-};
-
 struct judge_part {
 	struct walker w;
 	struct eg_oidmap seen; /* (blob, kind) met by the part */
-	struct met *met;
-	size_t nmet, met_alloc;
+	struct met_list met;
 	const struct snapshot_list *list;
 	size_t from;
 	int err, joined;
@@ -875,18 +890,12 @@ static void part_met(struct walker *w, const git_oid *oid, unsigned kind,
 {
 	struct judge_part *p = w->part;
 	size_t base = w->path_len;
-	struct met *m;
 
 	if (eg_oidmap_get(&p->seen, oid, kind))
 		return;
 	eg_oidmap_put(&p->seen, oid, kind, bi);
-	EG_GROW(p->met, p->met_alloc, p->nmet + 1);
-	m = &p->met[p->nmet++];
-	m->snapshot = w->snapshot;
-	m->bi = bi;
-	git_oid_cpy(&m->oid, oid);
 	path_push(w, name);
-	m->path = eg_xstrdup(w->path);
+	met_add(&p->met, w->snapshot, bi, oid, kind, w->path);
 	path_set_len(w, base);
 }
 
@@ -983,11 +992,7 @@ static int judge_part_join(struct judge_part *p, struct walker *w)
 
 static void judge_part_free(struct judge_part *p)
 {
-	size_t i;
-
-	for (i = 0; i < p->nmet; i++)
-		free(p->met[i].path);
-	free(p->met);
+	met_list_free(&p->met);
 	eg_oidmap_clear(&p->seen);
 	eg_oidmap_clear(&p->w.trees); /* values taken or freed */
 	eg_oidmap_clear(&p->w.blobs); /* the main walker's values */
@@ -1004,8 +1009,8 @@ static void judge_part_free(struct judge_part *p)
 static void judge_part_replay(struct judge_part *p, struct walker *w, size_t i,
 			      size_t *k)
 {
-	for (; *k < p->nmet && p->met[*k].snapshot == i; (*k)++) {
-		struct met *m = &p->met[*k];
+	for (; *k < p->met.n && p->met.v[*k].snapshot == i; (*k)++) {
+		struct met *m = &p->met.v[*k];
 
 		if (m->bi->seen)
 			continue; /* ... the main walker met them before */
