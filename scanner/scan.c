@@ -731,7 +731,7 @@ static void tick(void *arg)
  * pool when both parts are done, unless the older part met them too.
  */
 #define SPLIT_HISTORY	 4096 /* snapshots, at least */
-#define SPLIT_LISTING_AT 0.55 /* older snapshots have smaller trees */
+#define SPLIT_LISTING_AT 0.62 /* older snapshots have smaller trees */
 /* and change less: judging them is cheaper still */
 #define SPLIT_JUDGING_AT 0.75
 
