@@ -735,12 +735,19 @@ static void tick(void *arg)
 /* and change less: judging them is cheaper still */
 #define SPLIT_JUDGING_AT 0.75
 
-/* EXPORTGATE_SPLIT_HISTORY lowers the bound, for tests. */
-static size_t split_history(void)
+/*
+ * Whether `n` snapshots are walked in two parts: a long history, with the
+ * repository opened by path (a hook's quarantine is not shared with a
+ * second handle), outside a push.  EXPORTGATE_SPLIT_HISTORY lowers the
+ * bound, for tests.
+ */
+static int split_history(const struct walker *w, size_t n)
 {
 	const char *v = getenv("EXPORTGATE_SPLIT_HISTORY");
+	size_t bound = v && *v ? (size_t)strtoul(v, NULL, 10) : SPLIT_HISTORY;
 
-	return v && *v ? (size_t)strtoul(v, NULL, 10) : SPLIT_HISTORY;
+	return n >= bound && n >= 2 && !w->opts->open_from_env &&
+	       w->opts->scope != EG_TARGET_PUSH;
 }
 
 struct part {
@@ -750,6 +757,43 @@ struct part {
 	size_t from, to;
 	pthread_t thread;
 };
+
+/*
+ * Give `pw` (zeroed) what a walker of a part of history needs of its own
+ * to read trees beside `w`: a repository handle, a pack reader over w's
+ * index, a path; the signature set and options are w's.  -1 when the
+ * repository cannot be opened again.
+ */
+static int part_walker_open(struct walker *pw, const struct walker *w)
+{
+	if (git_repository_open_ext(&pw->repo, git_repository_path(w->repo),
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
+	    git_repository_odb(&pw->odb, pw->repo) < 0) {
+		git_error_clear();
+		git_odb_free(pw->odb);
+		git_repository_free(pw->repo);
+		return -1;
+	}
+	pw->set = w->set;
+	pw->opts = w->opts;
+	pw->words = w->words;
+	pw->reader.odb = pw->odb;
+	eg_pack_reader_new(&pw->reader.packs, w->packidx, EG_PACK_CACHE_BYTES,
+			   NULL);
+	path_push(pw, "");
+	return 0;
+}
+
+/* Free what part_walker_open() and the part's walk gave `pw`. */
+static void part_walker_close(struct walker *pw)
+{
+	eg_lastdirs_clear(&pw->lastdirs);
+	eg_pack_reader_free(pw->reader.packs);
+	git_odb_free(pw->odb);
+	git_repository_free(pw->repo);
+	free(pw->named);
+	free(pw->path);
+}
 
 static void *list_part(void *arg)
 {
@@ -768,26 +812,15 @@ static int part_start(struct part *p, struct walker *w,
 		      const struct snapshot_list *list, size_t from)
 {
 	memset(p, 0, sizeof(*p));
-	if (w->opts->open_from_env ||
-	    git_repository_open_ext(&p->w.repo, git_repository_path(w->repo),
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-	    git_repository_odb(&p->w.odb, p->w.repo) < 0)
-		goto fail;
-	eg_pack_reader_new(&p->w.reader.packs, w->packidx, EG_PACK_CACHE_BYTES,
-			   NULL);
-	path_push(&p->w, "");
+	if (part_walker_open(&p->w, w))
+		return 0;
 	p->lister.w = &p->w;
 	p->list = list;
 	p->from = from;
 	p->to = list->n;
 	if (!pthread_create(&p->thread, NULL, list_part, p))
 		return 1;
-	eg_pack_reader_free(p->w.reader.packs);
-	free(p->w.path);
-fail:
-	git_error_clear();
-	git_odb_free(p->w.odb);
-	git_repository_free(p->w.repo);
+	part_walker_close(&p->w);
 	return 0;
 }
 
@@ -811,11 +844,7 @@ static void part_finish(struct part *p, struct walker *w, struct eg_pool *pool)
 	met_list_free(&p->lister.found);
 	eg_oidmap_clear(&p->lister.visited);
 	eg_oidmap_clear(&p->w.blobs); /* its blob infos went above */
-	eg_lastdirs_clear(&p->w.lastdirs);
-	eg_pack_reader_free(p->w.reader.packs);
-	git_odb_free(p->w.odb);
-	git_repository_free(p->w.repo);
-	free(p->w.path);
+	part_walker_close(&p->w);
 }
 
 /*
@@ -839,8 +868,7 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
 		return err;
 	lr.w = w;
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_LISTING, w->report);
-	if (list->n >= split_history() && list->n >= 2 &&
-	    w->opts->scope != EG_TARGET_PUSH)
+	if (split_history(w, list->n))
 		split = part_start(
 			&part, w, list,
 			(size_t)((double)list->n * SPLIT_LISTING_AT));
@@ -925,14 +953,8 @@ static int judge_part_start(struct judge_part *p, struct walker *w,
 	struct walker *pw = &p->w;
 
 	memset(p, 0, sizeof(*p));
-	if (git_repository_open_ext(&pw->repo, git_repository_path(w->repo),
-				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) < 0 ||
-	    git_repository_odb(&pw->odb, pw->repo) < 0) {
-		git_error_clear();
-		git_odb_free(pw->odb);
-		git_repository_free(pw->repo);
+	if (part_walker_open(pw, w))
 		return 0;
-	}
 	/* blob criteria are computed on first use: not on two threads */
 	eg_oidmap_foreach(&w->blobs, e)
 	{
@@ -941,19 +963,12 @@ static int judge_part_start(struct judge_part *p, struct walker *w,
 		if (bi->result)
 			blob_criteria(w, bi, "");
 	}
-	pw->set = w->set;
-	pw->opts = w->opts;
 	pw->report = eg_report_new(w->set, "", w->opts->scope);
-	pw->reader.odb = pw->odb;
-	eg_pack_reader_new(&pw->reader.packs, w->packidx, EG_PACK_CACHE_BYTES,
-			   NULL);
 	pw->blobs.size = w->blobs.size;
 	pw->blobs.count = w->blobs.count;
 	pw->blobs.slots = eg_xmalloc(w->blobs.size * sizeof(*e));
 	memcpy(pw->blobs.slots, w->blobs.slots, w->blobs.size * sizeof(*e));
-	pw->words = w->words;
 	pw->named = eg_xcalloc(w->words ? w->words : 1, sizeof(eg_word));
-	path_push(pw, "");
 	pw->part = p;
 	p->list = list;
 	p->from = from;
@@ -996,13 +1011,8 @@ static void judge_part_free(struct judge_part *p)
 	eg_oidmap_clear(&p->seen);
 	eg_oidmap_clear(&p->w.trees); /* values taken or freed */
 	eg_oidmap_clear(&p->w.blobs); /* the main walker's values */
-	eg_lastdirs_clear(&p->w.lastdirs);
-	eg_pack_reader_free(p->w.reader.packs);
 	eg_report_free(p->w.report);
-	git_odb_free(p->w.odb);
-	git_repository_free(p->w.repo);
-	free(p->w.named);
-	free(p->w.path);
+	part_walker_close(&p->w);
 }
 
 /* The blobs the part met first at snapshot i: first met here, unless... */
@@ -1042,8 +1052,7 @@ static int walk_history(struct walker *w)
 		goto done;
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_COMMITS, w->report);
 	t2 = eg_now_ms();
-	if (w->jobs > 1 && list.n >= split_history() && list.n >= 2 &&
-	    w->opts->scope != EG_TARGET_PUSH)
+	if (w->jobs > 1 && split_history(w, list.n))
 		split = judge_part_start(
 			&part, w, &list,
 			(size_t)((double)list.n * SPLIT_JUDGING_AT));
