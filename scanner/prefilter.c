@@ -12,20 +12,28 @@
 #define GRAM_BITS  (1u << GRAM_SHIFT)
 
 /*
- * The first `gram` (2 to 4) bytes at p, each with bit 0x20 set: that folds
- * ASCII letters to lower case, and the other bytes consistently, which is
- * all a filter needs.  Hashed to GRAM_SHIFT bits.
+ * The first `gram` (2 to 4) bytes of the little-endian word v, each with
+ * bit 0x20 set: that folds ASCII letters to lower case, and the other
+ * bytes consistently, which is all a filter needs.  Hashed to GRAM_SHIFT
+ * bits.
  */
-static uint32_t gram_hash(const unsigned char *p, unsigned gram)
+static uint32_t gram_hash(uint32_t v, unsigned gram)
+{
+	v &= 0xffffffffu >> (8 * (4 - gram));
+	v |= 0x20202020u;
+	return (v * 0x9e3779b1u) >> (32 - GRAM_SHIFT);
+}
+
+/* The (up to) 4 bytes at p, as a little-endian word. */
+static uint32_t load_le32(const unsigned char *p, size_t n)
 {
 	uint32_t v = (uint32_t)p[0] | (uint32_t)p[1] << 8;
 
-	if (gram > 2)
+	if (n > 2)
 		v |= (uint32_t)p[2] << 16;
-	if (gram > 3)
+	if (n > 3)
 		v |= (uint32_t)p[3] << 24;
-	v |= 0x20202020u;
-	return (v * 0x9e3779b1u) >> (32 - GRAM_SHIFT);
+	return v;
 }
 
 /*
@@ -169,7 +177,8 @@ int eg_prefilter_build(struct eg_prefilter **out, const struct eg_sigset *set,
 				(const unsigned char *)p->prefilter[j];
 
 			if (pf->gram) {
-				uint32_t h = gram_hash(l, pf->gram);
+				uint32_t h = gram_hash(load_le32(l, pf->gram),
+						       pf->gram);
 
 				pf->grams[h / 8] |=
 					(unsigned char)(1u << (h % 8));
@@ -236,12 +245,25 @@ void eg_prefilter_free(struct eg_prefilter *pf)
 	free(pf);
 }
 
-static int gram_set(const unsigned char *grams, const unsigned char *p,
-		    unsigned gram)
+/*
+ * The first place in [i, end) where a literal may start, or end: where the
+ * skip filter has the gram there.  The 4 bytes at each place are there.
+ */
+static size_t skip_to_gram(const struct eg_prefilter *pf,
+			   const unsigned char *buf, size_t i, size_t end)
 {
-	uint32_t h = gram_hash(p, gram);
+	const unsigned char *grams = pf->grams;
+	const uint32_t mask = 0xffffffffu >> (8 * (4 - pf->gram));
 
-	return (grams[h / 8] >> (h % 8)) & 1;
+	for (; i < end; i++) {
+		uint32_t h = (((load_le32(buf + i, 4) & mask) | 0x20202020u) *
+			      0x9e3779b1u) >>
+			     (32 - GRAM_SHIFT);
+
+		if ((grams[h / 8] >> (h % 8)) & 1)
+			break;
+	}
+	return i;
 }
 
 static void record(struct eg_prefilter_places *pl, eg_word *candidates,
@@ -266,20 +288,21 @@ static void scan_starts(const struct eg_prefilter *pf, const unsigned char *buf,
 {
 	const uint32_t *trie = pf->trie;
 	const unsigned char *cls = pf->cls;
-	const unsigned char *grams = pf->grams;
-	const unsigned nc = pf->nclasses, gram = pf->gram;
+	const unsigned nc = pf->nclasses;
+	/* where the skip filter can look: the last 3 bytes all count */
+	const size_t skippable = !pf->gram || len < 4 ? 0
+				 : len - 3 < to	      ? len - 3
+						      : to;
 	size_t i, j;
 
 	for (i = from; i < to; i++) {
 		uint32_t s = 0, k;
 
-		/* skip to where a literal may start; the last bytes all count
-		 */
-		while (gram && i < to && i + 4 <= len &&
-		       !gram_set(grams, buf + i, gram))
-			i++;
-		if (i >= to)
-			break;
+		if (i < skippable) {
+			i = skip_to_gram(pf, buf, i, skippable);
+			if (i >= to)
+				break;
+		}
 		/* the literals that start at i */
 		for (j = i; j < len && (s = trie[(size_t)s * nc + cls[buf[j]]]);
 		     j++)
