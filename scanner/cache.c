@@ -207,6 +207,7 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		if (!oid || !has)
 			break;
 		bi = eg_xcalloc(1, sizeof(*bi));
+		git_oid_cpy(&bi->oid, (const git_oid *)oid);
 		if (has[0])
 			bi->result = get_result(&in, set, pwords);
 		if (eg_oidmap_get(&new_blobs, (const git_oid *)oid, kind)) {

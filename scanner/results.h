@@ -2,6 +2,8 @@
 #ifndef EG_RESULTS_H
 #define EG_RESULTS_H
 
+#include <git2.h>
+
 #include "bitset.h"
 #include "match.h"
 
@@ -10,6 +12,7 @@
  * thread that scans it, read by the walker after eg_pool_finish().
  */
 struct eg_blob_info {
+	git_oid oid;
 	struct eg_blob_result *result; /* NULL when nothing hit */
 	int unscanned;
 	int seen; /* met in a tree already: its first commit is known */
@@ -20,6 +23,11 @@ struct eg_blob_info {
 	 */
 	eg_word *criteria;
 	int by_name;
+	/*
+	 * Set on a second lister's info for a blob the first lister met
+	 * too: the info kept, which has the results.  Not owned.
+	 */
+	struct eg_blob_info *same;
 };
 
 /*

@@ -19,6 +19,7 @@
 #include "progress.h"
 #include "scan.h"
 #include "snapshot.h"
+#include "tape.h"
 #include "treeread.h"
 
 /* Trees nested deeper than this are reported, not followed. */
@@ -52,9 +53,6 @@ struct walker {
 	git_oid *boundary;     /* trees a push starts from */
 	size_t nboundary, boundary_alloc;
 	struct eg_progress progress;
-	/* set when this walker judges a part of history on its own thread */
-	struct judge_part *part;
-	size_t snapshot; /* being judged, in the snapshot list */
 };
 
 long long eg_now_ms(void)
@@ -108,6 +106,7 @@ static struct eg_blob_info *scan_blob(struct walker *w, const git_oid *oid,
 {
 	struct eg_blob_info *bi = eg_xcalloc(1, sizeof(*bi));
 
+	git_oid_cpy(&bi->oid, oid);
 	eg_oidmap_put(&w->blobs, oid, name_kind, bi);
 	eg_blob_read_and_match(&w->reader, bi, oid, name_kind, name, w->path);
 	eg_progress_update(&w->progress, w->report);
@@ -183,8 +182,6 @@ static void file_findings(struct walker *w, const git_oid *oid,
 
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		     struct eg_tree_info **out);
-static void part_met(struct walker *w, const git_oid *oid, unsigned kind,
-		     struct eg_blob_info *bi, const char *name);
 
 /* Whether a blob's criteria depend on its name: a hit pattern has globs. */
 static int hits_by_name(const struct eg_sigset *set,
@@ -217,6 +214,44 @@ static const eg_word *blob_criteria(struct walker *w, struct eg_blob_info *bi,
 	return w->named;
 }
 
+/* OR what holds below a subtree into its entry's note (see struct judging). */
+static void note_tree(const struct walker *w, const char *name, size_t len,
+		      const struct eg_tree_info *sub, eg_word *note)
+{
+	const size_t words = w->words;
+	eg_word *weak = note + words;
+
+	/* below a weak folder, all is weak */
+	eg_bits_or(eg_weak_dir(name, len) ? weak : note, sub->bits, words);
+	eg_bits_or(weak, EG_TREE_WEAK(sub, words), words);
+	note[2 * words] |= (eg_word)sub->incomplete;
+}
+
+/*
+ * OR what a blob meets into its entry's note, and judge its file-scope
+ * signatures the first time it is met.  It is at w->path + name.
+ */
+static void note_blob(struct walker *w, struct eg_blob_info *bi,
+		      const char *name, size_t len, eg_word *note)
+{
+	const size_t words = w->words;
+	size_t base = w->path_len;
+
+	note[2 * words] |= (eg_word)bi->unscanned;
+	if (!bi->result)
+		return;
+	eg_bits_or(eg_weak_file(name, len, bi->result) ? note + words : note,
+		   blob_criteria(w, bi, name), words);
+	if (bi->seen)
+		return;
+	bi->seen = 1;
+	if (!w->old) {
+		path_push(w, name);
+		file_findings(w, &bi->oid, bi->result, name);
+		path_set_len(w, base);
+	}
+}
+
 /*
  * Judge one entry of a tree into its note (see struct judging): OR in the
  * criteria that hold below it, in product code and in weak files, and
@@ -225,30 +260,21 @@ static const eg_word *blob_criteria(struct walker *w, struct eg_blob_info *bi,
 static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 		      size_t depth, eg_word *note)
 {
-	const size_t words = w->words;
-	eg_word *weak = note + words, *incomplete = note + 2 * words;
-	const char *name = e->name;
-	const git_oid *oid = e->oid;
 	size_t base = w->path_len;
 	struct eg_tree_info *sub;
 	struct eg_blob_info *bi;
 	unsigned kind;
-	int err = 0;
+	int err;
 
 	switch (e->mode) {
 	case GIT_FILEMODE_TREE:
-		path_push(w, name);
+		path_push(w, e->name);
 		path_push(w, "/");
-		err = eval_tree(w, oid, depth + 1, &sub);
+		err = eval_tree(w, e->oid, depth + 1, &sub);
 		path_set_len(w, base);
-		if (err)
-			return err;
-		/* below a weak folder, all is weak */
-		eg_bits_or(eg_weak_dir(name, e->name_len) ? weak : note,
-			   sub->bits, words);
-		eg_bits_or(weak, EG_TREE_WEAK(sub, words), words);
-		*incomplete |= (eg_word)sub->incomplete;
-		return 0;
+		if (!err)
+			note_tree(w, e->name, e->name_len, sub, note);
+		return err;
 	case GIT_FILEMODE_BLOB:
 	case GIT_FILEMODE_BLOB_EXECUTABLE:
 		break;
@@ -256,35 +282,15 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 		/* symbolic links and submodules (gitlinks) are not followed */
 		return 0;
 	}
-	kind = eg_kind_from_name(name, e->name_len);
-	if (!(bi = eg_oidmap_get(&w->blobs, oid, kind))) {
-		/* a part's walker reads blobs from no thread: the main one will
-		 */
-		if (w->part)
-			return eg_error_set(EG_ERROR, "a blob not listed");
+	kind = eg_kind_from_name(e->name, e->name_len);
+	if (!(bi = eg_oidmap_get(&w->blobs, e->oid, kind))) {
 		if (past_deadline(w))
 			return eg_error_set(EG_EDEADLINE, "deadline passed");
-		path_push(w, name);
-		bi = scan_blob(w, oid, kind, name);
+		path_push(w, e->name);
+		bi = scan_blob(w, e->oid, kind, e->name);
 		path_set_len(w, base);
 	}
-	*incomplete |= (eg_word)bi->unscanned;
-	if (!bi->result)
-		return 0;
-	eg_bits_or(eg_weak_file(name, e->name_len, bi->result) ? weak : note,
-		   blob_criteria(w, bi, name), words);
-	if (w->part) {
-		part_met(w, oid, kind, bi, name);
-		return 0;
-	}
-	if (!bi->seen) {
-		bi->seen = 1;
-		if (!w->old) {
-			path_push(w, name);
-			file_findings(w, oid, bi->result, name);
-			path_set_len(w, base);
-		}
-	}
+	note_blob(w, bi, e->name, e->name_len, note);
 	return 0;
 }
 
@@ -382,20 +388,17 @@ static void anywhere_bits(const struct walker *w, const struct eg_tree_info *ti,
 	eg_bits_or(out, EG_TREE_WEAK(ti, w->words), w->words);
 }
 
-/* Judge repository-scope signatures on one commit's (or tree's) snapshot. */
-static int eval_snapshot(struct walker *w, const git_oid *commit,
-			 const git_oid *tree)
+/*
+ * Judge repository-scope signatures on one commit's (or tree's) snapshot,
+ * whose root tree `tree` holds what `ti` says.
+ */
+static void judge_snapshot(struct walker *w, const git_oid *commit,
+			   const git_oid *tree, const struct eg_tree_info *ti)
 {
-	struct eg_tree_info *ti;
 	size_t s;
-	int err;
 
-	w->commit = commit;
-	path_set_len(w, 0);
-	if ((err = eval_tree(w, tree, 0, &ti)))
-		return err;
 	if (w->old)
-		return 0;
+		return;
 	anywhere_bits(w, ti, w->scratch);
 	for (s = 0; s < w->set->nsigs; s++) {
 		const struct eg_signature *sig = &w->set->sigs[s];
@@ -412,7 +415,20 @@ static int eval_snapshot(struct walker *w, const git_oid *commit,
 		if (commit)
 			git_oid_cpy(&w->sigs[s].commit, commit);
 	}
-	return 0;
+}
+
+/* Judge a snapshot, reading its trees. */
+static int eval_snapshot(struct walker *w, const git_oid *commit,
+			 const git_oid *tree)
+{
+	struct eg_tree_info *ti;
+	int err;
+
+	w->commit = commit;
+	path_set_len(w, 0);
+	if (!(err = eval_tree(w, tree, 0, &ti)))
+		judge_snapshot(w, commit, tree, ti);
+	return err;
 }
 
 struct file_list {
@@ -593,103 +609,128 @@ static void list_snapshots(struct walker *w, const git_oid *commits, size_t n,
 }
 
 /*
- * The blobs a part of history met first, in the order met: at which
- * snapshot, and where.  Paths owned.
+ * The blobs a second lister met first, in the order met, and where.
+ * Paths owned.
  */
 struct met_list {
 	struct met {
-		size_t snapshot;
 		struct eg_blob_info *bi;
-		git_oid oid;
 		unsigned kind;
 		char *path;
 	} * v;
 	size_t n, alloc;
 };
 
-static void met_add(struct met_list *l, size_t snapshot,
-		    struct eg_blob_info *bi, const git_oid *oid, unsigned kind,
+static void met_add(struct met_list *l, struct eg_blob_info *bi, unsigned kind,
 		    const char *path)
 {
 	struct met *m;
 
 	EG_GROW(l->v, l->alloc, l->n + 1);
 	m = &l->v[l->n++];
-	m->snapshot = snapshot;
 	m->bi = bi;
-	git_oid_cpy(&m->oid, oid);
 	m->kind = kind;
 	m->path = eg_xstrdup(path);
 }
 
-static void met_list_free(struct met_list *l)
-{
-	size_t i;
-
-	for (i = 0; i < l->n; i++)
-		free(l->v[i].path);
-	free(l->v);
-}
-
 /*
- * What lists a run of snapshots: `w` with its path, folders, trees met,
- * blobs met and pack reader.  The blobs it meets first go to `pool`, or,
- * when that is NULL, to `found`.
+ * What lists a run of snapshots: `w` with its path, folders, blobs met and
+ * pack reader; the trees it read (`visited`) and its tape of them, for
+ * judging.  The blobs it meets first go to `pool`, or, when that is NULL,
+ * to `found`.
  */
 struct lister {
 	struct walker *w;
 	struct eg_pool *pool;
 	struct met_list found;
 	struct eg_oidmap visited;
+	struct eg_tape tape;
 };
 
-static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth);
+/* Free what a lister owns but its walker. */
+static void lister_clear(struct lister *lr)
+{
+	size_t i;
+
+	for (i = 0; i < lr->found.n; i++) {
+		/* the infos of blobs another lister met too (see below) */
+		if (lr->found.v[i].bi->same)
+			free(lr->found.v[i].bi);
+		free(lr->found.v[i].path);
+	}
+	free(lr->found.v);
+	eg_oidmap_clear(&lr->visited);
+	eg_tape_clear(&lr->tape);
+	memset(lr, 0, sizeof(*lr));
+}
+
+static void list_tree(struct lister *lr, uint32_t name, const git_oid *id,
+		      size_t depth);
 
 struct listing {
 	struct lister *lr;
 	size_t depth;
 };
 
-/* eg_lastdir_fn: queue a blob not met yet, list a subtree not met yet */
+/*
+ * eg_lastdir_fn: tape each entry, queue a blob not met yet, list a
+ * subtree not met yet.
+ */
 static int list_step(void *arg, const struct eg_lastdir_step *st)
 {
 	struct listing *l = arg;
 	struct lister *lr = l->lr;
 	struct walker *w = lr->w;
 	const struct eg_tree_entry *e = st->e;
+	struct eg_blob_info *bi;
 	size_t base = w->path_len;
 	unsigned kind;
 
-	if (!e)
-		return 0; /* as in the last version: met already */
-	path_push(w, e->name);
-	if (e->mode == GIT_FILEMODE_TREE) {
-		path_push(w, "/");
-		enumerate_tree(lr, e->oid, l->depth + 1);
-	} else if (e->mode == GIT_FILEMODE_BLOB ||
-		   e->mode == GIT_FILEMODE_BLOB_EXECUTABLE) {
-		kind = eg_kind_from_name(e->name, e->name_len);
-		if (!eg_oidmap_get(&w->blobs, e->oid, kind)) {
-			struct eg_blob_info *bi = eg_xcalloc(1, sizeof(*bi));
-
-			eg_oidmap_put(&w->blobs, e->oid, kind, bi);
-			if (lr->pool) {
-				eg_pool_submit(lr->pool, bi, e->oid, kind,
-					       w->path);
-				w->progress.total_blobs++;
-			} else {
-				met_add(&lr->found, 0, bi, e->oid, kind,
-					w->path);
-			}
-		}
+	if (!e) {
+		/* as in the last version: met already */
+		eg_tape_put(&lr->tape, EG_TAPE_RUN, st->count);
+		eg_tape_put_varint(&lr->tape, st->last_k);
+		return 0;
 	}
-	path_set_len(w, base);
+	if (e->mode == GIT_FILEMODE_TREE) {
+		path_push(w, e->name);
+		path_push(w, "/");
+		list_tree(lr,
+			  eg_tape_intern(&lr->tape.names, e->name, e->name_len),
+			  e->oid, l->depth + 1);
+		path_set_len(w, base);
+		return 0;
+	}
+	if (e->mode != GIT_FILEMODE_BLOB &&
+	    e->mode != GIT_FILEMODE_BLOB_EXECUTABLE) {
+		eg_tape_put(&lr->tape, EG_TAPE_OTHER, 0);
+		return 0;
+	}
+	kind = eg_kind_from_name(e->name, e->name_len);
+	if (!(bi = eg_oidmap_get(&w->blobs, e->oid, kind))) {
+		bi = eg_xcalloc(1, sizeof(*bi));
+		git_oid_cpy(&bi->oid, e->oid);
+		eg_oidmap_put(&w->blobs, e->oid, kind, bi);
+		path_push(w, e->name);
+		if (lr->pool) {
+			eg_pool_submit(lr->pool, bi, e->oid, kind, w->path);
+			w->progress.total_blobs++;
+		} else {
+			met_add(&lr->found, bi, kind, w->path);
+		}
+		path_set_len(w, base);
+	}
+	eg_tape_put(&lr->tape, EG_TAPE_BLOB,
+		    eg_tape_intern(&lr->tape.names, e->name, e->name_len));
+	eg_tape_put_ptr(&lr->tape, bi);
 	return 0;
 }
 
 /*
- * List every blob below a tree not met yet, reading each tree once and
- * walking it beside the last version listed at its path (see lastdir.h).
+ * Read a tree not met yet and list every blob below it, walking it beside
+ * the last version listed at its path (see lastdir.h); tape its folder
+ * and its entries.  What cannot be read breaks the tape: judging reads
+ * the trees again, and reports it.
  */
 static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
 {
@@ -699,22 +740,57 @@ static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
 	unsigned char *tree;
 	size_t size, *offs, n;
 
-	if (eg_oidmap_get(&lr->visited, id, 0) ||
-	    eg_oidmap_get(&w->trees, id, 0) || depth > MAX_TREE_DEPTH)
-		return;
 	eg_oidmap_put(&lr->visited, id, 0, (void *)1);
 	if (eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
-		eg_error_clear(); /* reported when the tree is judged */
+		eg_error_clear();
+		lr->tape.broken = 1;
 		return;
 	}
+	eg_tape_put_varint(&lr->tape, eg_tape_intern(&lr->tape.folders, w->path,
+						     w->path_len));
 	last = eg_lastdir_at(&w->lastdirs, w->path, w->path_len);
 	if (!eg_lastdir_walk(last, tree, size, list_step, &l, &offs, &n)) {
 		eg_lastdir_keep(last, tree, size, offs, n, NULL);
+		eg_tape_put(&lr->tape, EG_TAPE_END, 0);
 		return;
 	}
-	eg_error_clear(); /* a malformed entry is reported when judged */
+	eg_error_clear();
+	lr->tape.broken = 1;
 	free(offs);
 	free(tree);
+}
+
+/* Tape tree `id`, met here as entry `name`, listing it if not met yet. */
+static void list_tree(struct lister *lr, uint32_t name, const git_oid *id,
+		      size_t depth)
+{
+	int fresh = !eg_oidmap_get(&lr->visited, id, 0) &&
+		    !eg_oidmap_get(&lr->w->trees, id, 0);
+
+	if (depth > MAX_TREE_DEPTH) {
+		lr->tape.broken = 1;
+		return;
+	}
+	eg_tape_put(&lr->tape, fresh ? EG_TAPE_TREE_NEW : EG_TAPE_TREE, name);
+	eg_tape_put_oid(&lr->tape, id);
+	if (fresh)
+		enumerate_tree(lr, id, depth);
+}
+
+/* List snapshots [from, to): a root record each on the tape. */
+static void list_snapshot_range(struct lister *lr,
+				const struct snapshot_list *list, size_t from,
+				size_t to)
+{
+	size_t i;
+
+	for (i = from; i < to; i++) {
+		path_set_len(lr->w, 0);
+		list_tree(lr, 0, &list->items[i].tree, 0);
+		if (!lr->pool)
+			continue;
+		eg_progress_update(&lr->w->progress, lr->w->report);
+	}
 }
 
 static void tick(void *arg)
@@ -727,16 +803,15 @@ static void tick(void *arg)
 /*
  * Listing the newer part of a long history on a second thread: a walker
  * of its own (path, folders, blobs met, pack reader, repository handle)
- * lists snapshots [from, to); the blobs it met first are handed to the
- * pool when both parts are done, unless the older part met them too.
+ * lists snapshots [from, to) into a lister of its own; the blobs it met
+ * first are handed to the pool when both parts are done, unless the older
+ * part met them too.
  */
 #define SPLIT_HISTORY	 4096 /* snapshots, at least */
 #define SPLIT_LISTING_AT 0.62 /* older snapshots have smaller trees */
-/* and change less: judging them is cheaper still */
-#define SPLIT_JUDGING_AT 0.75
 
 /*
- * Whether `n` snapshots are walked in two parts: a long history, with the
+ * Whether `n` snapshots are listed in two parts: a long history, with the
  * repository opened by path (a hook's quarantine is not shared with a
  * second handle), outside a push.  EXPORTGATE_SPLIT_HISTORY lowers the
  * bound, for tests.
@@ -752,7 +827,7 @@ static int split_history(const struct walker *w, size_t n)
 
 struct part {
 	struct walker w;
-	struct lister lister;
+	struct lister *lister; /* the caller's */
 	const struct snapshot_list *list;
 	size_t from, to;
 	pthread_t thread;
@@ -798,23 +873,23 @@ static void part_walker_close(struct walker *pw)
 static void *list_part(void *arg)
 {
 	struct part *p = arg;
-	size_t i;
 
-	for (i = p->from; i < p->to; i++) {
-		path_set_len(&p->w, 0);
-		enumerate_tree(&p->lister, &p->list->items[i].tree, 0);
-	}
+	list_snapshot_range(p->lister, p->list, p->from, p->to);
 	return NULL;
 }
 
-/* Start the second part; 0 when it cannot run, and all is listed here. */
-static int part_start(struct part *p, struct walker *w,
+/*
+ * Start listing [from, n) into `lr` on a second thread; 0 when it cannot
+ * run, and all is listed here.
+ */
+static int part_start(struct part *p, struct lister *lr, struct walker *w,
 		      const struct snapshot_list *list, size_t from)
 {
 	memset(p, 0, sizeof(*p));
 	if (part_walker_open(&p->w, w))
 		return 0;
-	p->lister.w = &p->w;
+	lr->w = &p->w;
+	p->lister = lr;
 	p->list = list;
 	p->from = from;
 	p->to = list->n;
@@ -824,272 +899,313 @@ static int part_start(struct part *p, struct walker *w,
 	return 0;
 }
 
-/* Wait for the second part, and queue the blobs only it met. */
+/*
+ * Wait for the second part, and queue the blobs only it met.  Its infos
+ * of blobs the first part met too point to the first part's (`same`),
+ * which get the results.
+ */
 static void part_finish(struct part *p, struct walker *w, struct eg_pool *pool)
 {
+	struct lister *lr = p->lister;
 	size_t i;
 
 	pthread_join(p->thread, NULL);
-	for (i = 0; i < p->lister.found.n; i++) {
-		struct met *f = &p->lister.found.v[i];
+	for (i = 0; i < lr->found.n; i++) {
+		struct met *f = &lr->found.v[i];
+		struct eg_blob_info *kept =
+			eg_oidmap_get(&w->blobs, &f->bi->oid, f->kind);
 
-		if (eg_oidmap_get(&w->blobs, &f->oid, f->kind)) {
-			free(f->bi);
+		if (kept) {
+			f->bi->same = kept;
 		} else {
-			eg_oidmap_put(&w->blobs, &f->oid, f->kind, f->bi);
-			eg_pool_submit(pool, f->bi, &f->oid, f->kind, f->path);
+			eg_oidmap_put(&w->blobs, &f->bi->oid, f->kind, f->bi);
+			eg_pool_submit(pool, f->bi, &f->bi->oid, f->kind,
+				       f->path);
 			w->progress.total_blobs++;
 		}
 	}
-	met_list_free(&p->lister.found);
-	eg_oidmap_clear(&p->lister.visited);
-	eg_oidmap_clear(&p->w.blobs); /* its blob infos went above */
+	eg_oidmap_clear(&lr->visited);
+	eg_oidmap_clear(&p->w.blobs); /* its blob infos are lr->found's */
 	part_walker_close(&p->w);
+	lr->w = NULL;
 }
 
 /*
  * Read and match every blob of the snapshots on worker threads, so that
  * judging the trees afterwards finds each blob's result ready.  A long
- * history is listed in two parts at once.
+ * history is listed in two parts at once: lr[0] lists the snapshots
+ * before *split, lr[1] (when *split < list->n) those from it.
  */
 static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
-			  long long *listed)
+			  struct lister lr[2], size_t *split, long long *listed)
 {
-	struct lister lr = {0};
 	struct part part;
-	size_t i, end = list->n;
-	int split = 0;
 	int err;
 
-	if ((err = eg_pool_new(&lr.pool, w->repo, w->opts->open_from_env,
+	memset(lr, 0, 2 * sizeof(*lr));
+	*split = list->n;
+	if ((err = eg_pool_new(&lr[0].pool, w->repo, w->opts->open_from_env,
 			       w->packidx, w->set, w->jobs,
 			       w->opts->max_blob_size, w->opts->deadline_ms,
 			       w->report)))
 		return err;
-	lr.w = w;
+	lr[0].w = w;
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_LISTING, w->report);
-	if (split_history(w, list->n))
-		split = part_start(
-			&part, w, list,
-			(size_t)((double)list->n * SPLIT_LISTING_AT));
-	if (split)
-		end = part.from;
-	for (i = 0; i < end; i++) {
-		path_set_len(w, 0);
-		enumerate_tree(&lr, &list->items[i].tree, 0);
-		eg_progress_update(&w->progress, w->report);
-	}
-	if (split)
-		part_finish(&part, w, lr.pool);
+	if (split_history(w, list->n) &&
+	    part_start(&part, &lr[1], w, list,
+		       (size_t)((double)list->n * SPLIT_LISTING_AT)))
+		*split = part.from;
+	list_snapshot_range(&lr[0], list, 0, *split);
+	if (*split < list->n)
+		part_finish(&part, w, lr[0].pool);
 	/* judging keeps notes with its last versions: start it afresh */
 	eg_lastdirs_clear(&w->lastdirs);
+	eg_oidmap_clear(&lr[0].visited);
 	*listed = eg_now_ms();
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_BLOBS, w->report);
-	eg_pool_run(lr.pool, tick, w);
-	eg_oidmap_clear(&lr.visited);
+	eg_pool_run(lr[0].pool, tick, w);
+	lr[0].pool = NULL; /* eg_pool_run() freed it */
+	lr[0].w = NULL;
 	path_set_len(w, 0);
 	return 0;
 }
 
 /*
- * Judging the newer part of a long history on a second thread.  A walker
- * of its own, with a copy of the blob map and trees of its own, judges
- * snapshots [from, n) and writes nothing shared.  The blobs with hits it
- * meets first go to `met`, with their snapshot and path; when the main
- * walker comes to that snapshot, it judges them as first met (unless it
- * met them itself) and finds the part's tree results ready.  A blob the
- * listing did not queue stops the part (its walker reads no blob), and
- * the main walker judges the rest alone.
+ * Judging a part of history from its lister's tape.  Each tree the
+ * listing read is noted entry by entry as eval_tree() notes it, beside the
+ * notes of the last version of its folder, which the tape numbers.
  */
-struct judge_part {
-	struct walker w;
-	struct eg_oidmap seen; /* (blob, kind) met by the part */
-	struct met_list met;
-	const struct snapshot_list *list;
-	size_t from;
-	int err, joined;
-	pthread_t thread;
+struct replay {
+	const struct eg_tape *tape;
+	struct eg_tape_cursor at;
+	struct replay_folder {
+		eg_word *notes; /* of its last version's entries, owned */
+		size_t n;
+	} * folders;
+	size_t nfolders;
 };
 
-static void judge_part_free(struct judge_part *p);
-
-static void part_met(struct walker *w, const git_oid *oid, unsigned kind,
-		     struct eg_blob_info *bi, const char *name)
+/*
+ * Judge tree `id` from the tape: NULL when the tape is out of step with
+ * itself, which cannot happen.
+ */
+static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
+					const git_oid *id, int fresh)
 {
-	struct judge_part *p = w->part;
-	size_t base = w->path_len;
+	const size_t words = w->words, stride = 2 * words + 1;
+	const struct eg_tape_strings *names = &rp->tape->names;
+	struct eg_tree_info *ti = eg_oidmap_get(&w->trees, id, 0), *mine;
+	const char *dir;
+	eg_word *notes = NULL, *note;
+	size_t n = 0, alloc = 0, folder, count, i;
+	uint64_t word;
 
-	if (eg_oidmap_get(&p->seen, oid, kind))
-		return;
-	eg_oidmap_put(&p->seen, oid, kind, bi);
-	path_push(w, name);
-	met_add(&p->met, w->snapshot, bi, oid, kind, w->path);
-	path_set_len(w, base);
-}
+	if (!fresh)
+		return ti;
+	folder = (size_t)eg_tape_get_varint(&rp->at);
+	if (folder >= rp->tape->folders.n)
+		return NULL;
+	if (folder >= rp->nfolders) {
+		size_t had = rp->nfolders;
 
-static void *judge_part_run(void *arg)
-{
-	struct judge_part *p = arg;
-	struct eg_tree_info *ti;
-	size_t i;
-
-	for (i = p->from; i < p->list->n && !p->err; i++) {
-		p->w.snapshot = i;
-		path_set_len(&p->w, 0);
-		if (past_deadline(&p->w))
-			p->err = eg_error_set(EG_EDEADLINE, "deadline passed");
-		else
-			p->err = eval_tree(&p->w, &p->list->items[i].tree, 0,
-					   &ti);
+		EG_GROW(rp->folders, rp->nfolders, folder + 1);
+		memset(rp->folders + had, 0,
+		       (rp->nfolders - had) * sizeof(*rp->folders));
 	}
+	dir = rp->tape->folders.v[folder].s;
+	mine = eg_xcalloc(1, sizeof(*mine) + 2 * words * sizeof(eg_word));
+	mine->old = w->old;
+	path_set_len(w, 0);
+	path_push(w, dir);
+	while ((word = eg_tape_get_varint(&rp->at)) != EG_TAPE_END) {
+		enum eg_tape_kind kind = (enum eg_tape_kind)(word & 7);
+		const struct eg_tape_string *name = NULL;
+		struct replay_folder *last = &rp->folders[folder];
+		struct eg_tree_info *sub;
+		size_t from;
+		git_oid oid;
+
+		count = kind == EG_TAPE_RUN ? (size_t)(word >> 3) : 1;
+		if (kind == EG_TAPE_BLOB || kind == EG_TAPE_TREE ||
+		    kind == EG_TAPE_TREE_NEW) {
+			if ((word >> 3) >= names->n)
+				goto out_of_step;
+			name = &names->v[word >> 3];
+		}
+		EG_GROW(notes, alloc, (n + count) * stride);
+		note = notes + n * stride;
+		memset(note, 0, count * stride * sizeof(eg_word));
+		switch (kind) {
+		case EG_TAPE_RUN:
+			from = (size_t)eg_tape_get_varint(&rp->at);
+			if (from > last->n || count > last->n - from)
+				goto out_of_step;
+			memcpy(note, last->notes + from * stride,
+			       count * stride * sizeof(eg_word));
+			break;
+		case EG_TAPE_BLOB: {
+			struct eg_blob_info *bi = eg_tape_get_ptr(&rp->at);
+
+			if (!bi)
+				goto out_of_step;
+			note_blob(w, bi->same ? bi->same : bi, name->s,
+				  name->len, note);
+			break;
+		}
+		case EG_TAPE_TREE:
+		case EG_TAPE_TREE_NEW:
+			eg_tape_get_oid(&rp->at, &oid);
+			sub = replay_tree(w, rp, &oid,
+					  kind == EG_TAPE_TREE_NEW);
+			if (!sub)
+				goto out_of_step;
+			path_set_len(w, 0);
+			path_push(w, dir);
+			note_tree(w, name->s, name->len, sub, note);
+			break;
+		case EG_TAPE_OTHER:
+			break; /* a link or submodule: nothing below it */
+		default:
+			goto out_of_step;
+		}
+		for (i = 0; i < count; i++, note += stride) {
+			eg_bits_or(mine->bits, note, 2 * words);
+			mine->incomplete |= note[2 * words] != 0;
+		}
+		n += count;
+	}
+	free(rp->folders[folder].notes);
+	rp->folders[folder].notes = notes;
+	rp->folders[folder].n = n;
+	if (ti) {
+		/* the other part of history judged it first: the same */
+		free(mine);
+		return ti;
+	}
+	eg_oidmap_put(&w->trees, id, 0, mine);
+	return mine;
+out_of_step:
+	free(notes);
+	free(mine);
 	return NULL;
 }
 
-/* Start judging [from, n) on a second thread; 0 when it cannot run. */
-static int judge_part_start(struct judge_part *p, struct walker *w,
-			    const struct snapshot_list *list, size_t from)
+/* Judge snapshots [from, to), listed in order from a start afresh by `lr`. */
+static int replay_part(struct walker *w, const struct lister *lr,
+		       const struct snapshot_list *list, size_t from, size_t to)
 {
-	struct eg_oidmap_entry *e;
-	struct walker *pw = &p->w;
+	struct replay rp = {&lr->tape,
+			    {lr->tape.bytes, lr->tape.bytes + lr->tape.len},
+			    NULL,
+			    0};
+	size_t i;
+	int err = 0;
 
-	memset(p, 0, sizeof(*p));
-	if (part_walker_open(pw, w))
-		return 0;
-	/* blob criteria are computed on first use: not on two threads */
-	eg_oidmap_foreach(&w->blobs, e)
-	{
-		struct eg_blob_info *bi = e->value;
+	for (i = from; i < to && !err; i++) {
+		const struct snapshot *s = &list->items[i];
+		uint64_t word = eg_tape_get_varint(&rp.at);
+		struct eg_tree_info *ti = NULL;
+		git_oid root;
 
-		if (bi->result)
-			blob_criteria(w, bi, "");
+		if (past_deadline(w)) {
+			err = eg_error_set(EG_EDEADLINE, "deadline passed");
+			break;
+		}
+		eg_tape_get_oid(&rp.at, &root);
+		w->old = s->old;
+		w->commit = &s->commit;
+		if (((word & 7) == EG_TAPE_TREE ||
+		     (word & 7) == EG_TAPE_TREE_NEW) &&
+		    git_oid_equal(&root, &s->tree))
+			ti = replay_tree(w, &rp, &root,
+					 (word & 7) == EG_TAPE_TREE_NEW);
+		if (!ti) {
+			err = eg_error_set(EG_ERROR,
+					   "internal error: a listing's tape "
+					   "out of step at snapshot %zu",
+					   i);
+			break;
+		}
+		judge_snapshot(w, &s->commit, &s->tree, ti);
+		if (!s->old) {
+			w->report->commits++;
+			eg_progress_update(&w->progress, w->report);
+		}
 	}
-	pw->report = eg_report_new(w->set, "", w->opts->scope);
-	pw->blobs.size = w->blobs.size;
-	pw->blobs.count = w->blobs.count;
-	pw->blobs.slots = eg_xmalloc(w->blobs.size * sizeof(*e));
-	memcpy(pw->blobs.slots, w->blobs.slots, w->blobs.size * sizeof(*e));
-	pw->named = eg_xcalloc(w->words ? w->words : 1, sizeof(eg_word));
-	pw->part = p;
-	p->list = list;
-	p->from = from;
-	if (!pthread_create(&p->thread, NULL, judge_part_run, p))
-		return 1;
-	judge_part_free(p);
-	return 0;
+	for (i = 0; i < rp.nfolders; i++)
+		free(rp.folders[i].notes);
+	free(rp.folders);
+	return err;
 }
 
 /*
- * Wait for the part; take its tree results and what it could not read.
- * Returns 0 when its results stand, else the main walker judges it all.
+ * Judge every snapshot, reading the trees: with one job, or when a
+ * listing could not tape what it read.
  */
-static int judge_part_join(struct judge_part *p, struct walker *w)
+static int judge_history(struct walker *w, const struct snapshot_list *list)
 {
-	struct eg_oidmap_entry *e;
 	size_t i;
+	int err = 0;
 
-	pthread_join(p->thread, NULL);
-	p->joined = 1;
-	eg_oidmap_foreach(&p->w.trees, e)
-	{
-		if (p->err || eg_oidmap_get(&w->trees, &e->oid, 0))
-			free(e->value);
-		else
-			eg_oidmap_put(&w->trees, &e->oid, 0, e->value);
-	}
-	for (i = 0; !p->err && i < p->w.report->nunscanned; i++) {
-		const struct eg_unscanned *u = &p->w.report->unscanned[i];
+	for (i = 0; i < list->n && !err; i++) {
+		const struct snapshot *s = &list->items[i];
 
-		eg_report_add_unscanned(w->report, u->path, u->blob, u->reason);
-	}
-	eg_error_clear();
-	return p->err;
-}
-
-static void judge_part_free(struct judge_part *p)
-{
-	met_list_free(&p->met);
-	eg_oidmap_clear(&p->seen);
-	eg_oidmap_clear(&p->w.trees); /* values taken or freed */
-	eg_oidmap_clear(&p->w.blobs); /* the main walker's values */
-	eg_report_free(p->w.report);
-	part_walker_close(&p->w);
-}
-
-/* The blobs the part met first at snapshot i: first met here, unless... */
-static void judge_part_replay(struct judge_part *p, struct walker *w, size_t i,
-			      size_t *k)
-{
-	for (; *k < p->met.n && p->met.v[*k].snapshot == i; (*k)++) {
-		struct met *m = &p->met.v[*k];
-
-		if (m->bi->seen)
-			continue; /* ... the main walker met them before */
-		m->bi->seen = 1;
-		path_set_len(w, 0);
-		path_push(w, m->path);
-		file_findings(w, &m->oid, m->bi->result, eg_basename(m->path));
-	}
-	path_set_len(w, 0);
-}
-
-static int walk_history(struct walker *w)
-{
-	struct snapshot_list list = {0};
-	git_oid *commits = NULL;
-	struct judge_part part;
-	size_t n = 0, i, met = 0;
-	int err, split = 0;
-
-	long long t0 = eg_now_ms(), t1, t2, listed;
-
-	if ((err = eg_history_list(&commits, &n, w->repo, w->opts, w->report)))
-		goto done;
-	w->progress.total_commits = n;
-	list_snapshots(w, commits, n, &list);
-	t1 = eg_now_ms();
-	listed = t1;
-	if (w->jobs > 1 && (err = prefetch_blobs(w, &list, &listed)))
-		goto done;
-	eg_progress_set_phase(&w->progress, EG_PROGRESS_COMMITS, w->report);
-	t2 = eg_now_ms();
-	if (w->jobs > 1 && split_history(w, list.n))
-		split = judge_part_start(
-			&part, w, &list,
-			(size_t)((double)list.n * SPLIT_JUDGING_AT));
-	for (i = 0; i < list.n && !err; i++) {
-		const struct snapshot *s = &list.items[i];
-
-		if (split && i == part.from && judge_part_join(&part, w)) {
-			judge_part_free(&part);
-			split = 0; /* the rest judged here alone */
-		}
 		if (past_deadline(w)) {
 			err = eg_error_set(EG_EDEADLINE, "deadline passed");
 			break;
 		}
 		w->old = s->old;
-		if (split && i >= part.from) {
-			w->commit = &s->commit;
-			judge_part_replay(&part, w, i, &met);
-		}
 		err = eval_snapshot(w, &s->commit, &s->tree);
 		if (!s->old) {
 			w->report->commits++;
 			eg_progress_update(&w->progress, w->report);
 		}
 	}
-	if (split) {
-		if (!part.joined)
-			judge_part_join(&part, w);
-		judge_part_free(&part);
+	return err;
+}
+
+static int walk_history(struct walker *w)
+{
+	struct snapshot_list list = {0};
+	struct lister lr[2];
+	git_oid *commits = NULL;
+	size_t n = 0, split = 0;
+	int err, taped = 0;
+
+	long long t0 = eg_now_ms(), t1, t2, listed;
+
+	memset(lr, 0, sizeof(lr));
+	if ((err = eg_history_list(&commits, &n, w->repo, w->opts, w->report)))
+		goto done;
+	w->progress.total_commits = n;
+	list_snapshots(w, commits, n, &list);
+	t1 = eg_now_ms();
+	listed = t1;
+	if (w->jobs > 1) {
+		if ((err = prefetch_blobs(w, &list, lr, &split, &listed)))
+			goto done;
+		taped = !lr[0].tape.broken && !lr[1].tape.broken;
+	}
+	eg_progress_set_phase(&w->progress, EG_PROGRESS_COMMITS, w->report);
+	t2 = eg_now_ms();
+	if (!taped) {
+		err = judge_history(w, &list);
+	} else if (!(err = replay_part(w, &lr[0], &list, 0, split)) &&
+		   split < list.n) {
+		err = replay_part(w, &lr[1], &list, split, list.n);
 	}
 	w->old = 0;
 	if (getenv("EXPORTGATE_PROFILE"))
 		fprintf(stderr,
 			"profile phases: commits %lld ms, trees listed %lld ms, "
-			"blobs %lld ms, snapshots judged %lld ms\n",
-			t1 - t0, listed - t1, t2 - listed, eg_now_ms() - t2);
+			"blobs %lld ms, snapshots judged %lld ms%s; "
+			"tapes %zu bytes\n",
+			t1 - t0, listed - t1, t2 - listed, eg_now_ms() - t2,
+			taped ? " from the tapes" : "",
+			lr[0].tape.len + lr[1].tape.len);
 done:
+	lister_clear(&lr[0]);
+	lister_clear(&lr[1]);
 	free(list.items);
 	free(commits);
 	return err;
