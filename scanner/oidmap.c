@@ -13,6 +13,21 @@ static size_t hash(const git_oid *oid, uint32_t key)
 	return (size_t)(h ^ ((uint64_t)key * 0x9e3779b97f4a7c15ull));
 }
 
+/* Whether two ids are equal: inline, as this is the maps' hot loop. */
+static int same_oid(const git_oid *a, const git_oid *b)
+{
+	uint64_t a0, a1, b0, b1;
+	uint32_t a2, b2;
+
+	memcpy(&a0, a->id, 8);
+	memcpy(&b0, b->id, 8);
+	memcpy(&a1, a->id + 8, 8);
+	memcpy(&b1, b->id + 8, 8);
+	memcpy(&a2, a->id + 16, 4);
+	memcpy(&b2, b->id + 16, 4);
+	return !((a0 ^ b0) | (a1 ^ b1) | (a2 ^ b2));
+}
+
 static struct eg_oidmap_entry *find(const struct eg_oidmap *map,
 				    const git_oid *oid, uint32_t key)
 {
@@ -20,7 +35,7 @@ static struct eg_oidmap_entry *find(const struct eg_oidmap *map,
 
 	while (map->slots[i].value) {
 		if (map->slots[i].key == key &&
-		    !memcmp(map->slots[i].oid.id, oid->id, GIT_OID_RAWSZ))
+		    same_oid(&map->slots[i].oid, oid))
 			return &map->slots[i];
 		i = (i + 1) & mask;
 	}

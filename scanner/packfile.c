@@ -326,7 +326,14 @@ static unsigned char *inflate_at(struct eg_pack_reader *r, uint64_t rank,
 			avail = UINT32_MAX;
 		r->z.next_in = (unsigned char *)in;
 		r->z.avail_in = (uInt)avail;
-		zr = inflate(&r->z, Z_NO_FLUSH);
+		/*
+		 * Z_FINISH: the whole object fits the output, so zlib keeps
+		 * no copy of it for a window; a stream cut by the end of
+		 * the input gives Z_BUF_ERROR, and goes on with more.
+		 */
+		zr = inflate(&r->z, Z_FINISH);
+		if (zr == Z_BUF_ERROR && !r->z.avail_in && r->z.avail_out)
+			zr = Z_OK;
 		if (zr != Z_OK && zr != Z_STREAM_END)
 			goto fail;
 		rank += avail - r->z.avail_in;
