@@ -974,16 +974,70 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
  * Judging a part of history from its lister's tape.  Each tree the
  * listing read is noted entry by entry as eval_tree() notes it, beside the
  * notes of the last version of its folder, which the tape numbers.
+ *
+ * Few entries note anything (most files meet no criterion), so a version
+ * keeps only those: a run of unchanged entries costs what it notes, not
+ * its length.
  */
+struct noted {
+	size_t *at;	/* the entries that note something, in order */
+	eg_word *notes; /* their notes, `stride` words each */
+	size_t n, at_alloc, notes_alloc;
+};
+
 struct replay {
 	const struct eg_tape *tape;
 	struct eg_tape_cursor at;
 	struct replay_folder {
-		eg_word *notes; /* of its last version's entries, owned */
-		size_t n;
+		struct noted last; /* its last version's; owned */
+		size_t entries;	   /* in its last version */
 	} * folders;
 	size_t nfolders;
+	eg_word *note; /* one entry's, to work in */
 };
+
+static void noted_clear(struct noted *v)
+{
+	free(v->at);
+	free(v->notes);
+	memset(v, 0, sizeof(*v));
+}
+
+/* Keep entry k's note in v, and OR it into ti, unless it notes nothing. */
+static void noted_add(struct noted *v, struct eg_tree_info *ti, size_t words,
+		      size_t k, const eg_word *note)
+{
+	const size_t stride = 2 * words + 1;
+	size_t i;
+
+	for (i = 0; i < stride && !note[i]; i++)
+		;
+	if (i == stride)
+		return;
+	EG_GROW(v->at, v->at_alloc, v->n + 1);
+	EG_GROW(v->notes, v->notes_alloc, (v->n + 1) * stride);
+	v->at[v->n] = k;
+	memcpy(v->notes + v->n * stride, note, stride * sizeof(eg_word));
+	v->n++;
+	eg_bits_or(ti->bits, note, 2 * words);
+	ti->incomplete |= note[2 * words] != 0;
+}
+
+/* The first of last's noted entries at or after entry `from`. */
+static size_t noted_from(const struct noted *last, size_t from)
+{
+	size_t lo = 0, hi = last->n;
+
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (last->at[mid] < from)
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	return lo;
+}
 
 /*
  * Judge tree `id` from the tape: NULL when the tape is out of step with
@@ -995,9 +1049,9 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 	const size_t words = w->words, stride = 2 * words + 1;
 	const struct eg_tape_strings *names = &rp->tape->names;
 	struct eg_tree_info *ti = eg_oidmap_get(&w->trees, id, 0), *mine;
+	struct noted v = {0};
 	const char *dir;
-	eg_word *notes = NULL, *note;
-	size_t n = 0, alloc = 0, folder, count, i;
+	size_t n = 0, folder, k;
 	uint64_t word;
 
 	if (!fresh)
@@ -1020,38 +1074,38 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 	while ((word = eg_tape_get_varint(&rp->at)) != EG_TAPE_END) {
 		enum eg_tape_kind kind = (enum eg_tape_kind)(word & 7);
 		const struct eg_tape_string *name = NULL;
-		struct replay_folder *last = &rp->folders[folder];
+		const struct replay_folder *f = &rp->folders[folder];
+		struct eg_blob_info *bi;
 		struct eg_tree_info *sub;
-		size_t from;
+		size_t from, count;
 		git_oid oid;
 
-		count = kind == EG_TAPE_RUN ? (size_t)(word >> 3) : 1;
 		if (kind == EG_TAPE_BLOB || kind == EG_TAPE_TREE ||
 		    kind == EG_TAPE_TREE_NEW) {
 			if ((word >> 3) >= names->n)
 				goto out_of_step;
 			name = &names->v[word >> 3];
 		}
-		EG_GROW(notes, alloc, (n + count) * stride);
-		note = notes + n * stride;
-		memset(note, 0, count * stride * sizeof(eg_word));
 		switch (kind) {
 		case EG_TAPE_RUN:
+			count = (size_t)(word >> 3);
 			from = (size_t)eg_tape_get_varint(&rp->at);
-			if (from > last->n || count > last->n - from)
+			if (from > f->entries || count > f->entries - from)
 				goto out_of_step;
-			memcpy(note, last->notes + from * stride,
-			       count * stride * sizeof(eg_word));
-			break;
-		case EG_TAPE_BLOB: {
-			struct eg_blob_info *bi = eg_tape_get_ptr(&rp->at);
-
-			if (!bi)
+			for (k = noted_from(&f->last, from);
+			     k < f->last.n && f->last.at[k] < from + count; k++)
+				noted_add(&v, mine, words,
+					  n + f->last.at[k] - from,
+					  f->last.notes + k * stride);
+			n += count;
+			continue;
+		case EG_TAPE_BLOB:
+			if (!(bi = eg_tape_get_ptr(&rp->at)))
 				goto out_of_step;
+			memset(rp->note, 0, stride * sizeof(eg_word));
 			note_blob(w, bi->same ? bi->same : bi, name->s,
-				  name->len, note);
+				  name->len, rp->note);
 			break;
-		}
 		case EG_TAPE_TREE:
 		case EG_TAPE_TREE_NEW:
 			eg_tape_get_oid(&rp->at, &oid);
@@ -1061,22 +1115,20 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 				goto out_of_step;
 			path_set_len(w, 0);
 			path_push(w, dir);
-			note_tree(w, name->s, name->len, sub, note);
+			memset(rp->note, 0, stride * sizeof(eg_word));
+			note_tree(w, name->s, name->len, sub, rp->note);
 			break;
 		case EG_TAPE_OTHER:
-			break; /* a link or submodule: nothing below it */
+			n++; /* a link or submodule: nothing below it */
+			continue;
 		default:
 			goto out_of_step;
 		}
-		for (i = 0; i < count; i++, note += stride) {
-			eg_bits_or(mine->bits, note, 2 * words);
-			mine->incomplete |= note[2 * words] != 0;
-		}
-		n += count;
+		noted_add(&v, mine, words, n++, rp->note);
 	}
-	free(rp->folders[folder].notes);
-	rp->folders[folder].notes = notes;
-	rp->folders[folder].n = n;
+	noted_clear(&rp->folders[folder].last);
+	rp->folders[folder].last = v;
+	rp->folders[folder].entries = n;
 	if (ti) {
 		/* the other part of history judged it first: the same */
 		free(mine);
@@ -1085,7 +1137,7 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 	eg_oidmap_put(&w->trees, id, 0, mine);
 	return mine;
 out_of_step:
-	free(notes);
+	noted_clear(&v);
 	free(mine);
 	return NULL;
 }
@@ -1097,7 +1149,8 @@ static int replay_part(struct walker *w, const struct lister *lr,
 	struct replay rp = {&lr->tape,
 			    {lr->tape.bytes, lr->tape.bytes + lr->tape.len},
 			    NULL,
-			    0};
+			    0,
+			    eg_xcalloc(2 * w->words + 1, sizeof(eg_word))};
 	size_t i;
 	int err = 0;
 
@@ -1133,8 +1186,9 @@ static int replay_part(struct walker *w, const struct lister *lr,
 		}
 	}
 	for (i = 0; i < rp.nfolders; i++)
-		free(rp.folders[i].notes);
+		noted_clear(&rp.folders[i].last);
 	free(rp.folders);
+	free(rp.note);
 	return err;
 }
 

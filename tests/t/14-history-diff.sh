@@ -143,3 +143,22 @@ check "the whole history: controlled, first where the commits judged alone say" 
 	test "$(level --rev HEAD) $(json_get "$TMP/one.json" \
 		"next(f['commit'] for f in d['findings'] if f['signature'] == 'H')")" = \
 	"controlled $(awk '$2 == "controlled" {print $1; exit}' "$TMP/levels")"
+
+# A criterion gone from a file must go from its folder: a version judged
+# beside the last one takes the notes of the entries it kept, and only
+# those (here the run "a.c" is followed by the changed "b.c").
+R="$TMP/gone"
+git init -q "$R"
+printf 'plain 1\n' > "$R/a.c"
+printf 'x alpha-mark y\n' > "$R/b.c"
+git -C "$R" add -A && git -C "$R" commit -q -m "alpha only"
+printf 'plain 2\n' > "$R/b.c"
+printf 'x beta-mark y\n' > "$R/c.c"
+git -C "$R" add -A && git -C "$R" commit -q -m "beta only"
+for jobs in 1 2; do
+	"$EG" scan --no-progress --rules "$TMP/pack.yml" --format json \
+		--jobs $jobs --output "$TMP/gone.json" "$R"
+	check "criteria that held at different times do not add up (--jobs $jobs)" \
+		test "$(json_get "$TMP/gone.json" \
+			"sum(f['signature'] == 'H' for f in d['findings'])")" = 0
+done
