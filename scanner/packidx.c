@@ -123,6 +123,21 @@ void eg_packidx_free(struct eg_packidx *idx)
 	free(idx);
 }
 
+/* memcmp() of two ids, most often decided by their first 8 bytes. */
+static int oid_cmp(const unsigned char *a, const unsigned char *b)
+{
+	uint64_t x = 0, y = 0;
+	int i;
+
+	for (i = 0; i < 8; i++) {
+		x = x << 8 | a[i];
+		y = y << 8 | b[i];
+	}
+	if (x != y)
+		return x < y ? -1 : 1;
+	return memcmp(a + 8, b + 8, GIT_OID_RAWSZ - 8);
+}
+
 static int offset_of(const struct pack *pk, const git_oid *oid, uint64_t *out)
 {
 	const unsigned char *fan = pk->map + 8, *ids = pk->map + 8 + 1024;
@@ -134,7 +149,7 @@ static int offset_of(const struct pack *pk, const git_oid *oid, uint64_t *out)
 		return -1;
 	while (lo < hi) {
 		uint32_t mid = lo + (hi - lo) / 2;
-		int c = memcmp(ids + (size_t)mid * 20, oid->id, 20);
+		int c = oid_cmp(ids + (size_t)mid * 20, oid->id);
 
 		if (!c) {
 			uint32_t o = be32(offs + (size_t)mid * 4);

@@ -42,26 +42,31 @@ void eg_tape_put_oid(struct eg_tape *t, const git_oid *oid)
 	put_bytes(t, oid->id, GIT_OID_RAWSZ);
 }
 
+/* A hash of a name or path, eight bytes at a time. */
 static uint64_t hash_string(const char *s, size_t len)
 {
-	uint64_t h = 0xcbf29ce484222325ull; /* FNV-1a */
-	size_t i;
+	uint64_t h = (uint64_t)len * 0x9e3779b97f4a7c15ull, v;
 
-	for (i = 0; i < len; i++)
-		h = (h ^ (unsigned char)s[i]) * 0x100000001b3ull;
-	return h;
+	for (;; s += 8, len -= 8) {
+		v = 0;
+		memcpy(&v, s, len < 8 ? len : 8);
+		h = (h ^ v) * 0xff51afd7ed558ccdull;
+		h ^= h >> 32;
+		if (len <= 8)
+			return h;
+	}
 }
 
 /* The slot of `str`, or the empty slot where it goes. */
 static uint32_t *find(const struct eg_tape_strings *s, const char *str,
-		      size_t len)
+		      size_t len, uint64_t h)
 {
-	size_t mask = s->size - 1, i = (size_t)hash_string(str, len) & mask;
+	size_t mask = s->size - 1, i = (size_t)h & mask;
 
 	for (; s->slots[i]; i = (i + 1) & mask) {
 		const struct eg_tape_string *e = &s->v[s->slots[i] - 1];
 
-		if (e->len == len && !memcmp(e->s, str, len))
+		if (e->hash == h && e->len == len && !memcmp(e->s, str, len))
 			break;
 	}
 	return &s->slots[i];
@@ -75,20 +80,23 @@ static void grow(struct eg_tape_strings *s)
 	s->size = s->size ? s->size * 2 : 256;
 	s->slots = eg_xcalloc(s->size, sizeof(*s->slots));
 	for (i = 0; i < s->n; i++)
-		*find(s, s->v[i].s, s->v[i].len) = (uint32_t)(i + 1);
+		*find(s, s->v[i].s, s->v[i].len, s->v[i].hash) =
+			(uint32_t)(i + 1);
 }
 
 uint32_t eg_tape_intern(struct eg_tape_strings *s, const char *str, size_t len)
 {
+	uint64_t h = hash_string(str, len);
 	uint32_t *slot;
 
 	if ((s->n + 1) * 2 > s->size)
 		grow(s);
-	slot = find(s, str, len);
+	slot = find(s, str, len, h);
 	if (!*slot) {
 		EG_GROW(s->v, s->alloc, s->n + 1);
 		s->v[s->n].s = eg_xstrndup(str, len);
 		s->v[s->n].len = len;
+		s->v[s->n].hash = h;
 		*slot = (uint32_t)++s->n;
 	}
 	return *slot - 1;

@@ -32,6 +32,7 @@ struct eg_tape_strings {
 	struct eg_tape_string {
 		char *s;
 		size_t len;
+		uint64_t hash;
 	} * v;
 	size_t n, alloc;
 	uint32_t *slots; /* 1 + index, 0: empty; a power of two, load <= 1/2 */
