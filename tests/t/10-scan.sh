@@ -72,7 +72,7 @@ done
 check "--jobs 1 and --jobs 4 give identical JSON" cmp "$TMP/jobs1.json" "$TMP/jobs4.json"
 EXPORTGATE_SPLIT_HISTORY=2 scan --jobs 4 --format json \
 	--output "$TMP/split.json" "$TMP/controlled"
-check "... and so does a history listed and judged in two parts" \
+check "... and so does a history listed in two parts, judged from their tapes" \
 	cmp "$TMP/jobs1.json" "$TMP/split.json"
 
 fx benign
