@@ -190,13 +190,13 @@ static int search(struct eg_matcher *m, uint32_t pi, const unsigned char *buf,
 		  size_t len, size_t start, size_t end, struct line_counter *lc,
 		  int *found)
 {
-	const struct eg_pattern *p = &m->set->patterns[pi];
+	const pcre2_code *code = eg_sigset_code(m->set, pi);
 	int rc;
 
 	while (*found < EG_MATCH_HITS_PER_PATTERN && start <= end) {
 		size_t off;
 
-		rc = pcre2_match(p->code, buf, end, start, 0, m->md, m->mctx);
+		rc = pcre2_match(code, buf, end, start, 0, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
 			return 0;
 		if (rc < 0)

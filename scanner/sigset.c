@@ -22,7 +22,7 @@ struct eg_sigset *eg_sigset_new(void)
 {
 	struct eg_sigset *set = eg_xcalloc(1, sizeof(*set));
 
-	pthread_mutex_init(&set->prefilter_lock, NULL);
+	pthread_mutex_init(&set->lazy_lock, NULL);
 	return set;
 }
 
@@ -87,7 +87,7 @@ void eg_sigset_free(struct eg_sigset *set)
 	}
 	for (i = 0; i <= EG_TEXT_KINDS; i++)
 		eg_prefilter_free(set->prefilters[i]);
-	pthread_mutex_destroy(&set->prefilter_lock);
+	pthread_mutex_destroy(&set->lazy_lock);
 	free(set->packs);
 	free(set->sigs);
 	free(set->criteria);
@@ -833,16 +833,6 @@ int eg_sigset_compile(struct eg_sigset *set)
 
 	if (set->compiled)
 		return 0;
-	for (i = 0; i < set->npatterns; i++) {
-		int rc;
-
-		if (!set->patterns[i].code)
-			continue;
-		rc = pcre2_jit_compile(set->patterns[i].code,
-				       PCRE2_JIT_COMPLETE);
-		/* without JIT (some platforms) the interpreter still works */
-		(void)rc;
-	}
 	if ((err = eg_prefilter_check(set)))
 		return err;
 	for (i = 0; i < set->npacks; i++) {
@@ -854,6 +844,24 @@ int eg_sigset_compile(struct eg_sigset *set)
 	free(all);
 	set->compiled = 1;
 	return 0;
+}
+
+const void *eg_sigset_code(const struct eg_sigset *set, size_t pattern)
+{
+	/* like the prefilters, JIT code is built on first use, once */
+	struct eg_sigset *mut = (struct eg_sigset *)set;
+	struct eg_pattern *p = &mut->patterns[pattern];
+
+	if (!__atomic_load_n(&p->jitted, __ATOMIC_ACQUIRE)) {
+		pthread_mutex_lock(&mut->lazy_lock);
+		if (!p->jitted) {
+			/* without JIT (some platforms) the interpreter works */
+			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+			__atomic_store_n(&p->jitted, 1, __ATOMIC_RELEASE);
+		}
+		pthread_mutex_unlock(&mut->lazy_lock);
+	}
+	return p->code;
 }
 
 const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
@@ -872,13 +880,13 @@ const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
 	pf = __atomic_load_n(&mut->prefilters[slot], __ATOMIC_ACQUIRE);
 	if (pf)
 		return pf;
-	pthread_mutex_lock(&mut->prefilter_lock);
+	pthread_mutex_lock(&mut->lazy_lock);
 	if (!(pf = mut->prefilters[slot])) {
 		if (eg_prefilter_build(&pf, set, kinds))
 			abort(); /* eg_prefilter_check() said it fits */
 		__atomic_store_n(&mut->prefilters[slot], pf, __ATOMIC_RELEASE);
 	}
-	pthread_mutex_unlock(&mut->prefilter_lock);
+	pthread_mutex_unlock(&mut->lazy_lock);
 	return pf;
 }
 

@@ -46,6 +46,7 @@ struct eg_pattern {
 	char **prefilter; /* literals, lower case: one must occur to run */
 	size_t nprefilter;
 	void *code;	/* pcre2_code *, NULL for pure kind patterns */
+	int jitted;	/* code JIT-compiled yet: see eg_sigset_code() */
 	int kind_only;	/* hits when the blob's kind is in `kinds` */
 	int whole_file; /* may match far from its literals: search it all */
 };
@@ -103,11 +104,12 @@ struct eg_sigset {
 	/*
 	 * The prefilters, one per text kind (bit i of EG_KIND_ANY_TEXT) from
 	 * the patterns for that kind, and one for every other kind, built on
-	 * first use by eg_sigset_prefilter() under `prefilter_lock`: a push
-	 * that brings C files builds only C's.
+	 * first use by eg_sigset_prefilter() under `lazy_lock`: a push
+	 * that brings C files builds only C's.  The regexes, likewise, are
+	 * JIT-compiled on first use (eg_sigset_code()).
 	 */
 	struct eg_prefilter *prefilters[EG_TEXT_KINDS + 1];
-	pthread_mutex_t prefilter_lock;
+	pthread_mutex_t lazy_lock;
 	int compiled;
 	char sha256[65]; /* over every pack's sha256, in order */
 };
@@ -128,7 +130,7 @@ int eg_sigset_add_path(struct eg_sigset *set, const char *path);
 /* Add the packs compiled into the binary. */
 int eg_sigset_add_builtin(struct eg_sigset *set);
 
-/* Freeze the set: JIT-compile, build the prefilter.  Call once. */
+/* Freeze the set: check the prefilters fit, hash the packs.  Call once. */
 int eg_sigset_compile(struct eg_sigset *set);
 
 /*
@@ -138,6 +140,13 @@ int eg_sigset_compile(struct eg_sigset *set);
  */
 const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
 					       unsigned kind);
+
+/*
+ * Pattern `pattern`'s compiled regex (a pcre2_code), JIT-compiled the first
+ * time it is asked for; borrowed.  Thread-safe.  A scan runs few of its
+ * regexes, so it compiles only those.
+ */
+const void *eg_sigset_code(const struct eg_sigset *set, size_t pattern);
 
 /* The signature with this id, or NULL; borrowed. */
 const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,
