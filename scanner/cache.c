@@ -15,7 +15,7 @@
 
 /*
  * Layout, little-endian, every count checked against the file's size:
- *   "EGCACHE1" | set sha256 (64 hex) | u64 ntrees | u64 nblobs
+ *   MAGIC | set sha256 (64 hex) | u64 ntrees | u64 nblobs
  *   ntrees x (oid[20] | criteria bitset)
  *   nblobs x (oid[20] | u32 kind | u8 has_result
  *             [| u32 result kind | u8 minified | pattern bitset
@@ -23,7 +23,7 @@
  *                                     u16 length | excerpt)])
  *   sha256 of all of the above (32 bytes)
  */
-#define MAGIC	  "EGCACHE2"
+#define MAGIC	  "EGCACHE3" /* 3: the top README counts (evidence.h) */
 #define MAX_CACHE (1u << 30)
 
 struct out {

@@ -21,11 +21,14 @@ struct eg_snapshot_file {
  * count toward a repository's level.  A path is weak when one of its
  * folders is (eg_weak_dir(): vendor/, tests/, docs/, ...) or its file is
  * (eg_weak_file(): test_*.py, *_test.go, *.min.js, minified code,
- * documentation; `r` may be NULL).
+ * documentation; `r` may be NULL).  The README at the top of the tree
+ * (`top`: the file is in no folder) is not weak: it is the project's own
+ * description of what it is for.
  */
 int eg_path_is_weak(const char *path, const struct eg_blob_result *r);
 int eg_weak_dir(const char *name, size_t len);
-int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r);
+int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
+		 int top);
 
 /*
  * Fill f->criteria with every criterion of f->sig: met as `bits` says, and

@@ -50,6 +50,17 @@ static const char pack[] =
 	"        patterns: [{id: y2, literal: 'y-criterion'}]\n"
 	"    controlled: {all: [x2, y2]}\n"
 	"    review: x2\n"
+	"  - id: D\n"
+	"    scope: repository\n"
+	"    criteria:\n"
+	"      - id: dcode\n"
+	"        patterns: [{id: dcode, literal: 'd-code'}]\n"
+	"      - id: ddoc\n"
+	"        patterns: [{id: ddoc, literal: 'd-described', kinds: [doc]}]\n"
+	"      - id: dnever\n"
+	"        patterns: [{id: dnever, literal: 'd-never'}]\n"
+	"    controlled: {all: [dcode, ddoc, dnever]}\n"
+	"    review: {all: [dcode, ddoc]}\n"
 	"  - id: F\n"
 	"    scope: file\n"
 	"    criteria:\n"
@@ -72,7 +83,8 @@ static void sh(const char *fmt, ...)
 		fail_msg("command failed: %s", cmd);
 }
 
-static char *rev(const char *name)
+/* The id `name` names in test repository `repo`; valid for 4 calls. */
+static char *rev_in(const char *repo, const char *name)
 {
 	static char out[4][64];
 	static int slot;
@@ -80,13 +92,19 @@ static char *rev(const char *name)
 	FILE *p;
 
 	slot = (slot + 1) % 4;
-	snprintf(cmd, sizeof(cmd), "git -C %s/repo rev-parse %s", dir, name);
+	snprintf(cmd, sizeof(cmd), "git -C %s/%s rev-parse %s", dir, repo,
+		 name);
 	p = popen(cmd, "r");
 	assert_non_null(p);
 	assert_non_null(fgets(out[slot], sizeof(out[slot]), p));
 	pclose(p);
 	out[slot][40] = '\0';
 	return out[slot];
+}
+
+static char *rev(const char *name)
+{
+	return rev_in("repo", name);
 }
 
 static int setup(void **state)
@@ -320,10 +338,45 @@ static void weak_files_count_only_for_controlled(void **state)
 	eg_report_free(r);
 }
 
+/*
+ * The README at the top of the tree says what the project is for: it
+ * counts.  Other documentation, a README in a folder included, does not.
+ */
+static void the_top_readme_counts_other_docs_do_not(void **state)
+{
+	struct eg_report *r;
+	const struct eg_finding *f;
+
+	(void)state;
+	sh("cd %s && git init -q -b main described && cd described && "
+	   "echo d-code > d.c && mkdir -p docs sub && "
+	   "echo d-described > docs/README.md && "
+	   "echo d-described > sub/README.md && "
+	   "echo d-described > README-old.md && "
+	   "git add . && git commit -qm r1 && git tag r1 && "
+	   "echo d-described > Readme.rst && "
+	   "git add . && git commit -qm r2 && git tag r2",
+	   dir);
+	r = scan_repo("described", EG_TARGET_TREE, "r1");
+	f = find(r, "D");
+	assert_null(f); /* below the top, or not a README: weak */
+	eg_report_free(r);
+	r = scan_repo("described", EG_TARGET_ALL, NULL);
+	f = find(r, "D");
+	assert_non_null(f);
+	assert_int_equal(f->level, EG_LEVEL_REVIEW);
+	assert_string_equal(f->commit, rev_in("described", "r2"));
+	assert_true(f->criteria[1].met);
+	assert_string_equal(f->criteria[1].evidence[0].path, "Readme.rst");
+	assert_false(f->criteria[1].evidence[0].weak);
+	eg_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(history_reports_the_first_satisfying_commit),
+		cmocka_unit_test(the_top_readme_counts_other_docs_do_not),
 		cmocka_unit_test(the_tip_alone_is_only_review),
 		cmocka_unit_test(a_range_starts_after_its_base),
 		cmocka_unit_test(file_findings_name_first_path_and_commit),
