@@ -1,7 +1,6 @@
 /* evidence.c: choosing the strongest hits that show each criterion. */
 #include <stdlib.h>
 #include <string.h>
-#include <strings.h>
 
 #include "error.h"
 #include "evidence.h"
@@ -39,18 +38,12 @@ static int contains(const char *s, size_t len, const char *needle)
 	return memmem(s, len, needle, strlen(needle)) != NULL;
 }
 
-/* Whether a file name is a README's: README, README.md, readme.rst, ... */
-static int is_readme(const char *name, size_t len)
-{
-	return len >= 6 && !strncasecmp(name, "readme", 6) &&
-	       (len == 6 || name[6] == '.');
-}
-
 int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
 		 int top)
 {
-	if (top && is_readme(name, len))
-		return 0; /* the project's own description */
+	/* the README at the top is the project's own description */
+	if (eg_kind_from_name(name, len) == EG_KIND_README)
+		return !top;
 	if (r && (r->minified || r->kind == EG_KIND_DOC))
 		return 1;
 	return (len >= 5 && !strncmp(name, "test_", 5)) ||

@@ -93,6 +93,10 @@ unsigned eg_kind_from_name(const char *name, size_t len)
 	size_t i, lo = 0, hi = NEXT, elen, dot = len;
 	uint64_t key;
 
+	/* README, README.md, readme.rst: a project's description of itself */
+	if (len >= 6 && !strncasecmp(name, "readme", 6) &&
+	    (len == 6 || name[6] == '.'))
+		return EG_KIND_README;
 	for (i = len; i > 0 && len - i <= 8; i--)
 		if (name[i - 1] == '.') {
 			dot = i - 1;
@@ -223,6 +227,7 @@ static const struct {
 	{"build", EG_KIND_BUILD},
 	{"other-code", EG_KIND_OTHER_CODE},
 	{"config", EG_KIND_CONFIG},
+	{"readme", EG_KIND_README},
 	{"binary", EG_KIND_BINARY},
 	{"model-pytorch", EG_KIND_MODEL_PYTORCH},
 	{"model-onnx", EG_KIND_MODEL_ONNX},
@@ -250,6 +255,10 @@ const char *eg_kind_name(unsigned kind)
 unsigned eg_kind_parse(const char *name)
 {
 	size_t i;
+
+	/* READMEs are documentation too, with a kind of their own */
+	if (!strcmp(name, "doc"))
+		return EG_KIND_DOC | EG_KIND_README;
 
 	for (i = 0; i < sizeof(kind_names) / sizeof(kind_names[0]); i++)
 		if (!strcmp(kind_names[i].name, name))

@@ -19,6 +19,7 @@ enum eg_kind {
 	EG_KIND_BUILD = 1u << 10,      /* CMake, Makefile, setup files, shell */
 	EG_KIND_OTHER_CODE = 1u << 11, /* Java, Go, Rust, Julia, R, ... */
 	EG_KIND_CONFIG = 1u << 12,     /* .cfg, .ini, .toml, .xml */
+	EG_KIND_README = 1u << 13,     /* README, README.md, readme.rst, ... */
 	/* binary kinds, from magic bytes */
 	EG_KIND_BINARY = 1u << 16, /* binary of no kind below */
 	EG_KIND_MODEL_PYTORCH = 1u << 17,
@@ -51,8 +52,10 @@ unsigned eg_kind_classify(unsigned name_kind, const char *name,
 
 /* The kind's name as written in signature files ("python"), or NULL. */
 const char *eg_kind_name(unsigned kind);
-/* The kind bit for a name, or 0 when unknown.  "text" means any text kind,
- * "model" any model kind. */
+/*
+ * The kind bits for a name, or 0 when unknown: "doc" includes "readme",
+ * "any-text" is every text kind, "model" every model kind.
+ */
 unsigned eg_kind_parse(const char *name);
 
 #endif

@@ -56,7 +56,7 @@ static const char pack[] =
 	"      - id: dcode\n"
 	"        patterns: [{id: dcode, literal: 'd-code'}]\n"
 	"      - id: ddoc\n"
-	"        patterns: [{id: ddoc, literal: 'd-described', kinds: [doc]}]\n"
+	"        patterns: [{id: ddoc, literal: 'd-described', kinds: [doc, readme]}]\n"
 	"      - id: dnever\n"
 	"        patterns: [{id: dnever, literal: 'd-never'}]\n"
 	"    controlled: {all: [dcode, ddoc, dnever]}\n"
