@@ -934,10 +934,10 @@ static void part_finish(struct part *p, struct walker *w, struct eg_pool *pool)
 }
 
 /*
- * Read and match every blob of the snapshots on worker threads, so that
- * judging the trees afterwards finds each blob's result ready.  A long
- * history is listed in two parts at once: lr[0] lists the snapshots
- * before *split, lr[1] (when *split < list->n) those from it.
+ * List the snapshots, taping the trees, and read and match every blob on
+ * worker threads, so that judging afterwards finds each blob's result
+ * ready.  A long history is listed in two parts at once: lr[0] lists the
+ * snapshots before *split, lr[1] (when *split < list->n) those from it.
  */
 static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
 			  struct lister lr[2], size_t *split, long long *listed)
@@ -961,7 +961,7 @@ static int prefetch_blobs(struct walker *w, const struct snapshot_list *list,
 	list_snapshot_range(&lr[0], list, 0, *split);
 	if (*split < list->n)
 		part_finish(&part, w, lr[0].pool);
-	/* judging keeps notes with its last versions: start it afresh */
+	/* judging that reads the trees (a broken tape) starts afresh */
 	eg_lastdirs_clear(&w->lastdirs);
 	eg_oidmap_clear(&lr[0].visited);
 	/*
