@@ -1226,6 +1226,32 @@ static int judge_history(struct walker *w, const struct snapshot_list *list)
 	return err;
 }
 
+/*
+ * The commits to judge and their snapshots.  libgit2 keeps every commit it
+ * walked in its repository's cache, and the packs' commits mapped: a
+ * history opened by path is walked on a handle of its own, freed after,
+ * so that this memory is not held through the scan.
+ */
+static int walk_commits(struct walker *w, git_oid **commits, size_t *n,
+			struct snapshot_list *list)
+{
+	git_repository *repo = w->repo, *own = NULL;
+	int err;
+
+	if (!w->opts->open_from_env &&
+	    git_repository_open_ext(&own, git_repository_path(repo),
+				    GIT_REPOSITORY_OPEN_NO_SEARCH, NULL) == 0)
+		w->repo = own;
+	git_error_clear();
+	if (!(err = eg_history_list(commits, n, w->repo, w->opts, w->report))) {
+		w->progress.total_commits = *n;
+		list_snapshots(w, *commits, *n, list);
+	}
+	w->repo = repo;
+	git_repository_free(own);
+	return err;
+}
+
 static int walk_history(struct walker *w)
 {
 	struct snapshot_list list = {0};
@@ -1237,10 +1263,8 @@ static int walk_history(struct walker *w)
 	long long t0 = eg_now_ms(), t1, t2, listed;
 
 	memset(lr, 0, sizeof(lr));
-	if ((err = eg_history_list(&commits, &n, w->repo, w->opts, w->report)))
+	if ((err = walk_commits(w, &commits, &n, &list)))
 		goto done;
-	w->progress.total_commits = n;
-	list_snapshots(w, commits, n, &list);
 	t1 = eg_now_ms();
 	listed = t1;
 	if (w->jobs > 1) {
