@@ -88,15 +88,11 @@ static void make_keys(void)
 	}
 }
 
-unsigned eg_kind_from_name(const char *name, size_t len)
+static unsigned kind_by_extension(const char *name, size_t len)
 {
 	size_t i, lo = 0, hi = NEXT, elen, dot = len;
 	uint64_t key;
 
-	/* README, README.md, readme.rst: a project's description of itself */
-	if (len >= 6 && !strncasecmp(name, "readme", 6) &&
-	    (len == 6 || name[6] == '.'))
-		return EG_KIND_README;
 	for (i = len; i > 0 && len - i <= 8; i--)
 		if (name[i - 1] == '.') {
 			dot = i - 1;
@@ -125,6 +121,20 @@ unsigned eg_kind_from_name(const char *name, size_t len)
 			hi = mid;
 	}
 	return EG_KIND_TEXT;
+}
+
+unsigned eg_kind_from_name(const char *name, size_t len)
+{
+	unsigned kind = kind_by_extension(name, len);
+
+	/*
+	 * README, README.md, readme.rst: a project's description of itself.
+	 * A readme.py is code, and read as code.
+	 */
+	if ((kind == EG_KIND_DOC || kind == EG_KIND_TEXT) && len >= 6 &&
+	    !strncasecmp(name, "readme", 6) && (len == 6 || name[6] == '.'))
+		return EG_KIND_README;
+	return kind;
 }
 
 static int has_suffix(const char *name, const char *suffix)

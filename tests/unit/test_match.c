@@ -183,6 +183,9 @@ static void kinds_from_names_and_magic(void **state)
 	assert_int_equal(eg_kind_from_name("readme.MD", 9), EG_KIND_README);
 	assert_int_equal(eg_kind_from_name("README-old.md", 13), EG_KIND_DOC);
 	assert_int_equal(eg_kind_from_name("READMEs", 7), EG_KIND_TEXT);
+	/* code named readme is read as code */
+	assert_int_equal(eg_kind_from_name("readme.py", 9), EG_KIND_PYTHON);
+	assert_int_equal(eg_kind_from_name("README.c", 8), EG_KIND_C);
 	assert_int_equal(eg_kind_from_name("a.markdown", 10), EG_KIND_DOC);
 	assert_int_equal(eg_kind_from_name("m.GeoJSON", 9), EG_KIND_JSON);
 	assert_int_equal(eg_kind_from_name("x.H", 3), EG_KIND_C);
