@@ -328,11 +328,12 @@ static unsigned char *inflate_at(struct eg_pack_reader *r, uint64_t rank,
 		r->z.avail_in = (uInt)avail;
 		/*
 		 * Z_FINISH: the whole object fits the output, so zlib keeps
-		 * no copy of it for a window; a stream cut by the end of
-		 * the input gives Z_BUF_ERROR, and goes on with more.
+		 * no copy of it for a window.  A stream cut by the end of the
+		 * input gives Z_BUF_ERROR, and goes on with more: its output
+		 * may be whole already, with the checksum still to come.
 		 */
 		zr = inflate(&r->z, Z_FINISH);
-		if (zr == Z_BUF_ERROR && !r->z.avail_in && r->z.avail_out)
+		if (zr == Z_BUF_ERROR && !r->z.avail_in)
 			zr = Z_OK;
 		if (zr != Z_OK && zr != Z_STREAM_END)
 			goto fail;
