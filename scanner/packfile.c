@@ -326,15 +326,7 @@ static unsigned char *inflate_at(struct eg_pack_reader *r, uint64_t rank,
 			avail = UINT32_MAX;
 		r->z.next_in = (unsigned char *)in;
 		r->z.avail_in = (uInt)avail;
-		/*
-		 * Z_FINISH: the whole object fits the output, so zlib keeps
-		 * no copy of it for a window.  A stream cut by the end of the
-		 * input gives Z_BUF_ERROR, and goes on with more: its output
-		 * may be whole already, with the checksum still to come.
-		 */
-		zr = inflate(&r->z, Z_FINISH);
-		if (zr == Z_BUF_ERROR && !r->z.avail_in)
-			zr = Z_OK;
+		zr = inflate(&r->z, Z_NO_FLUSH);
 		if (zr != Z_OK && zr != Z_STREAM_END)
 			goto fail;
 		rank += avail - r->z.avail_in;
