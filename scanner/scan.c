@@ -838,9 +838,9 @@ struct part {
 
 /*
  * Give `pw` (zeroed) what a walker of a part of history needs of its own
- * to read trees beside `w`: a repository handle, a pack reader over w's
- * index, a path; the signature set and options are w's.  -1 when the
- * repository cannot be opened again.
+ * to list trees beside `w`: a repository handle, a pack reader over w's
+ * index, a path; the options are w's.  -1 when the repository cannot be
+ * opened again.
  */
 static int part_walker_open(struct walker *pw, const struct walker *w)
 {
@@ -852,9 +852,7 @@ static int part_walker_open(struct walker *pw, const struct walker *w)
 		git_repository_free(pw->repo);
 		return -1;
 	}
-	pw->set = w->set;
 	pw->opts = w->opts;
-	pw->words = w->words;
 	pw->reader.odb = pw->odb;
 	eg_pack_reader_new(&pw->reader.packs, w->packidx, EG_PACK_CACHE_BYTES,
 			   NULL);
@@ -869,7 +867,6 @@ static void part_walker_close(struct walker *pw)
 	eg_pack_reader_free(pw->reader.packs);
 	git_odb_free(pw->odb);
 	git_repository_free(pw->repo);
-	free(pw->named);
 	free(pw->path);
 }
 
