@@ -82,6 +82,14 @@ check "... and no findings at all" test "$(report "len(d['findings'])")" = 0
 fx microscopy
 expect_exit 0 "microscopy with every criterion but the geospatial one: nothing at review" \
 	scan --format json --output "$TMP/r.json" "$TMP/microscopy"
+fx mention
+expect_exit 0 "the imagery named only in a test's comments: nothing at review" \
+	scan --rev "$mention_in_test" "$TMP/mention"
+expect_exit 1 "every criterion, the imagery named only in comments: review" \
+	scan --format json --output "$TMP/r.json" "$TMP/mention"
+check "... at review, not controlled, geospatial-mention held and geospatial not" \
+	test "$(report "d['findings'][0]['level'] + ' ' + ' '.join(c['id'] for c in d['findings'][0]['criteria'] if c['met'])")" = \
+	"review geospatial-mention gui normalization cnn training rotation"
 fx review
 expect_exit 1 "geospatial training (a geospatial deep-learning training project): review" \
 	scan --format json --output "$TMP/r.json" "$TMP/review"
