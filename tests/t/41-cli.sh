@@ -380,10 +380,10 @@ check "... the title, ECCN, status and citation" \
 		grep -q "^  citation: *15 CFR 774" "$1" && grep -q "85 FR 459" "$1"' \
 	_ "$TMP/explain.txt"
 check "... every criterion with its regulation text and patterns" \
-	sh -c 'for c in geospatial gui sampling normalization cnn training rotation; do
+	sh -c 'for c in geospatial geospatial-mention gui sampling normalization cnn training rotation; do
 		grep -q "^  $c: " "$1" || exit 1; done
-		[ "$(grep -c "^    regulation: " "$1")" = 7 ] &&
-		[ "$(grep -c "^    patterns: " "$1")" = 7 ]' _ "$TMP/explain.txt"
+		[ "$(grep -c "^    regulation: " "$1")" = 8 ] &&
+		[ "$(grep -c "^    patterns: " "$1")" = 8 ]' _ "$TMP/explain.txt"
 check "... the controlled and review conditions" \
 	sh -c 'grep -q "^Controlled when: all of (geospatial, gui, normalization, cnn, training,$" "$1" &&
 		grep -q "^                 rotation)$" "$1" &&
