@@ -90,6 +90,14 @@ expect_exit 1 "every criterion, the imagery named only in comments: review" \
 check "... at review, not controlled, geospatial-mention held and geospatial not" \
 	test "$(report "d['findings'][0]['level'] + ' ' + ' '.join(c['id'] for c in d['findings'][0]['criteria'] if c['met'])")" = \
 	"review geospatial-mention gui normalization cnn training rotation"
+fx generic
+expect_exit 1 "a generic library, then a loader of remote-sensing scenes: review" \
+	scan --format json --output "$TMP/r.json" "$TMP/generic"
+check "... first named where the loader comes, with it as the evidence" \
+	test "$(report "d['findings'][0]['commit']")" = "$first_review" -a \
+	"$(report "sorted({e['path'] for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial' for e in c['evidence']})")" = "['datasets/scenes.py']"
+expect_exit 0 "... and before it, the suite and the README's tutorials: nothing" \
+	scan --rev "$first_review~1" "$TMP/generic"
 fx review
 expect_exit 1 "geospatial training (a geospatial deep-learning training project): review" \
 	scan --format json --output "$TMP/r.json" "$TMP/review"
