@@ -129,6 +129,34 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 	}
 }
 
+/*
+ * How many files each criterion holds in, product code and weak apart: a
+ * reviewer tells a geospatial project (its imagery in many files) from a
+ * generic library that names it once.
+ */
+static void count_files(struct eg_finding *f, const struct eg_sigset *set,
+			const struct eg_snapshot_file *files, size_t nfiles,
+			eg_word *scratch, size_t words)
+{
+	size_t i, k;
+
+	for (i = 0; i < nfiles; i++) {
+		int weak = eg_path_is_weak(files[i].path, files[i].result);
+
+		memset(scratch, 0, words * sizeof(eg_word));
+		eg_match_criteria(set, files[i].result,
+				  eg_basename(files[i].path), scratch);
+		for (k = 0; k < f->ncriteria; k++) {
+			if (!eg_bit_test(scratch, f->sig->first_criterion + k))
+				continue;
+			if (weak)
+				f->criteria[k].weak_files++;
+			else
+				f->criteria[k].files++;
+		}
+	}
+}
+
 void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
 		      const eg_word *bits, const eg_word *weak_bits,
 		      const struct eg_snapshot_file *files, size_t nfiles)
@@ -139,6 +167,7 @@ void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
 
 	f->ncriteria = f->sig->ncriteria;
 	f->criteria = eg_xcalloc(f->ncriteria, sizeof(*f->criteria));
+	count_files(f, set, files, nfiles, scratch, words);
 	for (i = 0; i < f->ncriteria; i++) {
 		size_t ci = f->sig->first_criterion + i;
 		struct eg_criterion_result *c = &f->criteria[i];

@@ -36,7 +36,8 @@ int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
  * path by the caller), product code first, one per file first.  A
  * criterion not met that `weak_bits` (NULL: none) says holds in weak files
  * only is marked so, with hits from those.  The finding owns what this
- * allocates.  Can't fail.
+ * allocates.  Each criterion also gets the number of `files` it holds in
+ * (product code and weak apart).  Can't fail.
  */
 void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
 		      const eg_word *bits, const eg_word *weak_bits,

@@ -23,6 +23,8 @@ struct eg_criterion_result {
 	const struct eg_criterion *criterion; /* borrowed from the sigset */
 	int met;
 	int weak_only; /* not met: holds in vendored, docs or test files only */
+	/* how many files of the snapshot it holds in: product code, weak */
+	size_t files, weak_files;
 	struct eg_evidence *evidence;
 	size_t nevidence;
 };

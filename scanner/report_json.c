@@ -80,6 +80,10 @@ static json_t *finding_json(const struct eg_report *r,
 		json_object_set_new(cj, "met", json_boolean(c->met));
 		if (c->weak_only)
 			json_object_set_new(cj, "weak_only", json_true());
+		json_object_set_new(cj, "files",
+				    json_integer((json_int_t)c->files));
+		json_object_set_new(cj, "weak_files",
+				    json_integer((json_int_t)c->weak_files));
 		for (k = 0; k < c->nevidence; k++)
 			json_array_append_new(ev,
 					      evidence_json(&c->evidence[k]));

@@ -309,6 +309,19 @@ criterion_result(const struct eg_finding *fd, const struct eg_criterion *c)
 	return NULL;
 }
 
+/* In how many files a criterion of a repository finding holds, if counted. */
+static void write_files(FILE *f, const struct eg_criterion_result *cr)
+{
+	if (!cr->files && !cr->weak_files)
+		return;
+	fprintf(f, " *(holds in %zu %s", cr->files,
+		cr->files == 1 ? "file" : "files");
+	if (cr->weak_files)
+		fprintf(f, ", and %zu vendored, docs or test %s",
+			cr->weak_files, cr->weak_files == 1 ? "file" : "files");
+	fputs(")*", f);
+}
+
 static void write_criterion_row(FILE *f, const struct eg_finding *fd,
 				const struct eg_criterion *c)
 {
@@ -322,7 +335,10 @@ static void write_criterion_row(FILE *f, const struct eg_finding *fd,
 		      f);
 	fputs(" (", f);
 	md_code(f, c->id, 1);
-	fputs(") | ", f);
+	fputs(")", f);
+	if (cr && cr->met && fd->sig->scope == EG_SIG_REPOSITORY)
+		write_files(f, cr);
+	fputs(" | ", f);
 	md_text(f, c->regulation ? c->regulation : "");
 	fputs(" | ", f);
 	shown = cr ? cr->nevidence : 0;

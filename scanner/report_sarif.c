@@ -446,6 +446,7 @@ static json_t *result_properties(const struct eg_finding *f)
 {
 	json_t *props = must(json_object()), *crit = must(json_object());
 	json_t *met = must(json_array()), *unmet = must(json_array());
+	json_t *files = must(json_object());
 	size_t i;
 
 	put(props, "level", jstr(eg_level_name(f->level)));
@@ -467,11 +468,18 @@ static json_t *result_properties(const struct eg_finding *f)
 		time_text(when, sizeof(when), f->time);
 		put(props, "time", jstr(when));
 	}
-	for (i = 0; i < f->ncriteria; i++)
-		append(f->criteria[i].met ? met : unmet,
-		       jstr(f->criteria[i].criterion->id));
+	for (i = 0; i < f->ncriteria; i++) {
+		const struct eg_criterion_result *cr = &f->criteria[i];
+
+		append(cr->met ? met : unmet, jstr(cr->criterion->id));
+		/* in how many files each holds (product code) */
+		if (cr->met && (cr->files || cr->weak_files))
+			put(files, cr->criterion->id,
+			    json_integer((json_int_t)cr->files));
+	}
 	put(crit, "met", met);
 	put(crit, "unmet", unmet);
+	put(crit, "files", files);
 	put(props, "criteria", crit);
 	return props;
 }

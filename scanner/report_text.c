@@ -246,6 +246,28 @@ static void print_evidence(FILE *out, const struct eg_evidence *e,
 	free(path);
 }
 
+/* In how many files a criterion of a repository finding holds. */
+static void print_files(FILE *out, const struct eg_criterion_result *c,
+			const struct style *st)
+{
+	if (c->weak_only) {
+		fprintf(out,
+			"      %sonly in %zu vendored, docs or test %s: "
+			"not counted%s\n",
+			st->dim, c->weak_files,
+			plural(c->weak_files, "file", "files"), st->reset);
+		return;
+	}
+	if (!c->met || (!c->files && !c->weak_files))
+		return; /* a report not built from a snapshot has no counts */
+	fprintf(out, "      %sholds in %zu %s", st->dim, c->files,
+		plural(c->files, "file", "files"));
+	if (c->weak_files)
+		fprintf(out, ", and %zu vendored, docs or test %s",
+			c->weak_files, plural(c->weak_files, "file", "files"));
+	fprintf(out, "%s\n", st->reset);
+}
+
 static void print_finding(FILE *out, const struct eg_report *r,
 			  const struct eg_finding *f, const struct style *st)
 {
@@ -267,7 +289,9 @@ static void print_finding(FILE *out, const struct eg_report *r,
 			out, c->criterion->title,
 			6 + columns(c->criterion->id, strlen(c->criterion->id)),
 			6);
-		if (c->weak_only)
+		if (f->sig->scope == EG_SIG_REPOSITORY)
+			print_files(out, c, st);
+		else if (c->weak_only)
 			fprintf(out,
 				"      %sonly in vendored, docs or test files: "
 				"not counted%s\n",

@@ -90,6 +90,11 @@ expect_exit 1 "every criterion, the imagery named only in comments: review" \
 check "... at review, not controlled, geospatial-mention held and geospatial not" \
 	test "$(report "d['findings'][0]['level'] + ' ' + ' '.join(c['id'] for c in d['findings'][0]['criteria'] if c['met'])")" = \
 	"review geospatial-mention gui normalization cnn training rotation"
+check "... and counted in its one product file and its one test file" \
+	test "$(report "[(c['files'], c['weak_files']) for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial-mention']")" = "[(1, 1)]"
+scan --no-color "$TMP/mention" > "$TMP/mention.txt"
+check "... which the text report says" \
+	grep -q "holds in 1 file, and 1 vendored, docs or test file" "$TMP/mention.txt"
 fx generic
 expect_exit 1 "a generic library, then a loader of remote-sensing scenes: review" \
 	scan --format json --output "$TMP/r.json" "$TMP/generic"

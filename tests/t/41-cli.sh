@@ -138,6 +138,12 @@ for i, l in enumerate(lines):
     if not m:
         continue
     nxt = lines[i + 1] if i + 1 < len(lines) else ""
+    counted = re.match(r"^      holds in \d+ files?$", nxt) is not None
+    if counted:
+        nxt = lines[i + 2]
+    if (m.group(1) == "\u2713") != counted:
+        print("criterion", m.group(2), m.group(1), "count line:", nxt)
+        bad += 1
     has = re.match(r"^      \S.*:\d+( \(weak\))?(  |$)", nxt) is not None
     seen[m.group(2)] = m.group(1)
     if (m.group(1) == "\u2713") != has:

@@ -152,6 +152,8 @@ static int setup(void **state)
 	add_evidence(&f->criteria[0], "src/a.py", 3, 5, "alpha_call(x) | `y`");
 	add_evidence(&f->criteria[1], evil_path, 7, 1, "beta_call(*z*)");
 	add_evidence(&f->criteria[1], "weights/model.onnx", 0, 0, NULL);
+	f->criteria[1].files = 2; /* alpha is not counted: no count shown */
+	f->criteria[1].weak_files = 1;
 	memcpy(f->commit, commit, sizeof(commit));
 	memcpy(f->content, tree, sizeof(tree));
 	f->author = eg_xstrdup("Ada <ada@example.com>");
@@ -222,6 +224,7 @@ static void test_sarif_results(void **state)
 	const struct eg_finding *f2 = finding_of(fx->report, "TEST.2");
 	json_error_t err;
 	json_t *root, *run, *results, *r, *locs, *loc, *rules, *met, *unmet;
+	json_t *files;
 	const char *msg;
 
 	write_report(fx, eg_report_write_sarif);
@@ -316,6 +319,11 @@ static void test_sarif_results(void **state)
 	assert_int_equal(json_array_size(unmet), 1);
 	assert_string_equal(json_string_value(json_array_get(unmet, 0)),
 			    "gamma");
+	files = json_object_get(
+		json_object_get(json_object_get(r, "properties"), "criteria"),
+		"files");
+	assert_int_equal(json_object_size(files), 1);
+	assert_int_equal(json_integer_value(json_object_get(files, "beta")), 2);
 
 	r = result_of(results, "TEST.2");
 	assert_string_equal(json_string_value(json_object_get(r, "level")),
@@ -454,7 +462,9 @@ static void test_markdown_review(void **state)
 				   "Evidence |"));
 	assert_non_null(strstr(md, "| \xe2\x9c\x93 | Alpha feature (`alpha`) | "
 				   "1. Provides alpha \\| beta\\_gamma |"));
-	assert_non_null(strstr(md, "| \xe2\x9c\x93 | Beta feature (`beta`) |"));
+	assert_non_null(strstr(md, "| \xe2\x9c\x93 | Beta feature (`beta`) "
+				   "*(holds in 2 files, and 1 vendored, docs "
+				   "or test file)* |"));
 	assert_non_null(strstr(md, "| \xe2\x9c\x97 | Gamma feature (`gamma`) | "
 				   "3. Trains gamma | none |"));
 	assert_int_equal(check_rows(md, "| \xe2\x9c", 5), 4);

@@ -293,7 +293,8 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
  * w1: x in product code; y only in tests/, vendor/x/, a test_ file and
  * the docs.  W: review from x alone, y shown but not counted.  V: y makes
  * it controlled, wherever it lies (no folder hides content from the gate).
- * w2: z in tests/ too: W controlled.
+ * w2: z in tests/ too: W controlled.  Each criterion counts the files it
+ * holds in, product code and weak apart.
  */
 static void weak_files_count_only_for_controlled(void **state)
 {
@@ -317,8 +318,12 @@ static void weak_files_count_only_for_controlled(void **state)
 	assert_int_equal(f->level, EG_LEVEL_REVIEW);
 	assert_true(f->criteria[0].met);
 	assert_false(f->criteria[0].weak_only);
+	assert_int_equal(f->criteria[0].files, 1);
+	assert_int_equal(f->criteria[0].weak_files, 0);
 	assert_false(f->criteria[1].met);
 	assert_true(f->criteria[1].weak_only);
+	assert_int_equal(f->criteria[1].files, 0);
+	assert_int_equal(f->criteria[1].weak_files, 4);
 	assert_int_equal(f->criteria[1].nevidence, 3);
 	for (k = 0; k < f->criteria[1].nevidence; k++)
 		assert_true(f->criteria[1].evidence[k].weak);
