@@ -201,6 +201,27 @@ static int is_safetensors(const unsigned char *buf, size_t len)
 
 static const char lfs_magic[] = "version https://git-lfs.github.com/spec/v1";
 
+/*
+ * A Qt Linguist translation shares TypeScript's `.ts`: it is XML, the
+ * strings of an application's interface, not code.
+ */
+static int is_qt_translation(const char *name, const unsigned char *buf,
+			     size_t len)
+{
+	size_t i = 0;
+
+	if (!has_suffix(name, ".ts"))
+		return 0;
+	if (starts(buf, len, "\xef\xbb\xbf", 3))
+		i = 3;
+	while (i < len && (buf[i] == ' ' || buf[i] == '\t' || buf[i] == '\r' ||
+			   buf[i] == '\n'))
+		i++;
+	return starts(buf + i, len - i, "<?xml", 5) ||
+	       starts(buf + i, len - i, "<!DOCTYPE TS>", 13) ||
+	       starts(buf + i, len - i, "<TS ", 4);
+}
+
 unsigned eg_kind_classify(unsigned name_kind, const char *name,
 			  const unsigned char *buf, size_t len)
 {
@@ -217,6 +238,8 @@ unsigned eg_kind_classify(unsigned name_kind, const char *name,
 	    has_suffix(name, ".pt") || has_suffix(name, ".pth") ||
 	    has_suffix(name, ".h5") || has_suffix(name, ".tflite"))
 		return binary_kind(name, buf, len);
+	if (is_qt_translation(name, buf, len))
+		return EG_KIND_CONFIG;
 	return name_kind;
 }
 

@@ -175,6 +175,9 @@ static void kinds_from_names_and_magic(void **state)
 	static const unsigned char safet[] =
 		"\x0e\0\0\0\0\0\0\0{\"a\": \"b\" }  ";
 	static const unsigned char tfl[] = "\x1c\0\0\0TFL3\0\0";
+	static const char qt_ts[] =
+		"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
+		"<!DOCTYPE TS>\n<TS version=\"2.1\">\n";
 
 	(void)state;
 	assert_int_equal(eg_kind_from_name("a.PY", 4), EG_KIND_PYTHON);
@@ -207,6 +210,15 @@ static void kinds_from_names_and_magic(void **state)
 	assert_int_equal(eg_kind_classify(EG_KIND_PYTHON, "a.py",
 					  (const unsigned char *)"x = 1\n", 6),
 			 EG_KIND_PYTHON);
+	/* a Qt Linguist translation is XML; TypeScript stays code */
+	assert_int_equal(eg_kind_classify(EG_KIND_JS, "en_US.ts",
+					  (const unsigned char *)qt_ts,
+					  sizeof(qt_ts) - 1),
+			 EG_KIND_CONFIG);
+	assert_int_equal(eg_kind_classify(EG_KIND_JS, "app.ts",
+					  (const unsigned char *)"let x = 1;\n",
+					  11),
+			 EG_KIND_JS);
 	assert_int_equal(eg_kind_parse("model"), EG_KIND_ANY_MODEL);
 	assert_int_equal(eg_kind_parse("nope"), 0);
 }
