@@ -130,9 +130,9 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 }
 
 /*
- * How many files each criterion holds in, product code and weak apart: a
- * reviewer tells a geospatial project (its imagery in many files) from a
- * generic library that names it once.
+ * How many files each criterion holds in, product code and weak apart: how
+ * much of the snapshot it covers, for the reviewer to weigh (one README
+ * line of imagery against a thousand files of training, say).
  */
 static void count_files(struct eg_finding *f, const struct eg_sigset *set,
 			const struct eg_snapshot_file *files, size_t nfiles,

@@ -246,20 +246,30 @@ static void print_evidence(FILE *out, const struct eg_evidence *e,
 	free(path);
 }
 
-/* In how many files a criterion of a repository finding holds. */
-static void print_files(FILE *out, const struct eg_criterion_result *c,
+/*
+ * In how many files a criterion holds, or that it holds in weak files only.
+ * Only a repository finding built from a snapshot has counts.
+ */
+static void print_files(FILE *out, const struct eg_finding *f,
+			const struct eg_criterion_result *c,
 			const struct style *st)
 {
-	if (c->weak_only) {
+	int counted = f->sig->scope == EG_SIG_REPOSITORY &&
+		      (c->files || c->weak_files);
+
+	if (c->weak_only && !counted)
+		fprintf(out,
+			"      %sonly in vendored, docs or test files: "
+			"not counted%s\n",
+			st->dim, st->reset);
+	else if (c->weak_only)
 		fprintf(out,
 			"      %sonly in %zu vendored, docs or test %s: "
 			"not counted%s\n",
 			st->dim, c->weak_files,
 			plural(c->weak_files, "file", "files"), st->reset);
+	if (!c->met || !counted)
 		return;
-	}
-	if (!c->met || (!c->files && !c->weak_files))
-		return; /* a report not built from a snapshot has no counts */
 	fprintf(out, "      %sholds in %zu %s", st->dim, c->files,
 		plural(c->files, "file", "files"));
 	if (c->weak_files)
@@ -289,13 +299,7 @@ static void print_finding(FILE *out, const struct eg_report *r,
 			out, c->criterion->title,
 			6 + columns(c->criterion->id, strlen(c->criterion->id)),
 			6);
-		if (f->sig->scope == EG_SIG_REPOSITORY)
-			print_files(out, c, st);
-		else if (c->weak_only)
-			fprintf(out,
-				"      %sonly in vendored, docs or test files: "
-				"not counted%s\n",
-				st->dim, st->reset);
+		print_files(out, f, c, st);
 		for (k = 0; k < c->nevidence; k++)
 			print_evidence(out, &c->evidence[k], st);
 	}

@@ -103,6 +103,15 @@ check "... first named where the loader comes, with it as the evidence" \
 	"$(report "sorted({e['path'] for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial' for e in c['evidence']})")" = "['datasets/scenes.py']"
 expect_exit 0 "... and before it, the suite and the README's tutorials: nothing" \
 	scan --rev "$first_review~1" "$TMP/generic"
+w=$TMP/weak-only
+mkdir -p "$w/tests"
+cp "$FIXTURES/src/geo_io.py" "$FIXTURES/src/train.py" "$w/"
+cp "$FIXTURES/src/chips.py" "$w/tests/test_chips.py"
+scan --no-color --dir "$w" > "$TMP/weak-only.txt"
+check "a criterion held in one test file only: counted, and not counted" \
+	grep -qx "      only in 1 vendored, docs or test file: not counted" "$TMP/weak-only.txt"
+check "... beside those held in product code" \
+	grep -qx "      holds in 1 file" "$TMP/weak-only.txt"
 fx review
 expect_exit 1 "geospatial training (a geospatial deep-learning training project): review" \
 	scan --format json --output "$TMP/r.json" "$TMP/review"
