@@ -94,24 +94,57 @@ static int has_evidence(const struct eg_criterion_result *c, const char *path,
 	return 0;
 }
 
+/*
+ * The files of a snapshot with what each holds, worked out once per
+ * finding: the criteria each file makes hold (`words` words a file) and
+ * whether it is weak.
+ */
+struct held {
+	const struct eg_snapshot_file *files;
+	size_t nfiles, words;
+	eg_word *bits;
+	unsigned char *weak;
+};
+
+static void held_init(struct held *h, const struct eg_sigset *set,
+		      const struct eg_snapshot_file *files, size_t nfiles)
+{
+	size_t i;
+
+	h->files = files;
+	h->nfiles = nfiles;
+	h->words = EG_BITSET_WORDS(set->ncriteria);
+	h->bits = eg_xcalloc(nfiles && h->words ? nfiles * h->words : 1,
+			     sizeof(eg_word));
+	h->weak = eg_xcalloc(nfiles ? nfiles : 1, 1);
+	for (i = 0; i < nfiles; i++) {
+		eg_match_criteria(set, files[i].result,
+				  eg_basename(files[i].path),
+				  h->bits + i * h->words);
+		h->weak[i] = (unsigned char)eg_path_is_weak(files[i].path,
+							    files[i].result);
+	}
+}
+
+static int held_by(const struct held *h, size_t i, size_t ci)
+{
+	return eg_bit_test(h->bits + i * h->words, ci);
+}
+
 /* Take the first hit of criterion ci in each file of the given weakness. */
 static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
-		 size_t ci, const struct eg_snapshot_file *files, size_t nfiles,
-		 int weak, eg_word *scratch, size_t words, int per_file)
+		 size_t ci, const struct held *h, int weak, int per_file)
 {
 	size_t i, k;
 
-	for (i = 0; i < nfiles && c->nevidence < EG_EVIDENCE_PER_CRITERION;
+	for (i = 0; i < h->nfiles && c->nevidence < EG_EVIDENCE_PER_CRITERION;
 	     i++) {
-		const struct eg_blob_result *r = files[i].result;
-		const char *base = eg_basename(files[i].path);
+		const struct eg_snapshot_file *file = &h->files[i];
+		const struct eg_blob_result *r = file->result;
+		const char *base = eg_basename(file->path);
 		int taken = 0;
 
-		if (eg_path_is_weak(files[i].path, r) != weak)
-			continue;
-		memset(scratch, 0, words * sizeof(eg_word));
-		eg_match_criteria(set, r, base, scratch);
-		if (!eg_bit_test(scratch, ci))
+		if (h->weak[i] != weak || !held_by(h, i, ci))
 			continue;
 		for (k = 0; k < r->nhits && taken < per_file &&
 			    c->nevidence < EG_EVIDENCE_PER_CRITERION;
@@ -121,39 +154,31 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 
 			if (p->criterion != ci || !eg_pattern_applies(p, base))
 				continue;
-			if (has_evidence(c, files[i].path, r->hits[k].line))
+			if (has_evidence(c, file->path, r->hits[k].line))
 				continue;
-			add_evidence(c, set, &files[i], &r->hits[k], weak);
+			add_evidence(c, set, file, &r->hits[k], weak);
 			taken++;
 		}
 	}
 }
 
 /*
- * How many files each criterion holds in, product code and weak apart: how
+ * How many files a criterion holds in, product code and weak apart: how
  * much of the snapshot it covers, for the reviewer to weigh (one README
  * line of imagery against a thousand files of training, say).
  */
-static void count_files(struct eg_finding *f, const struct eg_sigset *set,
-			const struct eg_snapshot_file *files, size_t nfiles,
-			eg_word *scratch, size_t words)
+static void count_files(struct eg_criterion_result *c, size_t ci,
+			const struct held *h)
 {
-	size_t i, k;
+	size_t i;
 
-	for (i = 0; i < nfiles; i++) {
-		int weak = eg_path_is_weak(files[i].path, files[i].result);
-
-		memset(scratch, 0, words * sizeof(eg_word));
-		eg_match_criteria(set, files[i].result,
-				  eg_basename(files[i].path), scratch);
-		for (k = 0; k < f->ncriteria; k++) {
-			if (!eg_bit_test(scratch, f->sig->first_criterion + k))
-				continue;
-			if (weak)
-				f->criteria[k].weak_files++;
-			else
-				f->criteria[k].files++;
-		}
+	for (i = 0; i < h->nfiles; i++) {
+		if (!held_by(h, i, ci))
+			continue;
+		if (h->weak[i])
+			c->weak_files++;
+		else
+			c->files++;
 	}
 }
 
@@ -161,31 +186,31 @@ void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
 		      const eg_word *bits, const eg_word *weak_bits,
 		      const struct eg_snapshot_file *files, size_t nfiles)
 {
-	size_t words = EG_BITSET_WORDS(set->ncriteria);
-	eg_word *scratch = eg_xcalloc(words ? words : 1, sizeof(eg_word));
+	struct held h;
 	size_t i;
 
+	held_init(&h, set, files, nfiles);
 	f->ncriteria = f->sig->ncriteria;
 	f->criteria = eg_xcalloc(f->ncriteria, sizeof(*f->criteria));
-	count_files(f, set, files, nfiles, scratch, words);
 	for (i = 0; i < f->ncriteria; i++) {
 		size_t ci = f->sig->first_criterion + i;
 		struct eg_criterion_result *c = &f->criteria[i];
 
 		c->criterion = &set->criteria[ci];
 		c->met = eg_bit_test(bits, ci);
+		count_files(c, ci, &h);
 		if (!c->met) {
 			/* shown, not counted */
 			c->weak_only = weak_bits && eg_bit_test(weak_bits, ci);
 			if (c->weak_only)
-				pick(c, set, ci, files, nfiles, 1, scratch,
-				     words, 1);
+				pick(c, set, ci, &h, 1, 1);
 			continue;
 		}
 		/* breadth first over files, product code before the rest */
-		pick(c, set, ci, files, nfiles, 0, scratch, words, 1);
-		pick(c, set, ci, files, nfiles, 1, scratch, words, 1);
-		pick(c, set, ci, files, nfiles, 0, scratch, words, 3);
+		pick(c, set, ci, &h, 0, 1);
+		pick(c, set, ci, &h, 1, 1);
+		pick(c, set, ci, &h, 0, 3);
 	}
-	free(scratch);
+	free(h.bits);
+	free(h.weak);
 }
