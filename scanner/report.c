@@ -180,6 +180,13 @@ size_t eg_report_count(const struct eg_report *report, enum eg_level level)
 	return n;
 }
 
+int eg_criterion_counted(const struct eg_finding *f,
+			 const struct eg_criterion_result *c)
+{
+	return f->sig->scope == EG_SIG_REPOSITORY &&
+	       (c->files || c->weak_files);
+}
+
 enum eg_level eg_report_max_level(const struct eg_report *report)
 {
 	enum eg_level max = EG_LEVEL_NONE;

@@ -92,6 +92,12 @@ void eg_report_finish(struct eg_report *report);
 size_t eg_report_count(const struct eg_report *report, enum eg_level level);
 /* The highest level among the findings. */
 enum eg_level eg_report_max_level(const struct eg_report *report);
+/*
+ * Whether a criterion of a finding carries file counts to show: only a
+ * repository finding built from a snapshot has them.
+ */
+int eg_criterion_counted(const struct eg_finding *f,
+			 const struct eg_criterion_result *c);
 
 /*
  * Drop findings whose fingerprint is in the JSON report at `path` (an

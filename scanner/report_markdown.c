@@ -309,11 +309,9 @@ criterion_result(const struct eg_finding *fd, const struct eg_criterion *c)
 	return NULL;
 }
 
-/* In how many files a criterion of a repository finding holds, if counted. */
+/* In how many files a criterion holds. */
 static void write_files(FILE *f, const struct eg_criterion_result *cr)
 {
-	if (!cr->files && !cr->weak_files)
-		return;
 	fprintf(f, " *(holds in %zu %s", cr->files,
 		cr->files == 1 ? "file" : "files");
 	if (cr->weak_files)
@@ -336,7 +334,7 @@ static void write_criterion_row(FILE *f, const struct eg_finding *fd,
 	fputs(" (", f);
 	md_code(f, c->id, 1);
 	fputs(")", f);
-	if (cr && cr->met && fd->sig->scope == EG_SIG_REPOSITORY)
+	if (cr && cr->met && eg_criterion_counted(fd, cr))
 		write_files(f, cr);
 	fputs(" | ", f);
 	md_text(f, c->regulation ? c->regulation : "");

@@ -473,7 +473,7 @@ static json_t *result_properties(const struct eg_finding *f)
 
 		append(cr->met ? met : unmet, jstr(cr->criterion->id));
 		/* in how many files each holds (product code) */
-		if (cr->met && (cr->files || cr->weak_files))
+		if (cr->met && eg_criterion_counted(f, cr))
 			put(files, cr->criterion->id,
 			    json_integer((json_int_t)cr->files));
 	}

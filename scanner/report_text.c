@@ -246,16 +246,12 @@ static void print_evidence(FILE *out, const struct eg_evidence *e,
 	free(path);
 }
 
-/*
- * In how many files a criterion holds, or that it holds in weak files only.
- * Only a repository finding built from a snapshot has counts.
- */
+/* In how many files a criterion holds, or that it holds in weak files only. */
 static void print_files(FILE *out, const struct eg_finding *f,
 			const struct eg_criterion_result *c,
 			const struct style *st)
 {
-	int counted = f->sig->scope == EG_SIG_REPOSITORY &&
-		      (c->files || c->weak_files);
+	int counted = eg_criterion_counted(f, c);
 
 	if (c->weak_only && !counted)
 		fprintf(out,
