@@ -24,7 +24,7 @@
  *   sha256 of all of the above (32 bytes)
  */
 /* 3: the top README counts (evidence.h); 4: Qt translations (kind.h) */
-#define MAGIC	  "EGCACHE4"
+#define MAGIC	  "EGCACHE5"
 #define MAX_CACHE (1u << 30)
 
 struct out {

@@ -222,6 +222,17 @@ static int is_qt_translation(const char *name, const unsigned char *buf,
 	       starts(buf + i, len - i, "<TS ", 4);
 }
 
+/*
+ * Qt's resource compiler (pyrcc5, pyside6-rcc) writes icons and compiled
+ * translations into a Python module as one bytes literal: data, not code.
+ */
+static int is_qt_resources(const char *name, const unsigned char *buf,
+			   size_t len)
+{
+	return has_suffix(name, ".py") &&
+	       memmem(buf, len < 256 ? len : 256, "# Resource object code", 22);
+}
+
 unsigned eg_kind_classify(unsigned name_kind, const char *name,
 			  const unsigned char *buf, size_t len)
 {
@@ -240,6 +251,8 @@ unsigned eg_kind_classify(unsigned name_kind, const char *name,
 		return binary_kind(name, buf, len);
 	if (is_qt_translation(name, buf, len))
 		return EG_KIND_CONFIG;
+	if (is_qt_resources(name, buf, len))
+		return EG_KIND_BINARY;
 	return name_kind;
 }
 

@@ -11,6 +11,7 @@
 
 #include "error.h"
 #include "kind.h"
+#include "livescript.h"
 #include "match.h"
 #include "prefilter.h"
 #include "text.h"
@@ -397,6 +398,16 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	memset(m->candidates, 0, m->words * sizeof(eg_word));
 	if (kind == EG_KIND_LFS_POINTER) {
 		unscanned = "Git LFS pointer: content not present";
+	} else if (kind == EG_KIND_ARCHIVE && eg_livescript_named(name)) {
+		/* a live script is matched as the MATLAB code it holds */
+		if ((decoded = eg_livescript_code(buf, len, &dlen))) {
+			buf = (const unsigned char *)decoded;
+			len = dlen;
+			kind = EG_KIND_OTHER_CODE;
+		} else {
+			unscanned = "MATLAB live script: no readable "
+				    "matlab/document.xml";
+		}
 	} else if (kind & EG_KIND_ANY_TEXT) {
 		/*
 		 * Decoding a notebook costs more than matching it, mostly for
@@ -418,7 +429,7 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	}
 	/* binary content: only the patterns without literals (kind patterns) */
 	if (!scanned &&
-	    (kind == EG_KIND_NOTEBOOK ||
+	    (decoded ||
 	     eg_prefilter_memo_restore(memo, eg_sigset_prefilter(set, kind),
 				       m->candidates, m->places)))
 		eg_prefilter_scan(eg_sigset_prefilter(set, kind), buf,

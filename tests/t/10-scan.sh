@@ -103,6 +103,22 @@ check "... first named where the loader comes, with it as the evidence" \
 	"$(report "sorted({e['path'] for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial' for e in c['evidence']})")" = "['datasets/scenes.py']"
 expect_exit 0 "... and before it, the suite and the README's tutorials: nothing" \
 	scan --rev "$first_review~1" "$TMP/generic"
+fx livescript
+expect_exit 1 "MATLAB live scripts: the one that trains makes review" \
+	scan --format json --output "$TMP/r.json" "$TMP/livescript"
+check "... with the network and its training read inside train.mlx" \
+	test "$(report "d['findings'][0]['commit']")" = "$first_review" -a \
+	"$(report "sorted({(e['path'], e['line']) for c in d['findings'][0]['criteria'] if c['id'] == 'training' for e in c['evidence']})")" = "[('train.mlx', 12)]"
+expect_exit 0 "... and before it, a README on land cover and a script that plots: nothing" \
+	scan --rev "$first_review~1" "$TMP/livescript"
+w=$TMP/broken-mlx
+mkdir -p "$w"
+head -c 300 "$TMP/livescript/train.mlx" > "$w/train.mlx"
+expect_exit 3 "a live script that can't be read: the scan is incomplete" \
+	scan --format json --output "$TMP/r.json" --dir "$w"
+check "... and says which file and why" \
+	test "$(report "[(u['path'], u['reason']) for u in d['summary']['unscanned']]")" = \
+	"[('train.mlx', 'MATLAB live script: no readable matlab/document.xml')]"
 w=$TMP/weak-only
 mkdir -p "$w/tests"
 cp "$FIXTURES/src/geo_io.py" "$FIXTURES/src/train.py" "$w/"

@@ -168,6 +168,13 @@ static void binary_content_is_classified_not_searched(void **state)
 	assert_non_null(r);
 	assert_non_null(strstr(r->unscanned, "LFS"));
 	eg_blob_result_free(r);
+	/* a live script is read inside; one that can't be is not a pass */
+	criteria(f, "train.mlx", "PK\3\4\0\0", 6, &r);
+	assert_non_null(r);
+	assert_non_null(strstr(r->unscanned, "live script"));
+	eg_blob_result_free(r);
+	/* another zip is an archive, classified and not searched */
+	assert_int_equal(CRIT(f, "data.zip", "PK\3\4\0\0import rasterio"), 0);
 }
 
 static void kinds_from_names_and_magic(void **state)
@@ -178,6 +185,10 @@ static void kinds_from_names_and_magic(void **state)
 	static const char qt_ts[] =
 		"\xef\xbb\xbf<?xml version=\"1.0\" encoding=\"utf-8\"?>\n"
 		"<!DOCTYPE TS>\n<TS version=\"2.1\">\n";
+	static const char qt_rcc[] =
+		"# -*- coding: utf-8 -*-\n\n# Resource object code\n#\n"
+		"# Created by: The Resource Compiler for PyQt5 (Qt v5.15.2)\n"
+		"qt_resource_data = b\"\\\n";
 
 	(void)state;
 	assert_int_equal(eg_kind_from_name("a.PY", 4), EG_KIND_PYTHON);
@@ -219,6 +230,15 @@ static void kinds_from_names_and_magic(void **state)
 					  (const unsigned char *)"let x = 1;\n",
 					  11),
 			 EG_KIND_JS);
+	/* Qt resources compiled into Python are data */
+	assert_int_equal(eg_kind_classify(EG_KIND_PYTHON, "resources.py",
+					  (const unsigned char *)qt_rcc,
+					  sizeof(qt_rcc) - 1),
+			 EG_KIND_BINARY);
+	assert_int_equal(eg_kind_classify(EG_KIND_PYTHON, "resources.txt",
+					  (const unsigned char *)qt_rcc,
+					  sizeof(qt_rcc) - 1),
+			 EG_KIND_PYTHON);
 	assert_int_equal(eg_kind_parse("model"), EG_KIND_ANY_MODEL);
 	assert_int_equal(eg_kind_parse("nope"), 0);
 }
