@@ -12,6 +12,7 @@
 #include "error.h"
 #include "kind.h"
 #include "livescript.h"
+#include "rmarkdown.h"
 #include "match.h"
 #include "prefilter.h"
 #include "text.h"
@@ -408,6 +409,11 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 			unscanned = "MATLAB live script: no readable "
 				    "matlab/document.xml";
 		}
+	} else if ((kind & EG_KIND_ANY_TEXT) && eg_rmarkdown_named(name)) {
+		/* R Markdown: its code chunks, as R, where they are */
+		decoded = eg_rmarkdown_code(buf, len);
+		buf = (const unsigned char *)decoded;
+		kind = EG_KIND_OTHER_CODE;
 	} else if (kind & EG_KIND_ANY_TEXT) {
 		/*
 		 * Decoding a notebook costs more than matching it, mostly for

@@ -45,8 +45,11 @@ void eg_matcher_free(struct eg_matcher *m);
 /*
  * Match `buf` (the content of a file called `name`, whose name suggests
  * `name_kind`).  *out is NULL when nothing hit and nothing is to be
- * reported; otherwise the caller owns it (eg_blob_result_free()).  A regex
- * limit or a Git LFS pointer sets `unscanned`.  Cannot fail.
+ * reported; otherwise the caller owns it (eg_blob_result_free()).  A
+ * notebook is matched as its code cells, a MATLAB live script as its code
+ * paragraphs and an R Markdown document as its code chunks, the last two as
+ * `other-code`.  A regex limit, a Git LFS pointer or a live script that
+ * can't be read sets `unscanned`.  Cannot fail.
  */
 void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 		     unsigned name_kind, const char *name,
