@@ -78,6 +78,14 @@ find "$top/tests/fixtures/src" -type f | sort | while read -r f; do
 done
 printf 'model.onnx\n\010\001\022\004onnx' | put match
 printf 'weights.pt\nPK\003\004archive/data.pkl' | put match
+# a MATLAB live script: the zip around a fixture's document
+{ echo train.mlx; python3 -c '
+import io, sys, zipfile
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("matlab/document.xml", open(sys.argv[1]).read())
+sys.stdout.buffer.write(b.getvalue())' "$top/tests/fixtures/src/forms/livescript_train.xml"; } |
+	put match
 printf 'big.bin\nversion https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 12\n' \
 	"$a$a" | put match
 
