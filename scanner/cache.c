@@ -23,7 +23,10 @@
  *                                     u16 length | excerpt)])
  *   sha256 of all of the above (32 bytes)
  */
-/* 3: the top README counts (evidence.h); 4: Qt translations (kind.h) */
+/*
+ * 3: the top README counts (evidence.h); 4: Qt translations (kind.h);
+ * 5: live scripts and R Markdown read inside (match.h), Qt resources binary
+ */
 #define MAGIC	  "EGCACHE5"
 #define MAX_CACHE (1u << 30)
 

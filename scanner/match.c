@@ -12,9 +12,9 @@
 #include "error.h"
 #include "kind.h"
 #include "livescript.h"
-#include "rmarkdown.h"
 #include "match.h"
 #include "prefilter.h"
+#include "rmarkdown.h"
 #include "text.h"
 
 /* Bounds on one regex on one file: past them the file is incomplete. */
