@@ -9,7 +9,8 @@
 set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
-for t in sigset policy approvals prereceive prepush match cache audit packfile; do
+for t in sigset policy approvals prereceive prepush match cache audit packfile \
+	livescript; do
 	mkdir -p "$out/$t"
 done
 
@@ -78,14 +79,24 @@ find "$top/tests/fixtures/src" -type f | sort | while read -r f; do
 done
 printf 'model.onnx\n\010\001\022\004onnx' | put match
 printf 'weights.pt\nPK\003\004archive/data.pkl' | put match
-# a MATLAB live script: the zip around a fixture's document
-{ echo train.mlx; python3 -c '
+# MATLAB live scripts: the zip around a fixture's document, deflated and
+# stored; for fuzz_match after a name, for fuzz_livescript alone
+live_script() {
+	python3 -c '
 import io, sys, zipfile
 b = io.BytesIO()
-with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+with zipfile.ZipFile(b, "w", int(sys.argv[2])) as z:
+    z.writestr("[Content_Types].xml", "<Types/>")
     z.writestr("matlab/document.xml", open(sys.argv[1]).read())
-sys.stdout.buffer.write(b.getvalue())' "$top/tests/fixtures/src/forms/livescript_train.xml"; } |
-	put match
+sys.stdout.buffer.write(b.getvalue())' "$@"
+}
+for f in livescript_train.xml livescript_plot.xml; do
+	for method in 8 0; do
+		{ echo train.mlx; live_script "$top/tests/fixtures/src/forms/$f" $method; } |
+			put match
+		live_script "$top/tests/fixtures/src/forms/$f" $method | put livescript
+	done
+done
 printf 'big.bin\nversion https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 12\n' \
 	"$a$a" | put match
 
