@@ -210,28 +210,6 @@ static int rules_check(int argc, char **argv)
 	return rc;
 }
 
-static void write_cond(FILE *out, const struct eg_sigset *set,
-		       const struct eg_cond *c)
-{
-	size_t i;
-
-	if (c->op == EG_COND_CRITERION) {
-		fputs(set->criteria[c->criterion].id, out);
-		return;
-	}
-	if (c->op == EG_COND_AT_LEAST)
-		fprintf(out, "at least %u of (", c->at_least);
-	else
-		fprintf(out, "%s (",
-			c->op == EG_COND_ALL ? "all of" : "any of");
-	for (i = 0; i < c->nkids; i++) {
-		if (i)
-			fputs(", ", out);
-		write_cond(out, set, &c->kids[i]);
-	}
-	fputc(')', out);
-}
-
 /* "Controlled when: all of (...)", wrapped under its first word. */
 static void print_cond(const char *label, const struct eg_sigset *set,
 		       const struct eg_cond *c)
@@ -242,7 +220,7 @@ static void print_cond(const char *label, const struct eg_sigset *set,
 
 	if (!mem)
 		abort();
-	write_cond(mem, set, c);
+	eg_cond_print(mem, set, c);
 	fclose(mem);
 	fputs(label, stdout);
 	print_wrapped(text, strlen(label), strlen(label));

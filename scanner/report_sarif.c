@@ -178,34 +178,6 @@ static json_t *text_close(struct text *t)
 	return value;
 }
 
-/* A condition as words; depth is bounded by the parser. */
-static void cond_text(FILE *f, const struct eg_sigset *set,
-		      const struct eg_cond *cond)
-{
-	size_t i;
-
-	switch (cond->op) {
-	case EG_COND_CRITERION:
-		fputs(set->criteria[cond->criterion].id, f);
-		return;
-	case EG_COND_ALL:
-		fputs("all of (", f);
-		break;
-	case EG_COND_ANY:
-		fputs("any of (", f);
-		break;
-	case EG_COND_AT_LEAST:
-		fprintf(f, "at least %u of (", cond->at_least);
-		break;
-	}
-	for (i = 0; i < cond->nkids; i++) {
-		if (i)
-			fputs(", ", f);
-		cond_text(f, set, &cond->kids[i]);
-	}
-	fputc(')', f);
-}
-
 static void status_text(FILE *f, const struct eg_signature *sig)
 {
 	fputs(eg_status_name(sig->status), f);
@@ -232,10 +204,10 @@ static json_t *rule_help(const struct eg_sigset *set,
 	if (!sig->npermitted)
 		fputs(" nowhere", t.f);
 	fputs("\nControlled when: ", t.f);
-	cond_text(t.f, set, &sig->controlled);
+	eg_cond_print(t.f, set, &sig->controlled);
 	if (sig->has_review) {
 		fputs("\nReview when: ", t.f);
-		cond_text(t.f, set, &sig->review);
+		eg_cond_print(t.f, set, &sig->review);
 	}
 	fputs("\n\nCriteria:\n", t.f);
 	for (i = 0; i < sig->ncriteria; i++) {

@@ -452,6 +452,7 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 		      int depth)
 {
 	const char *s = eg_yaml_scalar(node);
+	const char *list_key = NULL;
 	yaml_node_t *list = NULL;
 	yaml_node_pair_t *pair;
 	long long n = 0;
@@ -471,8 +472,7 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 	if (node->type != YAML_MAPPING_NODE)
 		return eg_yaml_error(
 			ps->y, node,
-			"a condition is a criterion id, {all: [...]}, {any: [...]} or {at_least: N, of: [...]}");
-	out->op = EG_COND_ALL;
+			"a condition is a criterion id, {all: [...]}, {any: [...]}, {none: [...]} or {at_least: N, of: [...]}");
 	for (pair = node->data.mapping.pairs.start;
 	     pair < node->data.mapping.pairs.top; pair++) {
 		yaml_node_t *k = eg_yaml_node(ps->y, pair->key);
@@ -480,21 +480,18 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 		const char *key = eg_yaml_scalar(k);
 
 		if (key && (!strcmp(key, "all") || !strcmp(key, "any") ||
-			    !strcmp(key, "of"))) {
+			    !strcmp(key, "none") || !strcmp(key, "of"))) {
 			if (list)
 				return eg_yaml_error(ps->y, k,
 						     "one list per condition");
 			list = v;
-			if (key[1] == 'n')
-				out->op = EG_COND_ANY;
+			list_key = key;
 		} else if (key && !strcmp(key, "at_least")) {
 			if ((err = eg_yaml_int(ps->y, v, &n)))
 				return err;
 			if (n < 1 || n > 1000)
 				return eg_yaml_error(
 					ps->y, v, "at_least must be 1 to 1000");
-			out->op = EG_COND_AT_LEAST;
-			out->at_least = (unsigned)n;
 		} else {
 			return eg_yaml_error(ps->y, k,
 					     "unknown condition key '%s'",
@@ -505,8 +502,20 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 	    list->data.sequence.items.top == list->data.sequence.items.start)
 		return eg_yaml_error(ps->y, list ? list : node,
 				     "a condition needs a non-empty list");
-	if (out->op == EG_COND_AT_LEAST && !n)
-		return eg_yaml_error(ps->y, node, "'of' goes with at_least");
+	if (!strcmp(list_key, "of") != !!n)
+		return eg_yaml_error(ps->y, node,
+				     n ? "at_least takes its list in 'of'"
+				       : "'of' goes with at_least");
+	if (n) {
+		out->op = EG_COND_AT_LEAST;
+		out->at_least = (unsigned)n;
+	} else if (!strcmp(list_key, "any")) {
+		out->op = EG_COND_ANY;
+	} else if (!strcmp(list_key, "none")) {
+		out->op = EG_COND_NONE;
+	} else {
+		out->op = EG_COND_ALL;
+	}
 	out->nkids = (size_t)(list->data.sequence.items.top -
 			      list->data.sequence.items.start);
 	out->kids = eg_xcalloc(out->nkids, sizeof(*out->kids));
@@ -922,8 +931,43 @@ int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits)
 		for (i = 0; i < cond->nkids; i++)
 			n += eg_cond_eval(&cond->kids[i], bits) ? 1 : 0;
 		return n >= cond->at_least;
+	case EG_COND_NONE:
+		for (i = 0; i < cond->nkids; i++)
+			if (eg_cond_eval(&cond->kids[i], bits))
+				return 0;
+		return 1;
 	}
 	return 0;
+}
+
+void eg_cond_print(FILE *f, const struct eg_sigset *set,
+		   const struct eg_cond *cond)
+{
+	size_t i;
+
+	switch (cond->op) {
+	case EG_COND_CRITERION:
+		fputs(set->criteria[cond->criterion].id, f);
+		return;
+	case EG_COND_ALL:
+		fputs("all of (", f);
+		break;
+	case EG_COND_ANY:
+		fputs("any of (", f);
+		break;
+	case EG_COND_AT_LEAST:
+		fprintf(f, "at least %u of (", cond->at_least);
+		break;
+	case EG_COND_NONE:
+		fputs("none of (", f);
+		break;
+	}
+	for (i = 0; i < cond->nkids; i++) {
+		if (i)
+			fputs(", ", f);
+		eg_cond_print(f, set, &cond->kids[i]);
+	}
+	fputc(')', f);
 }
 
 enum eg_level eg_signature_level_of(const struct eg_signature *sig,

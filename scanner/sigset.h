@@ -4,6 +4,7 @@
 
 #include <pthread.h>
 #include <stddef.h>
+#include <stdio.h>
 
 #include "kind.h"
 
@@ -16,7 +17,8 @@ enum eg_cond_op {
 	EG_COND_CRITERION,
 	EG_COND_ALL,
 	EG_COND_ANY,
-	EG_COND_AT_LEAST
+	EG_COND_AT_LEAST,
+	EG_COND_NONE /* a condition only: none of its operands holds */
 };
 
 /*
@@ -154,6 +156,10 @@ const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,
 
 /* Evaluate a condition over a criteria bitset (see bitset.h). */
 int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits);
+
+/* Write a condition as words: "all of (a, any of (b, c))". */
+void eg_cond_print(FILE *f, const struct eg_sigset *set,
+		   const struct eg_cond *cond);
 
 /* The level of a signature over a criteria bitset. */
 enum eg_level eg_signature_level(const struct eg_signature *sig,

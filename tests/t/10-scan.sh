@@ -23,7 +23,7 @@ check "signature, ECCN and scope are as the SPEC says" \
 	"$(report "d['findings'][0]['eccn']")" = 0D521 -a \
 	"$(report "d['findings'][0]['scope']")" = repository
 check "every criterion of the regulation holds, each with evidence" \
-	test "$(report "all(c['met'] and c['evidence'] for c in d['findings'][0]['criteria'] if c['id'] not in ('sampling', 'geospatial-mention'))")" = True
+	test "$(report "all(c['met'] and c['evidence'] for c in d['findings'][0]['criteria'] if c['id'] not in ('sampling', 'geospatial-mention', 'medical-imaging'))")" = True
 check "the rotation criterion's evidence is the file the tip deleted" \
 	test "$(report "[e['path'] for c in d['findings'][0]['criteria'] if c['id']=='rotation' for e in c['evidence']][0]")" = detect_rotated.py
 check "evidence has line, column, blob and excerpt" \
@@ -103,6 +103,14 @@ check "... first named where the loader comes, with it as the evidence" \
 	"$(report "sorted({e['path'] for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial' for e in c['evidence']})")" = "['datasets/scenes.py']"
 expect_exit 0 "... and before it, the suite and the README's tutorials: nothing" \
 	scan --rev "$first_review~1" "$TMP/generic"
+fx pathology
+expect_exit 1 "a pathology toolkit that loses its slide reader: review" \
+	scan --format json --output "$TMP/r.json" "$TMP/pathology"
+check "... first where the reader is gone, medical-imaging not met" \
+	test "$(report "d['findings'][0]['commit']")" = "$first_review" -a \
+	"$(report "[c['met'] for c in d['findings'][0]['criteria'] if c['id'] == 'medical-imaging']")" = "[False]"
+expect_exit 0 "... and while it reads whole-slide images, rasterio or not: nothing" \
+	scan --rev "$first_review~1" "$TMP/pathology"
 fx livescript
 expect_exit 1 "MATLAB live scripts: the one that trains makes review" \
 	scan --format json --output "$TMP/r.json" "$TMP/livescript"

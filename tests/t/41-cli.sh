@@ -386,14 +386,15 @@ check "... the title, ECCN, status and citation" \
 		grep -q "^  citation: *15 CFR 774" "$1" && grep -q "85 FR 459" "$1"' \
 	_ "$TMP/explain.txt"
 check "... every criterion with its regulation text and patterns" \
-	sh -c 'for c in geospatial geospatial-mention gui sampling normalization cnn training rotation; do
+	sh -c 'for c in geospatial geospatial-mention gui sampling normalization cnn training rotation medical-imaging; do
 		grep -q "^  $c: " "$1" || exit 1; done
-		[ "$(grep -c "^    regulation: " "$1")" = 8 ] &&
-		[ "$(grep -c "^    patterns: " "$1")" = 8 ]' _ "$TMP/explain.txt"
+		[ "$(grep -c "^    regulation: " "$1")" = 9 ] &&
+		[ "$(grep -c "^    patterns: " "$1")" = 9 ]' _ "$TMP/explain.txt"
 check "... the controlled and review conditions" \
 	sh -c 'grep -q "^Controlled when: all of (geospatial, gui, normalization, cnn, training,$" "$1" &&
 		grep -q "^                 rotation)$" "$1" &&
-		grep -q "^Review when: " "$1"' _ "$TMP/explain.txt"
+		grep -q "^Review when: " "$1" &&
+		grep -q "none of (medical-imaging))$" "$1"' _ "$TMP/explain.txt"
 check "... in 80 columns, but for URLs" \
 	sh -c '! grep -v "https://" "$1" | awk "length > 80" | grep -q .' \
 	_ "$TMP/explain.txt"

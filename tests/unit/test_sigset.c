@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -104,6 +105,45 @@ static void conditions_decide_the_level(void **state)
 	eg_sigset_free(set);
 }
 
+/* `none` holds while none of its operands does: counter-evidence. */
+static void none_turns_a_level_off(void **state)
+{
+	static const char from[] = "{at_least: 1, of: [b, c]}";
+	char text[4096];
+	const char *at = strstr(good, from);
+	struct eg_sigset *set;
+	const struct eg_signature *s;
+	eg_word bits[1] = {0};
+	char *words = NULL;
+	size_t nwords = 0;
+	FILE *f;
+	int err;
+
+	(void)state;
+	assert_non_null(at);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - good), good,
+		 "b, {none: [c]}", at + strlen(from));
+	set = load(text, &err);
+	assert_int_equal(err, 0);
+	s = eg_sigset_find(set, "S.1");
+	eg_bit_set(bits, 0);
+	eg_bit_set(bits, 1);
+	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_REVIEW);
+	eg_bit_set(bits, 2);
+	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_CONTROLLED);
+	bits[0] = 0;
+	eg_bit_set(bits, 0);
+	eg_bit_set(bits, 2);
+	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_NONE);
+
+	f = open_memstream(&words, &nwords);
+	eg_cond_print(f, set, &s->review);
+	fclose(f);
+	assert_string_equal(words, "all of (a, b, none of (c))");
+	free(words);
+	eg_sigset_free(set);
+}
+
 /* Replace the first `from` in good with `to` and expect an error. */
 static void expect_error(const char *from, const char *to, const char *want)
 {
@@ -138,6 +178,12 @@ static void reports_errors_with_file_line_column(void **state)
 		     "pack.yml:8:16: expected a date");
 	expect_error("at_least: 2}", "at_least: 9}",
 		     "asks for at least 9 of 3 patterns");
+	expect_error("{at_least: 1, of: [b, c]}", "{at_least: 1, any: [b, c]}",
+		     "pack.yml:28:23: at_least takes its list in 'of'");
+	expect_error("{at_least: 1, of: [b, c]}", "{of: [b, c]}",
+		     "pack.yml:28:23: 'of' goes with at_least");
+	expect_error("{at_least: 1, of: [b, c]}", "{none: []}",
+		     "a condition needs a non-empty list");
 	expect_error("kinds: [python]", "kinds: [cobol]",
 		     "unknown file kind 'cobol'");
 	expect_error("- id: b\n", "- id: a\n", "duplicate criterion id 'a'");
@@ -194,6 +240,7 @@ int main(void)
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_a_good_pack),
 		cmocka_unit_test(conditions_decide_the_level),
+		cmocka_unit_test(none_turns_a_level_off),
 		cmocka_unit_test(reports_errors_with_file_line_column),
 		cmocka_unit_test(refuses_aliases),
 		cmocka_unit_test(refuses_the_same_pack_twice),
