@@ -53,6 +53,18 @@ static struct eg_sigset *load(const char *text, int *err)
 	return set;
 }
 
+/* Load good with its first `from` replaced by `to`. */
+static struct eg_sigset *load_with(const char *from, const char *to, int *err)
+{
+	char text[4096];
+	const char *at = strstr(good, from);
+
+	assert_non_null(at);
+	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - good), good, to,
+		 at + strlen(from));
+	return load(text, err);
+}
+
 static void parses_a_good_pack(void **state)
 {
 	int err;
@@ -108,9 +120,6 @@ static void conditions_decide_the_level(void **state)
 /* `none` holds while none of its operands does: counter-evidence. */
 static void none_turns_a_level_off(void **state)
 {
-	static const char from[] = "{at_least: 1, of: [b, c]}";
-	char text[4096];
-	const char *at = strstr(good, from);
 	struct eg_sigset *set;
 	const struct eg_signature *s;
 	eg_word bits[1] = {0};
@@ -120,10 +129,7 @@ static void none_turns_a_level_off(void **state)
 	int err;
 
 	(void)state;
-	assert_non_null(at);
-	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - good), good,
-		 "b, {none: [c]}", at + strlen(from));
-	set = load(text, &err);
+	set = load_with("{at_least: 1, of: [b, c]}", "b, {none: [c]}", &err);
 	assert_int_equal(err, 0);
 	s = eg_sigset_find(set, "S.1");
 	eg_bit_set(bits, 0);
@@ -147,15 +153,9 @@ static void none_turns_a_level_off(void **state)
 /* Replace the first `from` in good with `to` and expect an error. */
 static void expect_error(const char *from, const char *to, const char *want)
 {
-	char text[4096];
-	const char *at = strstr(good, from);
-	struct eg_sigset *set;
 	int err;
+	struct eg_sigset *set = load_with(from, to, &err);
 
-	assert_non_null(at);
-	snprintf(text, sizeof(text), "%.*s%s%s", (int)(at - good), good, to,
-		 at + strlen(from));
-	set = load(text, &err);
 	assert_int_equal(err, EG_ECONFIG);
 	if (!strstr(eg_error_last(), want))
 		fail_msg("wanted '%s' in '%s'", want, eg_error_last());
