@@ -164,6 +164,8 @@ static json_t *finding(const struct eg_verdict *v,
 	set(o, "content", str(f->content[0] ? f->content : NULL));
 	if (f->path)
 		set(o, "path", str(f->path));
+	if (f->folder)
+		set(o, "folder", str(f->folder));
 	for (i = 0; i < n; i++)
 		append(p, str(paths[i]));
 	set(o, "paths", p);

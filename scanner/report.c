@@ -36,6 +36,7 @@ static void finding_release(struct eg_finding *f)
 	}
 	free(f->criteria);
 	free(f->path);
+	free(f->folder);
 	free(f->author);
 }
 
@@ -112,6 +113,8 @@ static void fingerprint(struct eg_finding *f)
 	if (f->sig->scope == EG_SIG_FILE) {
 		EVP_DigestUpdate(ctx, f->content, strlen(f->content));
 	} else {
+		if (f->folder)
+			EVP_DigestUpdate(ctx, f->folder, strlen(f->folder) + 1);
 		for (i = 0; i < f->ncriteria; i++)
 			for (j = 0; j < f->criteria[i].nevidence; j++) {
 				EG_GROW(blobs, alloc, n + 1);

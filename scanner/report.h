@@ -36,8 +36,14 @@ struct eg_finding {
 	char commit[EG_OID_HEX];  /* first commit where it holds, or "" */
 	char content[EG_OID_HEX]; /* its tree (repository) or blob (file) */
 	char *path;		  /* file scope only */
-	char *author;		  /* of `commit`, "Name <email>", or NULL */
-	long long time;		  /* of `commit`, seconds since the epoch */
+	/*
+	 * Repository scope: the top-level folder ("dir/") it holds in on its
+	 * own, when counter-evidence elsewhere keeps the whole snapshot
+	 * below (see eg_signature_level_bound()); NULL: the whole snapshot.
+	 */
+	char *folder;
+	char *author;	/* of `commit`, "Name <email>", or NULL */
+	long long time; /* of `commit`, seconds since the epoch */
 	struct eg_criterion_result *criteria;
 	size_t ncriteria;
 };

@@ -68,6 +68,8 @@ static json_t *finding_json(const struct eg_report *r,
 	}
 	if (f->path)
 		json_object_set_new(j, "path", jstr(f->path));
+	if (f->folder)
+		json_object_set_new(j, "folder", jstr(f->folder));
 	for (i = 0; i < f->ncriteria; i++) {
 		const struct eg_criterion_result *c = &f->criteria[i];
 		json_t *cj = json_object(), *ev = json_array();

@@ -387,6 +387,13 @@ static void write_finding(FILE *f, const struct eg_report *report, size_t index,
 		md_code(f, fd->path, 0);
 		fputc('\n', f);
 	}
+	if (fd->folder) {
+		fputs("- **Folder:** ", f);
+		md_code(f, fd->folder, 0);
+		fputs(" (judged on its own: what is outside it, counter-evidence "
+		      "included, does not count)\n",
+		      f);
+	}
 	if (fd->commit[0]) {
 		fprintf(f, "- **First commit:** `%s`", fd->commit);
 		if (fd->author) {

@@ -397,11 +397,11 @@ static json_t *result_message(const struct eg_finding *f)
 	text_open(&t);
 	fprintf(t.f, "%s (ECCN %s, %s) holds at level %s", sig->id,
 		nz(sig->eccn), nz(sig->title), eg_level_name(f->level));
-	if (f->path)
-		fprintf(t.f, " in %s", f->path);
+	if (f->path || f->folder)
+		fprintf(t.f, " in %s", f->path ? f->path : f->folder);
 	if (f->commit[0])
-		fprintf(t.f, " %s commit %.12s", f->path ? "at" : "in",
-			f->commit);
+		fprintf(t.f, " %s commit %.12s",
+			f->path || f->folder ? "at" : "in", f->commit);
 	fputs(". Criteria:", t.f);
 	for (i = 0; i < f->ncriteria; i++) {
 		const struct eg_criterion *c = f->criteria[i].criterion;
@@ -432,6 +432,8 @@ static json_t *result_properties(const struct eg_finding *f)
 		put(props, "content", jstr(f->content));
 	if (f->path)
 		put(props, "path", jstr(f->path));
+	if (f->folder)
+		put(props, "folder", jstr(f->folder));
 	if (f->author)
 		put(props, "author", jstr(f->author));
 	if (f->commit[0] && f->time) {

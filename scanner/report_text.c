@@ -204,6 +204,11 @@ static void print_origin(FILE *out, const struct eg_report *r,
 		fputs("file ", out);
 		print_clipped(out, f->path, WIDTH - LEVEL_INDENT - 5);
 	}
+	if (f->folder) {
+		origin_line(out, &first);
+		fputs("folder ", out);
+		print_clipped(out, f->folder, WIDTH - LEVEL_INDENT - 7);
+	}
 	if (f->commit[0] && has_history(r)) {
 		origin_line(out, &first);
 		/* one snapshot: its commit is the only one, not the first */

@@ -28,8 +28,10 @@
 
 struct sig_state {
 	enum eg_level level;
-	git_oid commit, tree;
+	git_oid commit;
+	git_oid tree; /* judged on: the snapshot's root, or `folder` */
 	int has_commit;
+	char *folder; /* "dir/" when judged on that folder alone; owned */
 };
 
 struct walker {
@@ -391,6 +393,63 @@ static void anywhere_bits(const struct walker *w, const struct eg_tree_info *ti,
 	eg_bits_or(out, EG_TREE_WEAK(ti, w->words), w->words);
 }
 
+/* Signature `s` holds at `level` in this snapshot, or in one folder of it. */
+static void raise_level(struct walker *w, size_t s, enum eg_level level,
+			const git_oid *commit, const git_oid *tree,
+			const char *folder)
+{
+	struct sig_state *st = &w->sigs[s];
+
+	st->level = level;
+	git_oid_cpy(&st->tree, tree);
+	st->has_commit = commit != NULL;
+	if (commit)
+		git_oid_cpy(&st->commit, commit);
+	free(st->folder);
+	st->folder = folder ? eg_xstrdup(folder) : NULL;
+}
+
+/*
+ * Judge signature `s` on each top-level folder of a snapshot on its own,
+ * as if it were a project: counter-evidence in one folder (a pathology
+ * tutorial) does not clear another (an aerial-imagery one) of a
+ * collection.  Folders of vendored code, docs or tests are no project.
+ */
+static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
+			  const git_oid *tree)
+{
+	const struct eg_signature *sig = &w->set->sigs[s];
+	struct eg_tree_entry e;
+	unsigned char *data;
+	const unsigned char *at;
+	size_t size;
+
+	if (eg_tree_read(&data, &size, w->reader.packs, w->odb, tree)) {
+		eg_error_clear(); /* reported when the tree was judged */
+		return;
+	}
+	for (at = data; eg_tree_next(&at, data + size, &e) > 0;) {
+		const struct eg_tree_info *sub;
+		enum eg_level level;
+		char *folder;
+
+		if (e.mode != GIT_FILEMODE_TREE ||
+		    eg_weak_dir(e.name, e.name_len) ||
+		    !(sub = eg_oidmap_get(&w->trees, e.oid, 0)))
+			continue;
+		anywhere_bits(w, sub, w->named);
+		level = eg_signature_level_of(sig, sub->bits, w->named);
+		if (level <= w->sigs[s].level)
+			continue;
+		if (asprintf(&folder, "%s/", e.name) < 0)
+			abort();
+		raise_level(w, s, level, commit, e.oid, folder);
+		free(folder);
+	}
+	eg_error_clear();
+	free(data);
+}
+
 /*
  * Judge repository-scope signatures on one commit's (or tree's) snapshot,
  * whose root tree `tree` holds what `ti` says.
@@ -405,18 +464,16 @@ static void judge_snapshot(struct walker *w, const git_oid *commit,
 	anywhere_bits(w, ti, w->scratch);
 	for (s = 0; s < w->set->nsigs; s++) {
 		const struct eg_signature *sig = &w->set->sigs[s];
-		enum eg_level level;
+		enum eg_level level, bound;
 
 		if (sig->scope != EG_SIG_REPOSITORY)
 			continue;
 		level = eg_signature_level_of(sig, ti->bits, w->scratch);
-		if (level <= w->sigs[s].level)
-			continue;
-		w->sigs[s].level = level;
-		git_oid_cpy(&w->sigs[s].tree, tree);
-		w->sigs[s].has_commit = commit != NULL;
-		if (commit)
-			git_oid_cpy(&w->sigs[s].commit, commit);
+		if (level > w->sigs[s].level)
+			raise_level(w, s, level, commit, tree, NULL);
+		bound = eg_signature_level_bound(sig, ti->bits, w->scratch);
+		if (bound > level && bound > w->sigs[s].level)
+			judge_folders(w, s, commit, tree);
 	}
 }
 
@@ -491,13 +548,17 @@ static void repository_findings(struct walker *w)
 		if (sig->scope != EG_SIG_REPOSITORY ||
 		    w->sigs[s].level == EG_LEVEL_NONE)
 			continue;
-		ti = eg_oidmap_get(&w->trees, &w->sigs[s].tree, 0);
 		f = eg_report_add_finding(w->report, sig, w->sigs[s].level);
-		git_oid_tostr(f->content, sizeof(f->content), &w->sigs[s].tree);
 		if (w->sigs[s].has_commit)
 			git_oid_tostr(f->commit, sizeof(f->commit),
 				      &w->sigs[s].commit);
+		ti = eg_oidmap_get(&w->trees, &w->sigs[s].tree, 0);
+		git_oid_tostr(f->content, sizeof(f->content), &w->sigs[s].tree);
 		path_set_len(w, 0);
+		if (w->sigs[s].folder) {
+			f->folder = eg_xstrdup(w->sigs[s].folder);
+			path_push(w, f->folder);
+		}
 		collect_files(w, &w->sigs[s].tree, 0, &list);
 		/* a controlled level counts weak files: so does its evidence */
 		anywhere_bits(w, ti, w->scratch);
@@ -1323,7 +1384,10 @@ done:
 static void walker_release(struct walker *w)
 {
 	struct eg_oidmap_entry *e;
+	size_t s;
 
+	for (s = 0; w->sigs && s < w->set->nsigs; s++)
+		free(w->sigs[s].folder);
 	eg_oidmap_foreach(&w->blobs, e)
 	{
 		struct eg_blob_info *bi = e->value;

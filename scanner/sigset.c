@@ -447,9 +447,14 @@ static int find_criterion(const struct eg_sigset *set,
 	return -1;
 }
 
+/*
+ * `in_none`: the condition is an operand of a `none`, directly or not.
+ * A `none` there would turn counter-evidence into evidence, and make
+ * eg_signature_level_bound() no bound, so it is refused.
+ */
 static int parse_cond(struct parse *ps, yaml_node_t *node,
 		      const struct eg_signature *sig, struct eg_cond *out,
-		      int depth)
+		      int depth, int in_none)
 {
 	const char *s = eg_yaml_scalar(node);
 	const char *list_key = NULL;
@@ -512,6 +517,9 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 	} else if (!strcmp(list_key, "any")) {
 		out->op = EG_COND_ANY;
 	} else if (!strcmp(list_key, "none")) {
+		if (in_none)
+			return eg_yaml_error(ps->y, node,
+					     "'none' inside 'none'");
 		out->op = EG_COND_NONE;
 	} else {
 		out->op = EG_COND_ALL;
@@ -523,7 +531,8 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 		yaml_node_t *kid =
 			eg_yaml_node(ps->y, list->data.sequence.items.start[i]);
 
-		if ((err = parse_cond(ps, kid, sig, &out->kids[i], depth + 1)))
+		if ((err = parse_cond(ps, kid, sig, &out->kids[i], depth + 1,
+				      in_none || out->op == EG_COND_NONE)))
 			return err;
 	}
 	if (out->op == EG_COND_AT_LEAST && out->at_least > out->nkids)
@@ -660,10 +669,10 @@ static int parse_signature(struct parse *ps, yaml_node_t *node)
 					"duplicate criterion id '%s'",
 					set->criteria[j].id);
 	}
-	if ((err = parse_cond(ps, controlled, s, &s->controlled, 0)))
+	if ((err = parse_cond(ps, controlled, s, &s->controlled, 0, 0)))
 		return err;
 	if (review) {
-		if ((err = parse_cond(ps, review, s, &s->review, 0)))
+		if ((err = parse_cond(ps, review, s, &s->review, 0, 0)))
 			return err;
 		s->has_review = 1;
 	}
@@ -910,7 +919,9 @@ const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,
 	return NULL;
 }
 
-int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits)
+/* eg_cond_eval(); `bound`: every `none` holds (counter-evidence set aside). */
+static int cond_eval(const struct eg_cond *cond, const unsigned long long *bits,
+		     int bound)
 {
 	size_t i, n = 0;
 
@@ -919,25 +930,32 @@ int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits)
 		return eg_bit_test(bits, cond->criterion);
 	case EG_COND_ALL:
 		for (i = 0; i < cond->nkids; i++)
-			if (!eg_cond_eval(&cond->kids[i], bits))
+			if (!cond_eval(&cond->kids[i], bits, bound))
 				return 0;
 		return 1;
 	case EG_COND_ANY:
 		for (i = 0; i < cond->nkids; i++)
-			if (eg_cond_eval(&cond->kids[i], bits))
+			if (cond_eval(&cond->kids[i], bits, bound))
 				return 1;
 		return 0;
 	case EG_COND_AT_LEAST:
 		for (i = 0; i < cond->nkids; i++)
-			n += eg_cond_eval(&cond->kids[i], bits) ? 1 : 0;
+			n += cond_eval(&cond->kids[i], bits, bound) ? 1 : 0;
 		return n >= cond->at_least;
 	case EG_COND_NONE:
+		if (bound)
+			return 1;
 		for (i = 0; i < cond->nkids; i++)
-			if (eg_cond_eval(&cond->kids[i], bits))
+			if (cond_eval(&cond->kids[i], bits, bound))
 				return 0;
 		return 1;
 	}
 	return 0;
+}
+
+int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits)
+{
+	return cond_eval(cond, bits, 0);
 }
 
 void eg_cond_print(FILE *f, const struct eg_sigset *set,
@@ -977,6 +995,17 @@ enum eg_level eg_signature_level_of(const struct eg_signature *sig,
 	if (eg_cond_eval(&sig->controlled, anywhere))
 		return EG_LEVEL_CONTROLLED;
 	if (sig->has_review && eg_cond_eval(&sig->review, product))
+		return EG_LEVEL_REVIEW;
+	return EG_LEVEL_NONE;
+}
+
+enum eg_level eg_signature_level_bound(const struct eg_signature *sig,
+				       const unsigned long long *product,
+				       const unsigned long long *anywhere)
+{
+	if (cond_eval(&sig->controlled, anywhere, 1))
+		return EG_LEVEL_CONTROLLED;
+	if (sig->has_review && cond_eval(&sig->review, product, 1))
 		return EG_LEVEL_REVIEW;
 	return EG_LEVEL_NONE;
 }

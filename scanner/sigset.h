@@ -176,6 +176,17 @@ enum eg_level eg_signature_level_of(const struct eg_signature *sig,
 				    const unsigned long long *product,
 				    const unsigned long long *anywhere);
 
+/*
+ * The highest level a signature can reach on a part of that snapshot (a
+ * folder), whose criteria are among these: its level with every `none`
+ * taken to hold.  Equal to eg_signature_level_of() for a signature
+ * without counter-evidence.  (The parser refuses a `none` inside a
+ * `none`, which would make this no bound.)
+ */
+enum eg_level eg_signature_level_bound(const struct eg_signature *sig,
+				       const unsigned long long *product,
+				       const unsigned long long *anywhere);
+
 const char *eg_level_name(enum eg_level level);
 const char *eg_status_name(enum eg_status status);
 

@@ -132,6 +132,89 @@ static int cmp_file(const void *a, const void *b)
 		      ((const struct eg_snapshot_file *)b)->path);
 }
 
+/*
+ * What a stretch of files holds: `bits` (2 * s->words) gets the criteria of
+ * product code, then of weak files; `anywhere` both.
+ */
+static void files_bits(const struct eg_snapshot *s,
+		       const struct eg_snapshot_file *files, size_t n,
+		       eg_word *bits, eg_word *anywhere)
+{
+	size_t i;
+
+	memset(bits, 0, 2 * s->words * sizeof(eg_word));
+	for (i = 0; i < n; i++)
+		eg_match_criteria(
+			s->set, files[i].result, eg_basename(files[i].path),
+			eg_path_is_weak(files[i].path, files[i].result)
+				? bits + s->words
+				: bits);
+	memcpy(anywhere, bits, s->words * sizeof(eg_word));
+	eg_bits_or(anywhere, bits + s->words, s->words);
+}
+
+/*
+ * Judge a repository-scope signature on each top-level folder on its own,
+ * as scan.c's judge_folders() does.  The highest level above `level`, with
+ * its folder's files as s->files[*from, *to) (sorted by path, a folder's
+ * files are together), or `level` when no folder is above it.
+ */
+static enum eg_level judge_folders(const struct eg_snapshot *s,
+				   const struct eg_signature *sig,
+				   enum eg_level level, size_t *from,
+				   size_t *to)
+{
+	eg_word *bits = eg_xcalloc(3 * s->words + 1, sizeof(eg_word));
+	eg_word *anywhere = bits + 2 * s->words;
+	size_t i, j;
+
+	for (i = 0; i < s->nfiles; i = j) {
+		const char *path = s->files[i].path;
+		const char *slash = strchr(path, '/');
+		size_t len = slash ? (size_t)(slash - path) + 1 : 0;
+		enum eg_level l;
+
+		for (j = i + 1; len && j < s->nfiles &&
+				!strncmp(s->files[j].path, path, len);
+		     j++)
+			;
+		if (!len || eg_weak_dir(path, len - 1))
+			continue;
+		files_bits(s, s->files + i, j - i, bits, anywhere);
+		l = eg_signature_level_of(sig, bits, anywhere);
+		if (l > level) {
+			level = l;
+			*from = i;
+			*to = j;
+		}
+	}
+	free(bits);
+	return level;
+}
+
+/* Add a repository-scope finding of `sig`, judged on files[0, n). */
+static void repository_finding(struct eg_snapshot *s,
+			       const struct eg_signature *sig,
+			       enum eg_level level,
+			       const struct eg_snapshot_file *files, size_t n,
+			       const char *folder)
+{
+	eg_word *bits = eg_xcalloc(3 * s->words + 1, sizeof(eg_word));
+	eg_word *anywhere = bits + 2 * s->words;
+	struct eg_finding *f = eg_report_add_finding(s->report, sig, level);
+
+	if (folder)
+		f->folder =
+			eg_xstrndup(folder, strchr(folder, '/') - folder + 1);
+	files_bits(s, files, n, bits, anywhere);
+	/* a controlled level counts weak files (sigset.h) */
+	if (level == EG_LEVEL_CONTROLLED)
+		eg_evidence_fill(f, s->set, anywhere, NULL, files, n);
+	else
+		eg_evidence_fill(f, s->set, bits, bits + s->words, files, n);
+	free(bits);
+}
+
 void eg_snapshot_finish(struct eg_snapshot *s)
 {
 	const struct eg_sigset *set = s->set;
@@ -146,22 +229,23 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 		qsort(s->files, s->nfiles, sizeof(*s->files), cmp_file);
 	for (i = 0; i < set->nsigs; i++) {
 		const struct eg_signature *sig = &set->sigs[i];
-		enum eg_level level;
+		enum eg_level level, best;
 		struct eg_finding *f;
+		size_t from = 0, to = 0;
 
 		if (sig->scope == EG_SIG_REPOSITORY) {
 			level = eg_signature_level_of(sig, s->bits, anywhere);
-			if (level == EG_LEVEL_NONE)
-				continue;
-			f = eg_report_add_finding(s->report, sig, level);
-			/* a controlled level counts weak files (sigset.h) */
-			if (level == EG_LEVEL_CONTROLLED)
-				eg_evidence_fill(f, set, anywhere, NULL,
-						 s->files, s->nfiles);
-			else
-				eg_evidence_fill(f, set, s->bits,
-						 s->bits + s->words, s->files,
-						 s->nfiles);
+			best = level;
+			if (eg_signature_level_bound(sig, s->bits, anywhere) >
+			    level)
+				best = judge_folders(s, sig, level, &from, &to);
+			if (best > level)
+				repository_finding(s, sig, best,
+						   s->files + from, to - from,
+						   s->files[from].path);
+			else if (level != EG_LEVEL_NONE)
+				repository_finding(s, sig, level, s->files,
+						   s->nfiles, NULL);
 			continue;
 		}
 		for (k = 0; k < s->nfiles; k++) {

@@ -111,6 +111,25 @@ check "... first where the reader is gone, medical-imaging not met" \
 	"$(report "[c['met'] for c in d['findings'][0]['criteria'] if c['id'] == 'medical-imaging']")" = "[False]"
 expect_exit 0 "... and while it reads whole-slide images, rasterio or not: nothing" \
 	scan --rev "$first_review~1" "$TMP/pathology"
+fx collection
+expect_exit 1 "a collection gains an aerial-imagery tutorial: review" \
+	scan --format json --output "$TMP/r.json" "$TMP/collection"
+check "... judged on that folder alone, its first commit, the folder named" \
+	test "$(report "len(d['findings'])")" = 1 -a \
+	"$(report "d['findings'][0]['commit']")" = "$first_review" -a \
+	"$(report "d['findings'][0]['folder']")" = aerial_segmentation/
+check "... its evidence all from inside it, medical-imaging not met there" \
+	test "$(report "sorted({e['path'].split('/')[0] for c in d['findings'][0]['criteria'] for e in c['evidence']})")" = "['aerial_segmentation']" -a \
+	"$(report "[c['met'] for c in d['findings'][0]['criteria'] if c['id'] == 'medical-imaging']")" = "[False]"
+expect_exit 0 "... and before it, a slide tutorial beside rasterio and a trainer in tests/: nothing" \
+	scan --rev "$first_review~1" "$TMP/collection"
+expect_exit 1 "... a plain folder of it is judged the same way" \
+	scan --dir --format json --output "$TMP/r.json" "$TMP/collection"
+check "... naming the same folder" \
+	test "$(report "d['findings'][0]['folder']")" = aerial_segmentation/
+scan --no-color "$TMP/collection" > "$TMP/collection.txt" || true
+check "... which the text report says" \
+	grep -q "REVIEW *folder aerial_segmentation/" "$TMP/collection.txt"
 fx livescript
 expect_exit 1 "MATLAB live scripts: the one that trains makes review" \
 	scan --format json --output "$TMP/r.json" "$TMP/livescript"

@@ -141,6 +141,15 @@ static void none_turns_a_level_off(void **state)
 	eg_bit_set(bits, 0);
 	eg_bit_set(bits, 2);
 	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_NONE);
+	/* a folder without c could still make review; one without b not */
+	bits[0] = 7; /* a, b, c; anywhere a, b */
+	assert_int_equal(eg_signature_level_of(s, bits, (eg_word[]){3}),
+			 EG_LEVEL_NONE);
+	assert_int_equal(eg_signature_level_bound(s, bits, (eg_word[]){3}),
+			 EG_LEVEL_REVIEW);
+	bits[0] = 5;
+	assert_int_equal(eg_signature_level_bound(s, bits, bits),
+			 EG_LEVEL_NONE);
 
 	f = open_memstream(&words, &nwords);
 	eg_cond_print(f, set, &s->review);
@@ -184,6 +193,9 @@ static void reports_errors_with_file_line_column(void **state)
 		     "pack.yml:28:23: 'of' goes with at_least");
 	expect_error("{at_least: 1, of: [b, c]}", "{none: []}",
 		     "a condition needs a non-empty list");
+	expect_error("{at_least: 1, of: [b, c]}",
+		     "{none: [b, {any: [{none: [c]}]}]}",
+		     "pack.yml:28:41: 'none' inside 'none'");
 	expect_error("kinds: [python]", "kinds: [cobol]",
 		     "unknown file kind 'cobol'");
 	expect_error("- id: b\n", "- id: a\n", "duplicate criterion id 'a'");
