@@ -80,6 +80,8 @@ static json_t *finding_json(const struct eg_report *r,
 						 ? c->criterion->title
 						 : c->criterion->id));
 		json_object_set_new(cj, "met", json_boolean(c->met));
+		if (c->criterion->counter)
+			json_object_set_new(cj, "counter", json_true());
 		if (c->weak_only)
 			json_object_set_new(cj, "weak_only", json_true());
 		json_object_set_new(cj, "files",

@@ -355,6 +355,33 @@ static void write_criterion_row(FILE *f, const struct eg_finding *fd,
 	fputs(" |\n", f);
 }
 
+/*
+ * Counter-evidence apart from the criteria: "not seen" is what a finding
+ * expects, not an element missing.
+ */
+static void write_counter(FILE *f, const struct eg_report *report,
+			  const struct eg_finding *fd)
+{
+	const struct eg_signature *sig = fd->sig;
+	const struct eg_criterion *c;
+	size_t i, n = 0;
+
+	for (i = 0; i < sig->ncriteria; i++) {
+		c = &report->set->criteria[sig->first_criterion + i];
+		if (!c->counter)
+			continue;
+		if (!n++)
+			fputs("Counter-evidence (what would show the software is "
+			      "of another kind):\n\n"
+			      "| Seen | Counter-evidence | Regulation | "
+			      "Evidence |\n|:-:|---|---|---|\n",
+			      f);
+		write_criterion_row(f, fd, c);
+	}
+	if (n)
+		fputs("\n", f);
+}
+
 static void write_status(FILE *f, const struct eg_signature *sig)
 {
 	md_text(f, eg_status_name(sig->status));
@@ -421,10 +448,13 @@ static void write_finding(FILE *f, const struct eg_report *report, size_t index,
 	      "|:-:|---|---|---|\n",
 	      f);
 	for (i = 0; i < sig->ncriteria; i++)
-		write_criterion_row(
-			f, fd,
-			&report->set->criteria[sig->first_criterion + i]);
+		if (!report->set->criteria[sig->first_criterion + i].counter)
+			write_criterion_row(
+				f, fd,
+				&report->set
+					 ->criteria[sig->first_criterion + i]);
 	fputs("\n", f);
+	write_counter(f, report, fd);
 }
 
 static void write_signatures(FILE *f, const struct eg_sigset *set)

@@ -407,7 +407,9 @@ static json_t *result_message(const struct eg_finding *f)
 		const struct eg_criterion *c = f->criteria[i].criterion;
 
 		fprintf(t.f, "%s %s %s (%s)", i ? ";" : "",
-			f->criteria[i].met ? "\xe2\x9c\x93" : "\xe2\x9c\x97",
+			c->counter ? (f->criteria[i].met ? "!" : "\xc2\xb7")
+			: f->criteria[i].met ? "\xe2\x9c\x93"
+					     : "\xe2\x9c\x97",
 			c->id, nz(c->title));
 	}
 	fprintf(t.f, ". %s", caveat);
@@ -418,6 +420,7 @@ static json_t *result_properties(const struct eg_finding *f)
 {
 	json_t *props = must(json_object()), *crit = must(json_object());
 	json_t *met = must(json_array()), *unmet = must(json_array());
+	json_t *counter = must(json_array());
 	json_t *files = must(json_object());
 	size_t i;
 
@@ -445,7 +448,10 @@ static json_t *result_properties(const struct eg_finding *f)
 	for (i = 0; i < f->ncriteria; i++) {
 		const struct eg_criterion_result *cr = &f->criteria[i];
 
-		append(cr->met ? met : unmet, jstr(cr->criterion->id));
+		if (cr->criterion->counter)
+			append(counter, jstr(cr->criterion->id));
+		else
+			append(cr->met ? met : unmet, jstr(cr->criterion->id));
 		/* in how many files each holds (product code) */
 		if (cr->met && eg_criterion_counted(f, cr))
 			put(files, cr->criterion->id,
@@ -453,6 +459,7 @@ static json_t *result_properties(const struct eg_finding *f)
 	}
 	put(crit, "met", met);
 	put(crit, "unmet", unmet);
+	put(crit, "counter", counter);
 	put(crit, "files", files);
 	put(props, "criteria", crit);
 	return props;

@@ -279,6 +279,30 @@ static void print_files(FILE *out, const struct eg_finding *f,
 	fprintf(out, "%s\n", st->reset);
 }
 
+/*
+ * Counter-evidence, after the criteria: not seen is what a finding
+ * expects, so it is not a criterion missing.
+ */
+static void print_counter(FILE *out, const struct eg_finding *f,
+			  const struct style *st)
+{
+	size_t i, k;
+
+	for (i = 0; i < f->ncriteria; i++) {
+		const struct eg_criterion_result *c = &f->criteria[i];
+
+		if (!c->criterion->counter)
+			continue;
+		fprintf(out, "  %s%s counter-evidence%s ",
+			c->met ? st->yellow : st->dim, c->met ? "!" : "\u00b7",
+			st->reset);
+		print_safe(out, c->criterion->id);
+		fprintf(out, ": %s\n", c->met ? "seen" : "not seen");
+		for (k = 0; k < c->nevidence; k++)
+			print_evidence(out, &c->evidence[k], st);
+	}
+}
+
 static void print_finding(FILE *out, const struct eg_report *r,
 			  const struct eg_finding *f, const struct style *st)
 {
@@ -292,6 +316,8 @@ static void print_finding(FILE *out, const struct eg_report *r,
 	for (i = 0; i < f->ncriteria; i++) {
 		const struct eg_criterion_result *c = &f->criteria[i];
 
+		if (c->criterion->counter)
+			continue;
 		fprintf(out, "  %s%s%s ", c->met ? st->green : st->dim,
 			c->met ? "\u2713" : "\u2717", st->reset);
 		print_safe(out, c->criterion->id);
@@ -304,6 +330,7 @@ static void print_finding(FILE *out, const struct eg_report *r,
 		for (k = 0; k < c->nevidence; k++)
 			print_evidence(out, &c->evidence[k], st);
 	}
+	print_counter(out, f, st);
 	fprintf(out, "  %sfingerprint %s%s\n", st->dim, f->fingerprint,
 		st->reset);
 }

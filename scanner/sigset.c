@@ -472,6 +472,8 @@ static int parse_cond(struct parse *ps, yaml_node_t *node,
 			return eg_yaml_error(
 				ps->y, node,
 				"condition names unknown criterion '%s'", s);
+		if (in_none)
+			ps->set->criteria[out->criterion].counter = 1;
 		return 0;
 	}
 	if (node->type != YAML_MAPPING_NODE)

@@ -61,6 +61,11 @@ struct eg_criterion {
 	enum eg_cond_op match; /* EG_COND_ANY, _ALL or _AT_LEAST */
 	unsigned at_least;
 	size_t first_pattern, npatterns;
+	/*
+	 * Named under a `none` of its signature: counter-evidence, expected
+	 * not to hold where the signature does.
+	 */
+	int counter;
 };
 
 struct eg_signature {

@@ -109,6 +109,12 @@ expect_exit 1 "a pathology toolkit that loses its slide reader: review" \
 check "... first where the reader is gone, medical-imaging not met" \
 	test "$(report "d['findings'][0]['commit']")" = "$first_review" -a \
 	"$(report "[c['met'] for c in d['findings'][0]['criteria'] if c['id'] == 'medical-imaging']")" = "[False]"
+check "... counter-evidence marked so in JSON, apart in the text report" \
+	test "$(report "[c.get('counter') for c in d['findings'][0]['criteria'] if c['id'] in ('medical-imaging', 'cnn')]")" = "[None, True]"
+scan --no-color "$TMP/pathology" > "$TMP/pathology.txt" || true
+check "... where it is not seen, and is no criterion marked missing" \
+	sh -c 'grep -q "^  · counter-evidence medical-imaging: not seen$" "$1" &&
+		! grep -q "✗ medical-imaging" "$1"' _ "$TMP/pathology.txt"
 expect_exit 0 "... and while it reads whole-slide images, rasterio or not: nothing" \
 	scan --rev "$first_review~1" "$TMP/pathology"
 fx collection

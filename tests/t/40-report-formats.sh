@@ -292,6 +292,10 @@ check "markdown: a section for the 0D521.1 finding at level controlled" \
 check "markdown: the criteria table, criteria marked as holding" \
 	sh -c 'grep -q "^| Holds | Criterion | Regulation | Evidence |" "$1" &&
 		grep -q "^| ✓ |" "$1"' _ "$MD"
+check "markdown: counter-evidence in a table of its own, not seen" \
+	sh -c 'grep -q "^| Seen | Counter-evidence | Regulation | Evidence |" "$1" &&
+		grep -q "^| ✗ | Medical or pathology imaging" "$1" &&
+		! sed -n "/^| Holds /,/^$/p" "$1" | grep -q medical-imaging' _ "$MD"
 check "markdown: the first commit of the finding" grep -qF "$commit" "$MD"
 check "markdown: the citation" grep -qF "85 FR 459" "$MD"
 check "markdown: the pack SHA-256" grep -qF "${sha:-no pack hash}" "$MD"
