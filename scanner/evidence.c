@@ -1,6 +1,7 @@
 /* evidence.c: choosing the strongest hits that show each criterion. */
 #include <stdlib.h>
 #include <string.h>
+#include <strings.h>
 
 #include "error.h"
 #include "evidence.h"
@@ -28,6 +29,27 @@ int eg_weak_dir(const char *name, size_t len)
 	for (i = 0; weak_dirs[i]; i++)
 		if (strlen(weak_dirs[i]) == len &&
 		    !strncmp(weak_dirs[i], name, len))
+			return 1;
+	return 0;
+}
+
+/* Folders that, by their name, serve the project around them. */
+static const char *const part_dirs[] = {
+	"src",	    "lib",     "bin",	    "scripts",	"tools",
+	"examples", "example", "notebooks", "notebook", "tutorials",
+	"tutorial", "demo",    "demos",	    "samples",	"sample",
+	"configs",  "config",  "data",	    "assets",	NULL,
+};
+
+int eg_part_dir(const char *name, size_t len)
+{
+	size_t i;
+
+	if (eg_weak_dir(name, len))
+		return 1;
+	for (i = 0; part_dirs[i]; i++)
+		if (strlen(part_dirs[i]) == len &&
+		    !strncasecmp(part_dirs[i], name, len))
 			return 1;
 	return 0;
 }

@@ -413,7 +413,8 @@ static void raise_level(struct walker *w, size_t s, enum eg_level level,
  * Judge signature `s` on each top-level folder of a snapshot on its own,
  * as if it were a project: counter-evidence in one folder (a pathology
  * tutorial) does not clear another (an aerial-imagery one) of a
- * collection.  Folders of vendored code, docs or tests are no project.
+ * collection.  A folder that serves the project around it (eg_part_dir():
+ * vendored code, docs, tests, its examples or notebooks) is no project.
  */
 static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 			  const git_oid *tree)
@@ -434,7 +435,7 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 		char *folder;
 
 		if (e.mode != GIT_FILEMODE_TREE ||
-		    eg_weak_dir(e.name, e.name_len) ||
+		    eg_part_dir(e.name, e.name_len) ||
 		    !(sub = eg_oidmap_get(&w->trees, e.oid, 0)))
 			continue;
 		anywhere_bits(w, sub, w->named);

@@ -178,7 +178,7 @@ static enum eg_level judge_folders(const struct eg_snapshot *s,
 				!strncmp(s->files[j].path, path, len);
 		     j++)
 			;
-		if (!len || eg_weak_dir(path, len - 1))
+		if (!len || eg_part_dir(path, len - 1))
 			continue;
 		files_bits(s, s->files + i, j - i, bits, anywhere);
 		l = eg_signature_level_of(sig, bits, anywhere);
