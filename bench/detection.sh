@@ -9,7 +9,8 @@
 #   build/exportgate scan --all --format json --no-progress
 # with the built-in packs and the default --max-blob-size, times it, and prints
 # a markdown table (repository, HEAD, expected, got, criteria met, first
-# commit, seconds, OK/MISS/FALSE ALARM), then precision and recall per level
+# commit and the folder when judged on one, seconds, OK/MISS/FALSE ALARM),
+# then precision and recall per level
 # and the counts.  Lines whose repository is not fetched are listed, not
 # scanned.
 #
@@ -176,7 +177,9 @@ for repo, expected, head, secs, rc, jpath, epath, diag, group, why in runs:
     best = found[0] if found else None
     got = best["level"] if best else "none"
     met = [c["id"] for c in best["criteria"] if c.get("met")] if best else []
-    first = "; ".join("%s %s" % (f["level"], f.get("commit", "")[:10]) for f in found)
+    first = "; ".join("%s %s%s" % (f["level"], f.get("commit", "")[:10],
+                                   " in " + f["folder"] if f.get("folder") else "")
+                      for f in found)
     allfour = "[all four]" in why
     if expected == "flag":
         result = "OK" if got != "none" else "MISS"
