@@ -227,6 +227,18 @@ static void print_cond(const char *label, const struct eg_sigset *set,
 	free(text);
 }
 
+/* Whether a signature has counter-evidence: a criterion under a `none`. */
+static int has_counter(const struct eg_sigset *set,
+		       const struct eg_signature *sig)
+{
+	size_t i;
+
+	for (i = 0; i < sig->ncriteria; i++)
+		if (set->criteria[sig->first_criterion + i].counter)
+			return 1;
+	return 0;
+}
+
 static void explain_criterion(const struct eg_sigset *set,
 			      const struct eg_criterion *c)
 {
@@ -243,6 +255,10 @@ static void explain_criterion(const struct eg_sigset *set,
 	else
 		printf("    holds when any of its %zu patterns hits\n",
 		       c->npatterns);
+	if (c->counter)
+		fputs("    counter-evidence: named under 'none', it holds a "
+		      "snapshot back\n",
+		      stdout);
 	if (c->regulation) {
 		fputs("    regulation: ", stdout);
 		print_wrapped(c->regulation, 16, 6);
@@ -300,7 +316,11 @@ static int rules_explain(int argc, char **argv)
 		printf(", expires %s", s->expires);
 	printf("\n  scope:      %s\n",
 	       s->scope == EG_SIG_FILE ? "file (each file alone)"
-				       : "repository (a whole snapshot)");
+	       : has_counter(set, s)
+		       ? "repository (a whole snapshot; where counter-evidence "
+			 "holds it\n              back, each top-level folder "
+			 "too)"
+		       : "repository (a whole snapshot)");
 	printf("  permitted:  ");
 	for (i = 0; i < s->npermitted; i++)
 		printf("%s%s", i ? ", " : "", s->permitted[i]);

@@ -390,6 +390,11 @@ check "... every criterion with its regulation text and patterns" \
 		grep -q "^  $c: " "$1" || exit 1; done
 		[ "$(grep -c "^    regulation: " "$1")" = 9 ] &&
 		[ "$(grep -c "^    patterns: " "$1")" = 9 ]' _ "$TMP/explain.txt"
+check "... counter-evidence said so, and the folders it lets be judged alone" \
+	sh -c 'grep -A2 "^  medical-imaging: " "$1" | grep -q "^    counter-evidence: " &&
+		[ "$(grep -c "^    counter-evidence: " "$1")" = 1 ] &&
+		grep -q "^  scope: *repository (a whole snapshot; where counter-evidence holds it$" "$1"' \
+	_ "$TMP/explain.txt"
 check "... the controlled and review conditions" \
 	sh -c 'grep -q "^Controlled when: all of (geospatial, gui, normalization, cnn, training,$" "$1" &&
 		grep -q "^                 rotation)$" "$1" &&
