@@ -307,14 +307,12 @@ static void blocked_finding(struct lines *l, const struct eg_verdict *v,
 
 	add(l, "  %s (ECCN %s, %s): %s", f->sig->id, eccn(f),
 	    eg_level_name(f->level), f->sig->title ? f->sig->title : "");
-	if (f->commit[0])
-		add(l, "    commit %s%s%s", f->commit,
-		    f->path	? ", file "
-		    : f->folder ? ", folder "
-				: "",
-		    f->path	? f->path
-		    : f->folder ? f->folder
-				: "");
+	if (f->commit[0] && f->path)
+		add(l, "    commit %s, file %s", f->commit, f->path);
+	else if (f->commit[0] && f->folder)
+		add(l, "    commit %s, folder %s", f->commit, f->folder);
+	else if (f->commit[0])
+		add(l, "    commit %s", f->commit);
 	evidence_line(l, f);
 	buf[0] = '\0';
 	for (i = 0; i < v->ndenied && len < sizeof(buf); i++) {

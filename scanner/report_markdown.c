@@ -447,12 +447,13 @@ static void write_finding(FILE *f, const struct eg_report *report, size_t index,
 	fputs("\n\n| Holds | Criterion | Regulation | Evidence |\n"
 	      "|:-:|---|---|---|\n",
 	      f);
-	for (i = 0; i < sig->ncriteria; i++)
-		if (!report->set->criteria[sig->first_criterion + i].counter)
-			write_criterion_row(
-				f, fd,
-				&report->set
-					 ->criteria[sig->first_criterion + i]);
+	for (i = 0; i < sig->ncriteria; i++) {
+		const struct eg_criterion *c =
+			&report->set->criteria[sig->first_criterion + i];
+
+		if (!c->counter)
+			write_criterion_row(f, fd, c);
+	}
 	fputs("\n", f);
 	write_counter(f, report, fd);
 }
