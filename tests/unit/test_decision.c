@@ -242,6 +242,22 @@ static void test_de_blocks_controlled(void **state)
 	push_release(&p);
 }
 
+/* A finding judged on one top-level folder names it. */
+static void test_blocked_folder_is_named(void **state)
+{
+	struct push p;
+	struct eg_finding *f;
+
+	(void)state;
+	push_init(&p, "");
+	mirror(&p, DE_URL);
+	f = add_finding(p.report, "G.1", EG_LEVEL_CONTROLLED);
+	f->folder = eg_xstrdup("aerial/");
+	assert_int_equal(decide(&p)->reject, 1);
+	message_has(&p, "commit " COMMIT ", folder aerial/\n");
+	push_release(&p);
+}
+
 static void test_ca_permits_controlled(void **state)
 {
 	struct push p;
@@ -539,6 +555,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_de_blocks_controlled),
+		cmocka_unit_test(test_blocked_folder_is_named),
 		cmocka_unit_test(test_ca_permits_controlled),
 		cmocka_unit_test(test_review_warns_and_accepts),
 		cmocka_unit_test(test_policy_warn_accepts_controlled),
