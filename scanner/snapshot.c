@@ -192,26 +192,38 @@ static enum eg_level judge_folders(const struct eg_snapshot *s,
 	return level;
 }
 
-/* Add a repository-scope finding of `sig`, judged on files[0, n). */
-static void repository_finding(struct eg_snapshot *s,
-			       const struct eg_signature *sig,
-			       enum eg_level level,
-			       const struct eg_snapshot_file *files, size_t n,
-			       const char *folder)
+/*
+ * Add a repository-scope finding of `sig`, judged on files[0, n), whose
+ * criteria are `bits` (product code, then weak files) and `anywhere`.
+ */
+static struct eg_finding *
+repository_finding(struct eg_snapshot *s, const struct eg_signature *sig,
+		   enum eg_level level, const struct eg_snapshot_file *files,
+		   size_t n, const eg_word *bits, const eg_word *anywhere)
 {
-	eg_word *bits = eg_xcalloc(3 * s->words + 1, sizeof(eg_word));
-	eg_word *anywhere = bits + 2 * s->words;
 	struct eg_finding *f = eg_report_add_finding(s->report, sig, level);
 
-	if (folder)
-		f->folder =
-			eg_xstrndup(folder, strchr(folder, '/') - folder + 1);
-	files_bits(s, files, n, bits, anywhere);
 	/* a controlled level counts weak files (sigset.h) */
 	if (level == EG_LEVEL_CONTROLLED)
 		eg_evidence_fill(f, s->set, anywhere, NULL, files, n);
 	else
 		eg_evidence_fill(f, s->set, bits, bits + s->words, files, n);
+	return f;
+}
+
+/* Add the finding of `sig` judged on the folder of files[from, to). */
+static void folder_finding(struct eg_snapshot *s,
+			   const struct eg_signature *sig, enum eg_level level,
+			   size_t from, size_t to)
+{
+	const char *path = s->files[from].path;
+	eg_word *bits = eg_xcalloc(3 * s->words + 1, sizeof(eg_word));
+	struct eg_finding *f;
+
+	files_bits(s, s->files + from, to - from, bits, bits + 2 * s->words);
+	f = repository_finding(s, sig, level, s->files + from, to - from, bits,
+			       bits + 2 * s->words);
+	f->folder = eg_xstrndup(path, (size_t)(strchr(path, '/') - path) + 1);
 	free(bits);
 }
 
@@ -240,12 +252,11 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 			    level)
 				best = judge_folders(s, sig, level, &from, &to);
 			if (best > level)
-				repository_finding(s, sig, best,
-						   s->files + from, to - from,
-						   s->files[from].path);
+				folder_finding(s, sig, best, from, to);
 			else if (level != EG_LEVEL_NONE)
 				repository_finding(s, sig, level, s->files,
-						   s->nfiles, NULL);
+						   s->nfiles, s->bits,
+						   anywhere);
 			continue;
 		}
 		for (k = 0; k < s->nfiles; k++) {
