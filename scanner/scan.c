@@ -393,10 +393,13 @@ static void anywhere_bits(const struct walker *w, const struct eg_tree_info *ti,
 	eg_bits_or(out, EG_TREE_WEAK(ti, w->words), w->words);
 }
 
-/* Signature `s` holds at `level` in this snapshot, or in one folder of it. */
+/*
+ * Signature `s` holds at `level` in this snapshot (`folder` NULL), or in
+ * its top-level folder `folder` (`len` bytes, no '/') whose tree is `tree`.
+ */
 static void raise_level(struct walker *w, size_t s, enum eg_level level,
 			const git_oid *commit, const git_oid *tree,
-			const char *folder)
+			const char *folder, size_t len)
 {
 	struct sig_state *st = &w->sigs[s];
 
@@ -406,7 +409,9 @@ static void raise_level(struct walker *w, size_t s, enum eg_level level,
 	if (commit)
 		git_oid_cpy(&st->commit, commit);
 	free(st->folder);
-	st->folder = folder ? eg_xstrdup(folder) : NULL;
+	st->folder = NULL;
+	if (folder && asprintf(&st->folder, "%.*s/", (int)len, folder) < 0)
+		abort();
 }
 
 /*
@@ -432,7 +437,6 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 	for (at = data; eg_tree_next(&at, data + size, &e) > 0;) {
 		const struct eg_tree_info *sub;
 		enum eg_level level;
-		char *folder;
 
 		if (e.mode != GIT_FILEMODE_TREE ||
 		    eg_part_dir(e.name, e.name_len) ||
@@ -440,12 +444,9 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 			continue;
 		anywhere_bits(w, sub, w->named);
 		level = eg_signature_level_of(sig, sub->bits, w->named);
-		if (level <= w->sigs[s].level)
-			continue;
-		if (asprintf(&folder, "%s/", e.name) < 0)
-			abort();
-		raise_level(w, s, level, commit, e.oid, folder);
-		free(folder);
+		if (level > w->sigs[s].level)
+			raise_level(w, s, level, commit, e.oid, e.name,
+				    e.name_len);
 	}
 	eg_error_clear();
 	free(data);
@@ -471,7 +472,7 @@ static void judge_snapshot(struct walker *w, const git_oid *commit,
 			continue;
 		level = eg_signature_level_of(sig, ti->bits, w->scratch);
 		if (level > w->sigs[s].level)
-			raise_level(w, s, level, commit, tree, NULL);
+			raise_level(w, s, level, commit, tree, NULL, 0);
 		bound = eg_signature_level_bound(sig, ti->bits, w->scratch);
 		if (bound > level && bound > w->sigs[s].level)
 			judge_folders(w, s, commit, tree);

@@ -62,6 +62,17 @@ static int read_fd(int fd, size_t size, char **out)
 	return 0;
 }
 
+/*
+ * OR what the file at `path` meets into `bits` (s->words words each):
+ * its first half for product code, its second for weak files.
+ */
+static void file_bits(const struct eg_snapshot *s, const char *path,
+		      const struct eg_blob_result *r, eg_word *bits)
+{
+	eg_match_criteria(s->set, r, eg_basename(path),
+			  eg_path_is_weak(path, r) ? bits + s->words : bits);
+}
+
 int eg_snapshot_add_file(struct eg_snapshot *s, const char *fullpath,
 			 const char *relpath)
 {
@@ -115,9 +126,7 @@ int eg_snapshot_add_file(struct eg_snapshot *s, const char *fullpath,
 		return 0;
 	if (r->unscanned)
 		eg_report_add_unscanned(s->report, relpath, hex, r->unscanned);
-	eg_match_criteria(s->set, r, name,
-			  eg_path_is_weak(relpath, r) ? s->bits + s->words
-						      : s->bits);
+	file_bits(s, relpath, r, s->bits);
 	EG_GROW(s->files, s->files_alloc, s->nfiles + 1);
 	s->files[s->nfiles].path = eg_xstrdup(relpath);
 	s->files[s->nfiles].blob = eg_xstrdup(hex);
@@ -144,11 +153,7 @@ static void files_bits(const struct eg_snapshot *s,
 
 	memset(bits, 0, 2 * s->words * sizeof(eg_word));
 	for (i = 0; i < n; i++)
-		eg_match_criteria(
-			s->set, files[i].result, eg_basename(files[i].path),
-			eg_path_is_weak(files[i].path, files[i].result)
-				? bits + s->words
-				: bits);
+		file_bits(s, files[i].path, files[i].result, bits);
 	memcpy(anywhere, bits, s->words * sizeof(eg_word));
 	eg_bits_or(anywhere, bits + s->words, s->words);
 }
