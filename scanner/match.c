@@ -258,6 +258,28 @@ static int run_pattern(struct eg_matcher *m, uint32_t pi,
 	return found;
 }
 
+/*
+ * Whether pattern `pi`'s `unless` regex matches anywhere in the content:
+ * then its hits there do not count.  Run only once the pattern has hit,
+ * so a file-wide exception costs a search of the few files it concerns.
+ * A match limit counts as a match: the hits are dropped, not invented.
+ */
+static int unless_holds(struct eg_matcher *m, size_t pi,
+			const unsigned char *buf, size_t len)
+{
+	const pcre2_code *code = eg_sigset_unless(m->set, pi);
+
+	return code && pcre2_match(code, buf, len, 0, 0, m->md, m->mctx) !=
+			       PCRE2_ERROR_NOMATCH;
+}
+
+/* Forget the hits recorded from index `from` on. */
+static void drop_hits(struct eg_matcher *m, size_t from)
+{
+	while (m->nhits > from)
+		free(m->hits[--m->nhits].excerpt);
+}
+
 /* run_pattern(), timed per pattern under EXPORTGATE_PROFILE. */
 static int run_timed(struct eg_matcher *m, uint32_t pi,
 		     const unsigned char *buf, size_t len)
@@ -391,7 +413,7 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	unsigned kind = eg_kind_classify(name_kind, name, buf, len);
 	const char *unscanned = NULL;
 	char *decoded = NULL;
-	size_t i, dlen;
+	size_t i, dlen, before;
 	int any = 0, scanned = 0;
 
 	*out = NULL;
@@ -461,9 +483,12 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 			any = 1;
 			continue;
 		}
+		before = m->nhits;
 		if (run_timed(m, (uint32_t)i, buf, len) < 0)
 			unscanned = "regex match limit hit";
-		else if (m->nhits && m->hits[m->nhits - 1].pattern == i)
+		else if (m->nhits > before && unless_holds(m, i, buf, len))
+			drop_hits(m, before);
+		else if (m->nhits > before)
 			any = 1;
 	}
 	if (!any && !unscanned) {

@@ -84,6 +84,8 @@ void eg_sigset_free(struct eg_sigset *set)
 		free_strv(p->paths, p->npaths);
 		free_strv(p->prefilter, p->nprefilter);
 		pcre2_code_free(p->code);
+		free(p->unless);
+		pcre2_code_free(p->unless_code);
 	}
 	for (i = 0; i <= EG_TEXT_KINDS; i++)
 		eg_prefilter_free(set->prefilters[i]);
@@ -219,24 +221,25 @@ static char *lower_dup(const char *s)
 	return d;
 }
 
-static int compile_regex(struct parse *ps, yaml_node_t *at,
-			 struct eg_pattern *p)
+/* Compile `text` (a regex, or a literal) into *code, as `what` in errors. */
+static int compile_regex(struct parse *ps, yaml_node_t *at, const char *what,
+			 const char *text, int literal, int icase, void **code)
 {
 	uint32_t flags = PCRE2_MULTILINE;
 	int err;
 	PCRE2_SIZE off;
 	PCRE2_UCHAR msg[256];
 
-	if (p->icase)
+	if (icase)
 		flags |= PCRE2_CASELESS;
-	if (p->literal)
+	if (literal)
 		flags = PCRE2_LITERAL | (flags & PCRE2_CASELESS);
-	p->code = pcre2_compile((PCRE2_SPTR)p->text, PCRE2_ZERO_TERMINATED,
-				flags, &err, &off, NULL);
-	if (!p->code) {
+	*code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED, flags,
+			      &err, &off, NULL);
+	if (!*code) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
-		return eg_yaml_error(ps->y, at, "bad regex at offset %zu: %s",
-				     (size_t)off, (char *)msg);
+		return eg_yaml_error(ps->y, at, "bad %s at offset %zu: %s",
+				     what, (size_t)off, (char *)msg);
 	}
 	return 0;
 }
@@ -245,7 +248,7 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 {
 	struct eg_sigset *set = ps->set;
 	struct eg_pattern *p;
-	yaml_node_t *v, *text_node = NULL;
+	yaml_node_t *v, *text_node = NULL, *unless_node = NULL;
 	yaml_node_pair_t *pair;
 	int err, have_kinds = 0;
 
@@ -277,6 +280,11 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 			err = eg_yaml_string(ps->y, v, &p->text);
 			if (!err && !p->text[0])
 				return eg_yaml_error(ps->y, v, "empty %s", key);
+		} else if (!strcmp(key, "unless")) {
+			unless_node = v;
+			err = eg_yaml_string(ps->y, v, &p->unless);
+			if (!err && !p->unless[0])
+				return eg_yaml_error(ps->y, v, "empty unless");
 		} else if (!strcmp(key, "icase"))
 			err = eg_yaml_bool(ps->y, v, &p->icase);
 		else if (!strcmp(key, "kinds")) {
@@ -296,6 +304,10 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 	if (!p->id)
 		return eg_yaml_error(ps->y, node, "pattern without an id");
 	if (!p->text) {
+		if (p->unless)
+			return eg_yaml_error(
+				ps->y, unless_node,
+				"'unless' needs a regex or a literal");
 		if (!have_kinds || (p->kinds & EG_KIND_ANY_TEXT))
 			return eg_yaml_error(
 				ps->y, node,
@@ -304,7 +316,11 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 		p->kind_only = 1;
 		return 0;
 	}
-	if ((err = compile_regex(ps, text_node, p)))
+	if ((err = compile_regex(ps, text_node, "regex", p->text, p->literal,
+				 p->icase, &p->code)) ||
+	    (p->unless &&
+	     (err = compile_regex(ps, unless_node, "unless regex", p->unless, 0,
+				  p->icase, &p->unless_code))))
 		return err;
 	p->whole_file = !p->literal && reaches_far(p->text);
 	if (p->nprefilter) {
@@ -877,11 +893,19 @@ const void *eg_sigset_code(const struct eg_sigset *set, size_t pattern)
 		if (!p->jitted) {
 			/* without JIT (some platforms) the interpreter works */
 			(void)pcre2_jit_compile(p->code, PCRE2_JIT_COMPLETE);
+			if (p->unless_code)
+				(void)pcre2_jit_compile(p->unless_code,
+							PCRE2_JIT_COMPLETE);
 			__atomic_store_n(&p->jitted, 1, __ATOMIC_RELEASE);
 		}
 		pthread_mutex_unlock(&mut->lazy_lock);
 	}
 	return p->code;
+}
+
+const void *eg_sigset_unless(const struct eg_sigset *set, size_t pattern)
+{
+	return set->patterns[pattern].unless_code;
 }
 
 const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,

@@ -47,10 +47,12 @@ struct eg_pattern {
 	size_t npaths;
 	char **prefilter; /* literals, lower case: one must occur to run */
 	size_t nprefilter;
-	void *code;	/* pcre2_code *, NULL for pure kind patterns */
-	int jitted;	/* code JIT-compiled yet: see eg_sigset_code() */
-	int kind_only;	/* hits when the blob's kind is in `kinds` */
-	int whole_file; /* may match far from its literals: search it all */
+	void *code;	   /* pcre2_code *, NULL for pure kind patterns */
+	char *unless;	   /* a regex: where it matches, the file's hits drop */
+	void *unless_code; /* pcre2_code * of `unless`, NULL without one */
+	int jitted;	   /* code JIT-compiled yet: see eg_sigset_code() */
+	int kind_only;	   /* hits when the blob's kind is in `kinds` */
+	int whole_file;	   /* may match far from its literals: search it all */
 };
 
 struct eg_criterion {
@@ -154,6 +156,13 @@ const struct eg_prefilter *eg_sigset_prefilter(const struct eg_sigset *set,
  * regexes, so it compiles only those.
  */
 const void *eg_sigset_code(const struct eg_sigset *set, size_t pattern);
+
+/*
+ * Pattern `pattern`'s `unless` regex (a pcre2_code), or NULL without one;
+ * borrowed.  JIT-compiled with the pattern's own regex: call it after
+ * eg_sigset_code() for the same pattern.
+ */
+const void *eg_sigset_unless(const struct eg_sigset *set, size_t pattern);
 
 /* The signature with this id, or NULL; borrowed. */
 const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,

@@ -36,6 +36,9 @@ static const char pack[] =
 	"      - id: any\n"
 	"        patterns:\n"
 	"          - {id: nolit, regex: '[xyz]{3}\\d'}\n"
+	"      - id: named\n"
+	"        patterns:\n"
+	"          - {id: sat, regex: 'satellite image', unless: '\\bcifar\\b'}\n"
 	"    controlled: {all: [geo, train]}\n";
 
 struct fixture {
@@ -277,6 +280,32 @@ static void a_regex_limit_makes_the_file_incomplete(void **state)
 	eg_sigset_free(set);
 }
 
+static void unless_drops_the_hits_of_its_file(void **state)
+{
+	struct fixture *f = *state;
+	struct eg_blob_result *r;
+	const char *text = "import rasterio\n# satellite image chips\ncifar\n";
+
+	assert_int_equal(CRIT(f, "d.py", "# satellite image chips\nload()\n"),
+			 32);
+	/* anywhere in the file: before the hit, or far after it */
+	assert_int_equal(CRIT(f, "d.py", "x = cifar\n# satellite image\n"), 0);
+	assert_int_equal(CRIT(f, "d.py",
+			      "# satellite image\n\n\n\n\n\n\n"
+			      "\n\n\n\n\n\n\n\n\n\ncifar10 = 1\n"),
+			 32);
+	assert_int_equal(CRIT(f, "d.py",
+			      "# satellite image\n\n\n\n\n\n\n"
+			      "\n\n\n\n\n\n\n\n\n\ncifar = 1\n"),
+			 0);
+	/* the other patterns' hits in that file stand */
+	assert_int_equal(criteria(f, "d.py", text, strlen(text), &r), 1);
+	assert_non_null(r);
+	assert_int_equal(r->nhits, 1);
+	assert_string_equal(f->set->patterns[r->hits[0].pattern].id, "rio");
+	eg_blob_result_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -289,6 +318,7 @@ int main(void)
 		cmocka_unit_test(binary_content_is_classified_not_searched),
 		cmocka_unit_test(kinds_from_names_and_magic),
 		cmocka_unit_test(a_regex_limit_makes_the_file_incomplete),
+		cmocka_unit_test(unless_drops_the_hits_of_its_file),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);

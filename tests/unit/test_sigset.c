@@ -94,6 +94,21 @@ static void parses_a_good_pack(void **state)
 	eg_sigset_free(set);
 }
 
+static void unless_is_compiled_with_its_pattern(void **state)
+{
+	int err;
+	struct eg_sigset *set =
+		load_with("regex: 'x|y'}", "regex: 'x|y', unless: 'z+'}", &err);
+
+	(void)state;
+	assert_int_equal(err, 0);
+	assert_string_equal(set->patterns[3].unless, "z+");
+	assert_non_null(eg_sigset_code(set, 3));
+	assert_non_null(eg_sigset_unless(set, 3));
+	assert_null(eg_sigset_unless(set, 0));
+	eg_sigset_free(set);
+}
+
 static void conditions_decide_the_level(void **state)
 {
 	int err;
@@ -202,6 +217,14 @@ static void reports_errors_with_file_line_column(void **state)
 	expect_error("pack: {id: t,", "pack: {id: t,,", "pack.yml:1:");
 	expect_error("{id: c1, kinds: [model]}", "{id: c1}",
 		     "needs a regex, a literal, or binary kinds");
+	expect_error("regex: 'x|y'}", "regex: 'x|y', unless: 'x('}",
+		     "pack.yml:23:44: bad unless regex at offset 2: "
+		     "missing closing parenthesis");
+	expect_error("{id: c1, kinds: [model]}",
+		     "{id: c1, kinds: [model], unless: x}",
+		     "pack.yml:26:46: 'unless' needs a regex or a literal");
+	expect_error("regex: 'x|y'}", "regex: 'x|y', unless: ''}",
+		     "pack.yml:23:44: empty unless");
 	/* Found by fuzz/fuzz_sigset.c: a second key leaked the first. */
 	expect_error("paths: ['*.py']", "paths: ['*.py'], paths: [x]",
 		     "pack.yml:22:73: duplicate key 'paths'");
@@ -251,6 +274,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_a_good_pack),
+		cmocka_unit_test(unless_is_compiled_with_its_pattern),
 		cmocka_unit_test(conditions_decide_the_level),
 		cmocka_unit_test(none_turns_a_level_off),
 		cmocka_unit_test(reports_errors_with_file_line_column),
