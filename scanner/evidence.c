@@ -41,6 +41,11 @@ static const char *const part_dirs[] = {
 	"configs",  "config",  "data",	    "assets",	NULL,
 };
 
+int eg_package_marker(const char *name, size_t len)
+{
+	return len == 11 && !memcmp(name, "__init__.py", 11);
+}
+
 int eg_part_dir(const char *name, size_t len)
 {
 	size_t i;

@@ -37,6 +37,12 @@ int eg_weak_dir(const char *name, size_t len);
  * their own (see eg_signature_level_bound()).
  */
 int eg_part_dir(const char *name, size_t len);
+/*
+ * Whether a file of this name makes its folder a Python package
+ * (`__init__.py`), which the project around it imports, its own or a
+ * library copied in: a part of that project, not a project of its own.
+ */
+int eg_package_marker(const char *name, size_t len);
 int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
 		 int top);
 

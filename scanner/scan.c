@@ -414,12 +414,34 @@ static void raise_level(struct walker *w, size_t s, enum eg_level level,
 		abort();
 }
 
+/* Whether `tree` holds an __init__.py (eg_package_marker()). */
+static int tree_is_package(struct walker *w, const git_oid *tree)
+{
+	struct eg_tree_entry e;
+	unsigned char *data;
+	const unsigned char *at;
+	size_t size;
+	int found = 0;
+
+	if (eg_tree_read(&data, &size, w->reader.packs, w->odb, tree)) {
+		eg_error_clear(); /* reported when the tree was judged */
+		return 0;
+	}
+	for (at = data; !found && eg_tree_next(&at, data + size, &e) > 0;)
+		found = e.mode != GIT_FILEMODE_TREE &&
+			eg_package_marker(e.name, e.name_len);
+	free(data);
+	return found;
+}
+
 /*
  * Judge signature `s` on each top-level folder of a snapshot on its own,
  * as if it were a project: counter-evidence in one folder (a pathology
  * tutorial) does not clear another (an aerial-imagery one) of a
  * collection.  A folder that serves the project around it (eg_part_dir():
- * vendored code, docs, tests, its examples or notebooks) is no project.
+ * vendored code, docs, tests, its examples or notebooks; or a Python
+ * package, which it imports) is no project.  A folder's own tree is read
+ * only when it would raise the level.
  */
 static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 			  const git_oid *tree)
@@ -444,7 +466,7 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 			continue;
 		anywhere_bits(w, sub, w->named);
 		level = eg_signature_level_of(sig, sub->bits, w->named);
-		if (level > w->sigs[s].level)
+		if (level > w->sigs[s].level && !tree_is_package(w, e.oid))
 			raise_level(w, s, level, commit, e.oid, e.name,
 				    e.name_len);
 	}

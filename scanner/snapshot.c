@@ -37,6 +37,9 @@ void eg_snapshot_release(struct eg_snapshot *s)
 			(struct eg_blob_result *)s->files[i].result);
 	}
 	free(s->files);
+	for (i = 0; i < s->npackages; i++)
+		free(s->packages[i]);
+	free(s->packages);
 	free(s->bits);
 	eg_matcher_free(s->matcher);
 }
@@ -73,6 +76,32 @@ static void file_bits(const struct eg_snapshot *s, const char *path,
 			  eg_path_is_weak(path, r) ? bits + s->words : bits);
 }
 
+/* Note a top-level folder that `relpath`, named `name`, makes a package. */
+static void note_package(struct eg_snapshot *s, const char *relpath,
+			 const char *name)
+{
+	const char *slash = strchr(relpath, '/');
+
+	if (!slash || slash + 1 != name ||
+	    !eg_package_marker(name, strlen(name)))
+		return;
+	EG_GROW(s->packages, s->packages_alloc, s->npackages + 1);
+	s->packages[s->npackages++] =
+		eg_xstrndup(relpath, (size_t)(slash - relpath) + 1);
+}
+
+/* Whether the top-level folder "dir/" (`len` bytes) is a package. */
+static int is_package(const struct eg_snapshot *s, const char *dir, size_t len)
+{
+	size_t i;
+
+	for (i = 0; i < s->npackages; i++)
+		if (strlen(s->packages[i]) == len &&
+		    !strncmp(s->packages[i], dir, len))
+			return 1;
+	return 0;
+}
+
 int eg_snapshot_add_file(struct eg_snapshot *s, const char *fullpath,
 			 const char *relpath)
 {
@@ -85,6 +114,7 @@ int eg_snapshot_add_file(struct eg_snapshot *s, const char *fullpath,
 
 	if (s->opts->deadline_ms && eg_now_ms() > s->opts->deadline_ms)
 		return eg_error_set(EG_EDEADLINE, "deadline passed");
+	note_package(s, relpath, name);
 	fd = open(fullpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
 	if (fd < 0 || fstat(fd, &st) < 0) {
 		snprintf(why, sizeof(why), "cannot read: %s", strerror(errno));
@@ -183,7 +213,8 @@ static enum eg_level judge_folders(const struct eg_snapshot *s,
 				!strncmp(s->files[j].path, path, len);
 		     j++)
 			;
-		if (!len || eg_part_dir(path, len - 1))
+		if (!len || eg_part_dir(path, len - 1) ||
+		    is_package(s, path, len))
 			continue;
 		files_bits(s, s->files + i, j - i, bits, anywhere);
 		l = eg_signature_level_of(sig, bits, anywhere);

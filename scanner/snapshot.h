@@ -20,6 +20,9 @@ struct eg_snapshot {
 	size_t words;  /* in each of the two */
 	struct eg_snapshot_file *files; /* path, blob and result owned */
 	size_t nfiles, files_alloc;
+	/* top-level folders that are Python packages, "dir/", owned */
+	char **packages;
+	size_t npackages, packages_alloc;
 	struct eg_progress *progress;
 };
 

@@ -127,7 +127,7 @@ check "... judged on that folder alone, its first commit, the folder named" \
 check "... its evidence all from inside it, medical-imaging not met there" \
 	test "$(report "sorted({e['path'].split('/')[0] for c in d['findings'][0]['criteria'] for e in c['evidence']})")" = "['aerial_segmentation']" -a \
 	"$(report "[c['met'] for c in d['findings'][0]['criteria'] if c['id'] == 'medical-imaging']")" = "[False]"
-expect_exit 0 "... and before it, a slide tutorial beside rasterio and a trainer in notebooks/: nothing" \
+expect_exit 0 "... and before it, a slide tutorial beside rasterio, a trainer in notebooks/ and one in a package: nothing" \
 	scan --rev "$first_review~1" "$TMP/collection"
 expect_exit 1 "... a plain folder of it is judged the same way" \
 	scan --dir --format json --output "$TMP/r.json" "$TMP/collection"
