@@ -174,12 +174,15 @@ expect_exit 0 "--fail-on controlled lets a review finding exit 0" \
 fx weights
 expect_exit 1 "weights beside geospatial code, then training code: MODEL.1" \
 	scan --format json --output "$TMP/r.json" "$TMP/weights"
-check "... controlled, first where the training code came" \
-	test "$(report "[(f['level'], f['commit']) for f in d['findings'] if f['signature'] == 'MODEL.1']")" = "[('controlled', '$first_controlled')]"
-check "... each weights file a 4E091.1 finding of its own, by path" \
-	test "$(report "sorted({f['path'].split('/')[0] for f in d['findings'] if f['signature'] == '4E091.1'})")" = "['models']"
-scan --rev "$first_review" --format json --output "$TMP/r.json" "$TMP/weights" || true
-check "... review before it, weights and geospatial code alone" \
+check "... controlled, first where the training code came, not the tip" \
+	test "$(report "[(f['level'], f['commit']) for f in d['findings'] if f['signature'] == 'MODEL.1']")" = "[('controlled', '$first_controlled')]" -a \
+	"$first_controlled" != "$tip"
+check "... each weights file a 4E091.1 finding of its own" \
+	test "$(report "sorted(f['path'] for f in d['findings'] if f['signature'] == '4E091.1')")" = \
+	"['models/chipnet.onnx', 'models/chipnet.pt', 'models/chipnet.safetensors', 'models/detector_weights.h5']"
+expect_exit 1 "... and before the training code" \
+	scan --rev "$first_review" --format json --output "$TMP/r.json" "$TMP/weights"
+check "... review, weights and geospatial code alone" \
 	test "$(report "[(f['level'], f['commit']) for f in d['findings'] if f['signature'] == 'MODEL.1']")" = "[('review', '$first_review')]"
 fx notebook
 expect_exit 1 "training inside a notebook's code cell counts" \
