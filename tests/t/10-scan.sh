@@ -1,7 +1,7 @@
 #!/bin/bash
 # 10-scan.sh: exportgate scan on synthetic repositories, with the built-in
-# 0D521 pack: the first satisfying commit, its evidence, each scope, exit
-# codes, and bad input.
+# 0D521 pack (and the model packs on the weights fixture): the first
+# satisfying commit, its evidence, each scope, exit codes, and bad input.
 . "$(dirname "$0")/lib.sh"
 
 fx() { bash "$FIXTURES/mkrepo.sh" "$1" "$TMP/$1" > "$TMP/$1.ids" && . "$TMP/$1.ids"; }
