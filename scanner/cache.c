@@ -16,7 +16,7 @@
 /*
  * Layout, little-endian, every count checked against the file's size:
  *   MAGIC | set sha256 (64 hex) | u64 ntrees | u64 nblobs
- *   ntrees x (oid[20] | criteria bitset)
+ *   ntrees x (oid[20] | u32 place | criteria bitset)
  *   nblobs x (oid[20] | u32 kind | u8 has_result
  *             [| u32 result kind | u8 minified | pattern bitset
  *              | u32 nhits | nhits x (u32 pattern, line, column |
@@ -25,9 +25,10 @@
  */
 /*
  * 3: the top README counts (evidence.h); 4: Qt translations (kind.h);
- * 5: live scripts and R Markdown read inside (match.h), Qt resources binary
+ * 5: live scripts and R Markdown read inside (match.h), Qt resources binary;
+ * 6: trees kept by place too (a top-level folder's README counts)
  */
-#define MAGIC	  "EGCACHE5"
+#define MAGIC	  "EGCACHE6"
 #define MAX_CACHE (1u << 30)
 
 struct out {
@@ -186,21 +187,24 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		goto done;
 	for (i = 0; i < ntrees && !in.bad; i++) {
 		const unsigned char *oid = take(&in, 20);
+		uint32_t place = get_u32(&in);
 		struct eg_tree_info *ti;
 
-		if (!oid)
+		if (!oid || place > 1) {
+			in.bad = 1;
 			break;
+		}
 		ti = eg_xcalloc(1, sizeof(*ti) + 2 * cwords * sizeof(eg_word));
 		ti->old = 1;
 		for (j = 0; j < 2 * cwords; j++)
 			ti->bits[j] = get_u64(&in);
 		/* the writer lists each once: a repeat is corruption */
-		if (eg_oidmap_get(&new_trees, (const git_oid *)oid, 0)) {
+		if (eg_oidmap_get(&new_trees, (const git_oid *)oid, place)) {
 			free(ti);
 			in.bad = 1;
 			break;
 		}
-		eg_oidmap_put(&new_trees, (const git_oid *)oid, 0, ti);
+		eg_oidmap_put(&new_trees, (const git_oid *)oid, place, ti);
 	}
 	for (i = 0; i < nblobs && !in.bad; i++) {
 		const unsigned char *oid = take(&in, 20), *has;
@@ -235,10 +239,10 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 	}
 	eg_oidmap_foreach(&new_trees, e)
 	{
-		if (eg_oidmap_get(trees, &e->oid, 0))
+		if (eg_oidmap_get(trees, &e->oid, e->key))
 			free(e->value);
 		else
-			eg_oidmap_put(trees, &e->oid, 0, e->value);
+			eg_oidmap_put(trees, &e->oid, e->key, e->value);
 	}
 	eg_oidmap_foreach(&new_blobs, e)
 	{
@@ -301,6 +305,7 @@ int eg_cache_save(const char *path, const struct eg_sigset *set,
 		if (ti->incomplete || !ti->old)
 			continue;
 		put(&o, e->oid.id, 20);
+		put_u32(&o, e->key);
 		for (i = 0; i < 2 * cwords; i++)
 			put_u64(&o, ti->bits[i]);
 		ntrees++;

@@ -65,12 +65,20 @@ static int contains(const char *s, size_t len, const char *needle)
 	return memmem(s, len, needle, strlen(needle)) != NULL;
 }
 
-int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
-		 int top)
+int eg_readme_counts(const char *dir, size_t len)
 {
-	/* the README at the top is the project's own description */
+	if (!len)
+		return 1;
+	if (memchr(dir, '/', len - 1))
+		return 0;
+	return !eg_part_dir(dir, len - 1);
+}
+
+int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
+		 int readme_counts)
+{
 	if (eg_kind_from_name(name, len) == EG_KIND_README)
-		return !top;
+		return !readme_counts;
 	if (r && (r->minified || r->kind == EG_KIND_DOC))
 		return 1;
 	return (len >= 5 && !strncmp(name, "test_", 5)) ||
@@ -86,7 +94,8 @@ int eg_path_is_weak(const char *path, const struct eg_blob_result *r)
 			return 1;
 		p = slash + 1;
 	}
-	return eg_weak_file(p, strlen(p), r, p == path);
+	return eg_weak_file(p, strlen(p), r,
+			    eg_readme_counts(path, (size_t)(p - path)));
 }
 
 static void add_evidence(struct eg_criterion_result *c,

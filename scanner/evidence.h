@@ -21,11 +21,18 @@ struct eg_snapshot_file {
  * count toward a repository's level.  A path is weak when one of its
  * folders is (eg_weak_dir(): vendor/, tests/, docs/, ...) or its file is
  * (eg_weak_file(): test_*.py, *_test.go, *.min.js, minified code,
- * documentation; `r` may be NULL).  The README at the top of the tree
- * (`top`: the file is in no folder) is not weak: it is the project's own
- * description of what it is for.
+ * documentation; `r` may be NULL).  A README that says what a project is
+ * (eg_readme_counts()) is not weak.
  */
 int eg_path_is_weak(const char *path, const struct eg_blob_result *r);
+/*
+ * Whether a README in the folder at `dir` (`len` bytes: its path with the
+ * last '/', or 0 for the top) is a project's own description of what it is
+ * for: the top's is, and so is that of a top-level folder that is no part
+ * of the project around it (eg_part_dir()), a project of a collection.  A
+ * deeper README, or one in `src/` or `examples/`, is a note on its files.
+ */
+int eg_readme_counts(const char *dir, size_t len);
 int eg_weak_dir(const char *name, size_t len);
 /*
  * Whether a top-level folder is, by its name, a part of the project around
@@ -43,8 +50,9 @@ int eg_part_dir(const char *name, size_t len);
  * library copied in: a part of that project, not a project of its own.
  */
 int eg_package_marker(const char *name, size_t len);
+/* `readme_counts`: as eg_readme_counts() says of the file's folder */
 int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
-		 int top);
+		 int readme_counts);
 
 /*
  * Fill f->criteria with every criterion of f->sig: met as `bits` says, and

@@ -44,7 +44,13 @@ struct walker {
 	struct eg_blob_reader reader; /* this thread's */
 	struct eg_packidx *packidx;   /* for reader.packs and the pool's */
 	struct eg_oidmap blobs; /* (blob, name kind) -> struct eg_blob_info */
-	struct eg_oidmap trees; /* tree -> struct eg_tree_info */
+	/*
+	 * (tree, place) -> struct eg_tree_info.  What holds in a tree
+	 * depends on where it is only through its README: the place is
+	 * eg_readme_counts() of its path, so a tree met both as a project
+	 * (the root, a top-level folder) and as a part has two infos.
+	 */
+	struct eg_oidmap trees;
 	struct eg_lastdirs lastdirs; /* folder path -> last tree judged */
 	size_t words;		     /* criteria bitset words */
 	struct sig_state *sigs;
@@ -243,7 +249,8 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 	note[2 * words] |= (eg_word)bi->unscanned;
 	if (!bi->result)
 		return;
-	eg_bits_or(eg_weak_file(name, len, bi->result, !w->path_len)
+	eg_bits_or(eg_weak_file(name, len, bi->result,
+				eg_readme_counts(w->path, w->path_len))
 			   ? note + words
 			   : note,
 		   blob_criteria(w, bi, name), words);
@@ -345,16 +352,17 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		     struct eg_tree_info **out)
 {
 	struct judging j = {w, depth, NULL, NULL, NULL, 0, 0};
+	unsigned place = eg_readme_counts(w->path, w->path_len);
 	struct eg_lastdir *last;
 	unsigned char *tree;
 	size_t size, *offs, n;
 	int err;
 
-	if ((*out = eg_oidmap_get(&w->trees, id, 0)))
+	if ((*out = eg_oidmap_get(&w->trees, id, place)))
 		return 0;
 	j.ti = eg_xcalloc(1, sizeof(*j.ti) + 2 * w->words * sizeof(eg_word));
 	j.ti->old = w->old;
-	eg_oidmap_put(&w->trees, id, 0, j.ti);
+	eg_oidmap_put(&w->trees, id, place, j.ti);
 	*out = j.ti;
 	if (depth > MAX_TREE_DEPTH) {
 		unscanned(w, id, "tree nested deeper than 1024 levels");
@@ -462,7 +470,7 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 
 		if (e.mode != GIT_FILEMODE_TREE ||
 		    eg_part_dir(e.name, e.name_len) ||
-		    !(sub = eg_oidmap_get(&w->trees, e.oid, 0)))
+		    !(sub = eg_oidmap_get(&w->trees, e.oid, 1)))
 			continue;
 		anywhere_bits(w, sub, w->named);
 		level = eg_signature_level_of(sig, sub->bits, w->named);
@@ -576,7 +584,8 @@ static void repository_findings(struct walker *w)
 		if (w->sigs[s].has_commit)
 			git_oid_tostr(f->commit, sizeof(f->commit),
 				      &w->sigs[s].commit);
-		ti = eg_oidmap_get(&w->trees, &w->sigs[s].tree, 0);
+		/* the root or a top-level folder: a project's place */
+		ti = eg_oidmap_get(&w->trees, &w->sigs[s].tree, 1);
 		git_oid_tostr(f->content, sizeof(f->content), &w->sigs[s].tree);
 		path_set_len(w, 0);
 		if (w->sigs[s].folder) {
@@ -828,7 +837,8 @@ static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
 	unsigned char *tree;
 	size_t size, *offs, n;
 
-	eg_oidmap_put(&lr->visited, id, 0, (void *)1);
+	eg_oidmap_put(&lr->visited, id, eg_readme_counts(w->path, w->path_len),
+		      (void *)1);
 	if (eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
 		eg_error_clear();
 		lr->tape.broken = 1;
@@ -852,8 +862,9 @@ static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
 static void list_tree(struct lister *lr, uint32_t name, const git_oid *id,
 		      size_t depth)
 {
-	int fresh = !eg_oidmap_get(&lr->visited, id, 0) &&
-		    !eg_oidmap_get(&lr->w->trees, id, 0);
+	unsigned place = eg_readme_counts(lr->w->path, lr->w->path_len);
+	int fresh = !eg_oidmap_get(&lr->visited, id, place) &&
+		    !eg_oidmap_get(&lr->w->trees, id, place);
 
 	if (depth > MAX_TREE_DEPTH) {
 		lr->tape.broken = 1;
@@ -1130,15 +1141,16 @@ static size_t noted_from(const struct noted *last, size_t from)
 }
 
 /*
- * Judge tree `id` from the tape: NULL when the tape is out of step with
- * itself, which cannot happen.
+ * Judge tree `id`, at `place` (see struct walker), from the tape: NULL
+ * when the tape is out of step with itself, which cannot happen.
  */
 static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
-					const git_oid *id, int fresh)
+					const git_oid *id, unsigned place,
+					int fresh)
 {
 	const size_t words = w->words, stride = 2 * words + 1;
 	const struct eg_tape_strings *names = &rp->tape->names;
-	struct eg_tree_info *ti = eg_oidmap_get(&w->trees, id, 0), *mine;
+	struct eg_tree_info *ti = eg_oidmap_get(&w->trees, id, place), *mine;
 	struct noted v = {0};
 	const char *dir;
 	size_t n = 0, folder, k;
@@ -1199,8 +1211,13 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 		case EG_TAPE_TREE:
 		case EG_TAPE_TREE_NEW:
 			eg_tape_get_oid(&rp->at, &oid);
-			sub = replay_tree(w, rp, &oid,
-					  kind == EG_TAPE_TREE_NEW);
+			/* the folder's place, as the lister saw it */
+			path_push(w, name->s);
+			path_push(w, "/");
+			sub = replay_tree(
+				w, rp, &oid,
+				eg_readme_counts(w->path, w->path_len),
+				kind == EG_TAPE_TREE_NEW);
 			if (!sub)
 				goto out_of_step;
 			path_set_len(w, 0);
@@ -1224,7 +1241,7 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 		free(mine);
 		return ti;
 	}
-	eg_oidmap_put(&w->trees, id, 0, mine);
+	eg_oidmap_put(&w->trees, id, place, mine);
 	return mine;
 out_of_step:
 	noted_clear(&v);
@@ -1260,7 +1277,7 @@ static int replay_part(struct walker *w, const struct lister *lr,
 		if (((word & 7) == EG_TAPE_TREE ||
 		     (word & 7) == EG_TAPE_TREE_NEW) &&
 		    git_oid_equal(&root, &s->tree))
-			ti = replay_tree(w, &rp, &root,
+			ti = replay_tree(w, &rp, &root, 1,
 					 (word & 7) == EG_TAPE_TREE_NEW);
 		if (!ti) {
 			err = eg_error_set(EG_ERROR,

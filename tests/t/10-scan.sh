@@ -136,6 +136,27 @@ check "... naming the same folder" \
 scan --no-color "$TMP/collection" > "$TMP/collection.txt" || true
 check "... which the text report says" \
 	grep -q "REVIEW *folder aerial_segmentation/" "$TMP/collection.txt"
+fx portfolio
+for j in 1 2; do
+	expect_exit 1 "a project's README counts at the top of its folder, not deeper (--jobs $j)" \
+		scan --jobs $j --format json --output "$TMP/r.json" "$TMP/portfolio"
+	check "... review from the commit that moves the same tree up (--jobs $j)" \
+		test "$(report "[(f['level'], f['commit']) for f in d['findings']]")" = "[('review', '$first_review')]"
+done
+check "... its README the geospatial evidence" \
+	test "$(report "[e['path'] for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial' for e in c['evidence']]")" = "['ships/README.md']"
+expect_exit 0 "... a folder down, a note: nothing" \
+	scan --tree "$deep" "$TMP/portfolio"
+expect_exit 0 "... in src/, which serves the project around it: nothing" \
+	scan --tree "$part" "$TMP/portfolio"
+w=$TMP/portfolio-dir
+mkdir -p "$w/ships"
+cp "$FIXTURES/src/forms/readme_aerial/README.md" "$FIXTURES/src/train.py" "$w/ships/"
+expect_exit 1 "... a plain folder is judged the same way: at the top of a folder, review" \
+	scan --dir "$w"
+mkdir "$w/archive" && mv "$w/ships" "$w/archive/"
+expect_exit 0 "... a folder down, nothing" \
+	scan --dir "$w"
 fx livescript
 expect_exit 1 "MATLAB live scripts: the one that trains makes review" \
 	scan --format json --output "$TMP/r.json" "$TMP/livescript"

@@ -345,7 +345,9 @@ static void weak_files_count_only_for_controlled(void **state)
 
 /*
  * The README at the top of the tree says what the project is for: it
- * counts.  Other documentation, a README in a folder included, does not.
+ * counts, and so does that of a top-level folder, a project of a
+ * collection.  Other documentation does not, nor a README deeper down or
+ * in a folder that serves the project around it (`src/`).
  */
 static void the_top_readme_counts_other_docs_do_not(void **state)
 {
@@ -354,9 +356,10 @@ static void the_top_readme_counts_other_docs_do_not(void **state)
 
 	(void)state;
 	sh("cd %s && git init -q -b main described && cd described && "
-	   "echo d-code > d.c && mkdir -p docs sub && "
+	   "echo d-code > d.c && mkdir -p docs src a/sub && "
 	   "echo d-described > docs/README.md && "
-	   "echo d-described > sub/README.md && "
+	   "echo d-described > src/README.md && "
+	   "echo d-described > a/sub/README.md && "
 	   "echo d-described > README-old.md && "
 	   "git add . && git commit -qm r1 && git tag r1 && "
 	   "echo d-described > Readme.rst && "
@@ -373,6 +376,18 @@ static void the_top_readme_counts_other_docs_do_not(void **state)
 	assert_string_equal(f->commit, rev_in("described", "r2"));
 	assert_true(f->criteria[1].met);
 	assert_string_equal(f->criteria[1].evidence[0].path, "Readme.rst");
+	assert_false(f->criteria[1].evidence[0].weak);
+	eg_report_free(r);
+	sh("cd %s && git init -q -b main collected && cd collected && "
+	   "mkdir -p one && echo d-code > one/d.c && "
+	   "echo d-described > one/README.md && "
+	   "git add . && git commit -qm r1",
+	   dir);
+	r = scan_repo("collected", EG_TARGET_ALL, NULL);
+	f = find(r, "D");
+	assert_non_null(f);
+	assert_int_equal(f->level, EG_LEVEL_REVIEW);
+	assert_string_equal(f->criteria[1].evidence[0].path, "one/README.md");
 	assert_false(f->criteria[1].evidence[0].weak);
 	eg_report_free(r);
 }
