@@ -16,7 +16,7 @@
 /*
  * Layout, little-endian, every count checked against the file's size:
  *   MAGIC | set sha256 (64 hex) | u64 ntrees | u64 nblobs
- *   ntrees x (oid[20] | u32 place | criteria bitset)
+ *   ntrees x (oid[20] | u32 place (scan.c) | criteria bitset)
  *   nblobs x (oid[20] | u32 kind | u8 has_result
  *             [| u32 result kind | u8 minified | pattern bitset
  *              | u32 nhits | nhits x (u32 pattern, line, column |
@@ -190,7 +190,7 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		uint32_t place = get_u32(&in);
 		struct eg_tree_info *ti;
 
-		if (!oid || place > 1) {
+		if (!oid || place > 2) {
 			in.bad = 1;
 			break;
 		}

@@ -44,12 +44,7 @@ struct walker {
 	struct eg_blob_reader reader; /* this thread's */
 	struct eg_packidx *packidx;   /* for reader.packs and the pool's */
 	struct eg_oidmap blobs; /* (blob, name kind) -> struct eg_blob_info */
-	/*
-	 * (tree, place) -> struct eg_tree_info.  What holds in a tree
-	 * depends on where it is only through its README: the place is
-	 * eg_readme_counts() of its path, so a tree met both as a project
-	 * (the root, a top-level folder) and as a part has two infos.
-	 */
+	/* (tree, enum tree_place) -> struct eg_tree_info */
 	struct eg_oidmap trees;
 	struct eg_lastdirs lastdirs; /* folder path -> last tree judged */
 	size_t words;		     /* criteria bitset words */
@@ -91,6 +86,24 @@ static void path_set_len(struct walker *w, size_t len)
 {
 	w->path_len = len;
 	w->path[len] = '\0';
+}
+
+/*
+ * Where a tree is, which what holds in it depends on through its READMEs
+ * alone (eg_readme_counts()): at the root, its own README counts and so do
+ * those of its top-level folders; in a top-level folder of a project's
+ * own, its README only; elsewhere, none.  A tree met in two places is
+ * judged in each.
+ */
+enum tree_place { PLACE_OTHER, PLACE_FOLDER, PLACE_ROOT };
+
+/* The place of the tree at w->path. */
+static enum tree_place tree_place(const struct walker *w)
+{
+	if (!w->path_len)
+		return PLACE_ROOT;
+	return eg_readme_counts(w->path, w->path_len) ? PLACE_FOLDER
+						      : PLACE_OTHER;
 }
 
 static void unscanned(struct walker *w, const git_oid *oid, const char *why)
@@ -352,7 +365,7 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		     struct eg_tree_info **out)
 {
 	struct judging j = {w, depth, NULL, NULL, NULL, 0, 0};
-	unsigned place = eg_readme_counts(w->path, w->path_len);
+	enum tree_place place = tree_place(w);
 	struct eg_lastdir *last;
 	unsigned char *tree;
 	size_t size, *offs, n;
@@ -470,7 +483,7 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 
 		if (e.mode != GIT_FILEMODE_TREE ||
 		    eg_part_dir(e.name, e.name_len) ||
-		    !(sub = eg_oidmap_get(&w->trees, e.oid, 1)))
+		    !(sub = eg_oidmap_get(&w->trees, e.oid, PLACE_FOLDER)))
 			continue;
 		anywhere_bits(w, sub, w->named);
 		level = eg_signature_level_of(sig, sub->bits, w->named);
@@ -584,8 +597,9 @@ static void repository_findings(struct walker *w)
 		if (w->sigs[s].has_commit)
 			git_oid_tostr(f->commit, sizeof(f->commit),
 				      &w->sigs[s].commit);
-		/* the root or a top-level folder: a project's place */
-		ti = eg_oidmap_get(&w->trees, &w->sigs[s].tree, 1);
+		ti = eg_oidmap_get(&w->trees, &w->sigs[s].tree,
+				   w->sigs[s].folder ? PLACE_FOLDER
+						     : PLACE_ROOT);
 		git_oid_tostr(f->content, sizeof(f->content), &w->sigs[s].tree);
 		path_set_len(w, 0);
 		if (w->sigs[s].folder) {
@@ -837,8 +851,7 @@ static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
 	unsigned char *tree;
 	size_t size, *offs, n;
 
-	eg_oidmap_put(&lr->visited, id, eg_readme_counts(w->path, w->path_len),
-		      (void *)1);
+	eg_oidmap_put(&lr->visited, id, tree_place(w), (void *)1);
 	if (eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
 		eg_error_clear();
 		lr->tape.broken = 1;
@@ -862,7 +875,7 @@ static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
 static void list_tree(struct lister *lr, uint32_t name, const git_oid *id,
 		      size_t depth)
 {
-	unsigned place = eg_readme_counts(lr->w->path, lr->w->path_len);
+	enum tree_place place = tree_place(lr->w);
 	int fresh = !eg_oidmap_get(&lr->visited, id, place) &&
 		    !eg_oidmap_get(&lr->w->trees, id, place);
 
@@ -1145,8 +1158,8 @@ static size_t noted_from(const struct noted *last, size_t from)
  * when the tape is out of step with itself, which cannot happen.
  */
 static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
-					const git_oid *id, unsigned place,
-					int fresh)
+					const git_oid *id,
+					enum tree_place place, int fresh)
 {
 	const size_t words = w->words, stride = 2 * words + 1;
 	const struct eg_tape_strings *names = &rp->tape->names;
@@ -1214,10 +1227,8 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 			/* the folder's place, as the lister saw it */
 			path_push(w, name->s);
 			path_push(w, "/");
-			sub = replay_tree(
-				w, rp, &oid,
-				eg_readme_counts(w->path, w->path_len),
-				kind == EG_TAPE_TREE_NEW);
+			sub = replay_tree(w, rp, &oid, tree_place(w),
+					  kind == EG_TAPE_TREE_NEW);
 			if (!sub)
 				goto out_of_step;
 			path_set_len(w, 0);
@@ -1277,7 +1288,7 @@ static int replay_part(struct walker *w, const struct lister *lr,
 		if (((word & 7) == EG_TAPE_TREE ||
 		     (word & 7) == EG_TAPE_TREE_NEW) &&
 		    git_oid_equal(&root, &s->tree))
-			ti = replay_tree(w, &rp, &root, 1,
+			ti = replay_tree(w, &rp, &root, PLACE_ROOT,
 					 (word & 7) == EG_TAPE_TREE_NEW);
 		if (!ti) {
 			err = eg_error_set(EG_ERROR,

@@ -149,6 +149,20 @@ expect_exit 0 "... a folder down, a note: nothing" \
 	scan --tree "$deep" "$TMP/portfolio"
 expect_exit 0 "... in src/, which serves the project around it: nothing" \
 	scan --tree "$part" "$TMP/portfolio"
+fx lifted
+for j in 1 2; do
+	expect_exit 1 "a folder's tree that becomes the root is judged as the root (--jobs $j)" \
+		scan --jobs $j --format json --output "$TMP/r.json" "$TMP/lifted"
+	check "... its folder's README counts there (--jobs $j)" \
+		test "$(report "[(f['level'], f['commit'], f.get('folder')) for f in d['findings']]")" = "[('review', '$first_review', None)]"
+done
+fx unwrapped
+for j in 1 2; do
+	expect_exit 1 "a collection's folder that becomes the root: its folders judged alone (--jobs $j)" \
+		scan --jobs $j --format json --output "$TMP/r.json" "$TMP/unwrapped"
+	check "... the aerial one at review (--jobs $j)" \
+		test "$(report "[(f['level'], f['commit'], f.get('folder')) for f in d['findings']]")" = "[('review', '$first_review', 'aerial_segmentation/')]"
+done
 w=$TMP/portfolio-dir
 mkdir -p "$w/ships"
 cp "$FIXTURES/src/forms/readme_aerial/README.md" "$FIXTURES/src/train.py" "$w/ships/"
