@@ -392,6 +392,52 @@ static void the_top_readme_counts_other_docs_do_not(void **state)
 	eg_report_free(r);
 }
 
+/*
+ * A push judges the trees it brings where they are: a project's folder
+ * moved one folder down, the same tree the repository had at the top, is
+ * a note there, and its README does not count (one job and two: the
+ * reading walk and the taped one).
+ */
+static void a_push_judges_a_moved_tree_in_its_new_place(void **state)
+{
+	struct eg_scan_opts opts;
+	struct eg_report *r;
+	git_repository *repo;
+	git_oid tip, base;
+	char path[256];
+	unsigned jobs;
+
+	(void)state;
+	sh("cd %s && git init -q -b main moved && cd moved && "
+	   "mkdir -p one && echo d-code > one/d.c && "
+	   "echo d-described > one/README.md && "
+	   "git add . && git commit -qm top && git tag top && "
+	   "mkdir proj && git mv one proj/one && "
+	   "git commit -qm down && git tag down",
+	   dir);
+	snprintf(path, sizeof(path), "%s/moved", dir);
+	assert_int_equal(git_repository_open(&repo, path), 0);
+	git_oid_fromstr(&tip, rev_in("moved", "down"));
+	git_oid_fromstr(&base, rev_in("moved", "top"));
+	for (jobs = 1; jobs <= 2; jobs++) {
+		memset(&opts, 0, sizeof(opts));
+		opts.scope = EG_TARGET_PUSH;
+		opts.tips = &tip;
+		opts.ntips = 1;
+		opts.hide = &base;
+		opts.nhide = 1;
+		opts.jobs = jobs;
+		assert_int_equal(eg_scan_repository(&r, repo, set, &opts), 0);
+		assert_int_equal(r->commits, 1);
+		assert_null(find(r, "D"));
+		eg_report_free(r);
+	}
+	git_repository_free(repo);
+	r = scan_repo("moved", EG_TARGET_TREE, "top");
+	assert_non_null(find(r, "D")); /* at the top, it counted */
+	eg_report_free(r);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -403,6 +449,7 @@ int main(void)
 		cmocka_unit_test(a_push_judges_whole_trees_but_only_new_blobs),
 		cmocka_unit_test(a_missing_blob_is_listed_and_the_scan_goes_on),
 		cmocka_unit_test(weak_files_count_only_for_controlled),
+		cmocka_unit_test(a_push_judges_a_moved_tree_in_its_new_place),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
