@@ -136,33 +136,26 @@ check "... naming the same folder" \
 scan --no-color "$TMP/collection" > "$TMP/collection.txt" || true
 check "... which the text report says" \
 	grep -q "REVIEW *folder aerial_segmentation/" "$TMP/collection.txt"
+# both_jobs REPO WHAT FOUND EXPECTED: a full scan of REPO with one job and
+# with two (the reading walk and the taped one) reports exactly EXPECTED,
+# the (level, commit, folder) of each finding.
+both_jobs() {
+	for j in 1 2; do
+		expect_exit 1 "$2 (--jobs $j)" \
+			scan --jobs $j --format json --output "$TMP/r.json" "$TMP/$1"
+		check "... $3 (--jobs $j)" \
+			test "$(report "[(f['level'], f['commit'], f.get('folder')) for f in d['findings']]")" = "$4"
+	done
+}
 fx portfolio
-for j in 1 2; do
-	expect_exit 1 "a project's README counts at the top of its folder, not deeper (--jobs $j)" \
-		scan --jobs $j --format json --output "$TMP/r.json" "$TMP/portfolio"
-	check "... review from the commit that moves the same tree up (--jobs $j)" \
-		test "$(report "[(f['level'], f['commit']) for f in d['findings']]")" = "[('review', '$first_review')]"
-done
+both_jobs portfolio "a project's README counts at the top of its folder, not deeper" \
+	"review from the commit that moves the same tree up" "[('review', '$first_review', None)]"
 check "... its README the geospatial evidence" \
 	test "$(report "[e['path'] for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial' for e in c['evidence']]")" = "['ships/README.md']"
 expect_exit 0 "... a folder down, a note: nothing" \
 	scan --tree "$deep" "$TMP/portfolio"
 expect_exit 0 "... in src/, which serves the project around it: nothing" \
 	scan --tree "$part" "$TMP/portfolio"
-fx lifted
-for j in 1 2; do
-	expect_exit 1 "a folder's tree that becomes the root is judged as the root (--jobs $j)" \
-		scan --jobs $j --format json --output "$TMP/r.json" "$TMP/lifted"
-	check "... its folder's README counts there (--jobs $j)" \
-		test "$(report "[(f['level'], f['commit'], f.get('folder')) for f in d['findings']]")" = "[('review', '$first_review', None)]"
-done
-fx unwrapped
-for j in 1 2; do
-	expect_exit 1 "a collection's folder that becomes the root: its folders judged alone (--jobs $j)" \
-		scan --jobs $j --format json --output "$TMP/r.json" "$TMP/unwrapped"
-	check "... the aerial one at review (--jobs $j)" \
-		test "$(report "[(f['level'], f['commit'], f.get('folder')) for f in d['findings']]")" = "[('review', '$first_review', 'aerial_segmentation/')]"
-done
 w=$TMP/portfolio-dir
 mkdir -p "$w/ships"
 cp "$FIXTURES/src/forms/readme_aerial/README.md" "$FIXTURES/src/train.py" "$w/ships/"
@@ -171,6 +164,12 @@ expect_exit 1 "... a plain folder is judged the same way: at the top of a folder
 mkdir "$w/archive" && mv "$w/ships" "$w/archive/"
 expect_exit 0 "... a folder down, nothing" \
 	scan --dir "$w"
+fx lifted
+both_jobs lifted "a top-level folder's tree that becomes the root is judged as the root" \
+	"its folder's README counts there" "[('review', '$first_review', None)]"
+fx unwrapped
+both_jobs unwrapped "a top-level folder's tree that becomes the root: its folders judged alone" \
+	"the aerial tutorial at review" "[('review', '$first_review', 'aerial_segmentation/')]"
 fx livescript
 expect_exit 1 "MATLAB live scripts: the one that trains makes review" \
 	scan --format json --output "$TMP/r.json" "$TMP/livescript"
