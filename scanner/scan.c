@@ -89,11 +89,11 @@ static void path_set_len(struct walker *w, size_t len)
 }
 
 /*
- * Where a tree is, which what holds in it depends on through its READMEs
- * alone (eg_readme_counts()): at the root, its own README counts and so do
- * those of its top-level folders; in a top-level folder of a project's
- * own, its README only; elsewhere, none.  A tree met in two places is
- * judged in each.
+ * Where a tree is.  What holds in a tree depends on its place through its
+ * READMEs alone (eg_readme_counts()): at the root, its own README counts
+ * and so do those of its top-level folders; in a top-level folder of a
+ * project's own, its README only; elsewhere, none.  A tree met in two
+ * places is judged in each.
  */
 enum tree_place { PLACE_OTHER, PLACE_FOLDER, PLACE_ROOT };
 
@@ -1154,7 +1154,7 @@ static size_t noted_from(const struct noted *last, size_t from)
 }
 
 /*
- * Judge tree `id`, at `place` (see struct walker), from the tape: NULL
+ * Judge tree `id`, at `place` (enum tree_place), from the tape: NULL
  * when the tape is out of step with itself, which cannot happen.
  */
 static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
