@@ -75,10 +75,10 @@ int eg_readme_counts(const char *dir, size_t len)
 }
 
 int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
-		 int readme_counts)
+		 const char *dir, size_t dir_len)
 {
 	if (eg_kind_from_name(name, len) == EG_KIND_README)
-		return !readme_counts;
+		return !eg_readme_counts(dir, dir_len);
 	if (r && (r->minified || r->kind == EG_KIND_DOC))
 		return 1;
 	return (len >= 5 && !strncmp(name, "test_", 5)) ||
@@ -94,8 +94,7 @@ int eg_path_is_weak(const char *path, const struct eg_blob_result *r)
 			return 1;
 		p = slash + 1;
 	}
-	return eg_weak_file(p, strlen(p), r,
-			    eg_readme_counts(path, (size_t)(p - path)));
+	return eg_weak_file(p, strlen(p), r, path, (size_t)(p - path));
 }
 
 static void add_evidence(struct eg_criterion_result *c,

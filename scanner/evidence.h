@@ -50,9 +50,9 @@ int eg_part_dir(const char *name, size_t len);
  * library copied in: a part of that project, not a project of its own.
  */
 int eg_package_marker(const char *name, size_t len);
-/* `readme_counts`: as eg_readme_counts() says of the file's folder */
+/* `dir`, `dir_len`: the file's folder, as eg_readme_counts() takes it */
 int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
-		 int readme_counts);
+		 const char *dir, size_t dir_len);
 
 /*
  * Fill f->criteria with every criterion of f->sig: met as `bits` says, and

@@ -262,8 +262,7 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 	note[2 * words] |= (eg_word)bi->unscanned;
 	if (!bi->result)
 		return;
-	eg_bits_or(eg_weak_file(name, len, bi->result,
-				eg_readme_counts(w->path, w->path_len))
+	eg_bits_or(eg_weak_file(name, len, bi->result, w->path, w->path_len)
 			   ? note + words
 			   : note,
 		   blob_criteria(w, bi, name), words);
