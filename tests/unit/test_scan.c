@@ -160,6 +160,33 @@ static struct eg_report *scan_repo(const char *name, enum eg_target_scope scope,
 	return report;
 }
 
+/* Scan repository `name` as a push of `tip` onto `base`, with `jobs`. */
+static struct eg_report *scan_push(const char *name, const char *tip_rev,
+				   const char *base_rev, unsigned jobs)
+{
+	struct eg_scan_opts opts;
+	struct eg_report *report = NULL;
+	git_repository *repo = NULL;
+	git_oid tip, base;
+	char path[256];
+
+	memset(&opts, 0, sizeof(opts));
+	git_oid_fromstr(&tip, rev_in(name, tip_rev));
+	git_oid_fromstr(&base, rev_in(name, base_rev));
+	opts.scope = EG_TARGET_PUSH;
+	opts.tips = &tip;
+	opts.ntips = 1;
+	opts.hide = &base;
+	opts.nhide = 1;
+	opts.jobs = jobs;
+	snprintf(path, sizeof(path), "%s/%s", dir, name);
+	assert_int_equal(git_repository_open(&repo, path), 0);
+	if (eg_scan_repository(&report, repo, set, &opts))
+		fail_msg("scan failed: %s", eg_error_last());
+	git_repository_free(repo);
+	return report;
+}
+
 static struct eg_report *scan(enum eg_target_scope scope, const char *revs)
 {
 	return scan_repo("repo", scope, revs);
@@ -241,31 +268,16 @@ static void file_findings_name_first_path_and_commit(void **state)
 
 static void a_push_judges_whole_trees_but_only_new_blobs(void **state)
 {
-	struct eg_scan_opts opts;
-	struct eg_report *r = NULL;
-	git_repository *repo = NULL;
-	git_oid tip, base;
-	char path[256];
+	struct eg_report *r;
 
 	(void)state;
-	memset(&opts, 0, sizeof(opts));
-	snprintf(path, sizeof(path), "%s/repo", dir);
-	assert_int_equal(git_repository_open(&repo, path), 0);
-	git_oid_fromstr(&tip, rev("c3"));
-	git_oid_fromstr(&base, rev("c2"));
-	opts.scope = EG_TARGET_PUSH;
-	opts.tips = &tip;
-	opts.ntips = 1;
-	opts.hide = &base;
-	opts.nhide = 1;
-	assert_int_equal(eg_scan_repository(&r, repo, set, &opts), 0);
+	r = scan_push("repo", "c3", "c2", 0);
 	assert_int_equal(r->commits, 1);
 	assert_non_null(find(r, "R"));
 	assert_int_equal(find(r, "R")->level, EG_LEVEL_CONTROLLED);
 	assert_string_equal(find(r, "R")->commit, rev("c3"));
 	assert_null(find(r, "F")); /* s.c was there before */
 	eg_report_free(r);
-	git_repository_free(repo);
 }
 
 static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
@@ -400,11 +412,7 @@ static void the_top_readme_counts_other_docs_do_not(void **state)
  */
 static void a_push_judges_a_moved_tree_in_its_new_place(void **state)
 {
-	struct eg_scan_opts opts;
 	struct eg_report *r;
-	git_repository *repo;
-	git_oid tip, base;
-	char path[256];
 	unsigned jobs;
 
 	(void)state;
@@ -415,24 +423,12 @@ static void a_push_judges_a_moved_tree_in_its_new_place(void **state)
 	   "mkdir proj && git mv one proj/one && "
 	   "git commit -qm down && git tag down",
 	   dir);
-	snprintf(path, sizeof(path), "%s/moved", dir);
-	assert_int_equal(git_repository_open(&repo, path), 0);
-	git_oid_fromstr(&tip, rev_in("moved", "down"));
-	git_oid_fromstr(&base, rev_in("moved", "top"));
 	for (jobs = 1; jobs <= 2; jobs++) {
-		memset(&opts, 0, sizeof(opts));
-		opts.scope = EG_TARGET_PUSH;
-		opts.tips = &tip;
-		opts.ntips = 1;
-		opts.hide = &base;
-		opts.nhide = 1;
-		opts.jobs = jobs;
-		assert_int_equal(eg_scan_repository(&r, repo, set, &opts), 0);
+		r = scan_push("moved", "down", "top", jobs);
 		assert_int_equal(r->commits, 1);
 		assert_null(find(r, "D"));
 		eg_report_free(r);
 	}
-	git_repository_free(repo);
 	r = scan_repo("moved", EG_TARGET_TREE, "top");
 	assert_non_null(find(r, "D")); /* at the top, it counted */
 	eg_report_free(r);
