@@ -141,34 +141,40 @@ static int teardown(void **state)
 	return 0;
 }
 
-static struct eg_report *scan_repo(const char *name, enum eg_target_scope scope,
-				   const char *revs)
+/* Scan repository `name` (under dir) with `opts`; fails the test if it can't.
+ */
+static struct eg_report *scan_with(const char *name,
+				   const struct eg_scan_opts *opts)
 {
-	struct eg_scan_opts opts;
 	struct eg_report *report = NULL;
 	git_repository *repo = NULL;
 	char path[256];
 
-	memset(&opts, 0, sizeof(opts));
-	opts.scope = scope;
-	opts.rev = revs;
 	snprintf(path, sizeof(path), "%s/%s", dir, name);
 	assert_int_equal(git_repository_open(&repo, path), 0);
-	if (eg_scan_repository(&report, repo, set, &opts))
+	if (eg_scan_repository(&report, repo, set, opts))
 		fail_msg("scan failed: %s", eg_error_last());
 	git_repository_free(repo);
 	return report;
 }
 
-/* Scan repository `name` as a push of `tip` onto `base`, with `jobs`. */
+static struct eg_report *scan_repo(const char *name, enum eg_target_scope scope,
+				   const char *revs)
+{
+	struct eg_scan_opts opts;
+
+	memset(&opts, 0, sizeof(opts));
+	opts.scope = scope;
+	opts.rev = revs;
+	return scan_with(name, &opts);
+}
+
+/* Scan repository `name` as a push of `tip_rev` onto `base_rev`. */
 static struct eg_report *scan_push(const char *name, const char *tip_rev,
 				   const char *base_rev, unsigned jobs)
 {
 	struct eg_scan_opts opts;
-	struct eg_report *report = NULL;
-	git_repository *repo = NULL;
 	git_oid tip, base;
-	char path[256];
 
 	memset(&opts, 0, sizeof(opts));
 	git_oid_fromstr(&tip, rev_in(name, tip_rev));
@@ -179,12 +185,7 @@ static struct eg_report *scan_push(const char *name, const char *tip_rev,
 	opts.hide = &base;
 	opts.nhide = 1;
 	opts.jobs = jobs;
-	snprintf(path, sizeof(path), "%s/%s", dir, name);
-	assert_int_equal(git_repository_open(&repo, path), 0);
-	if (eg_scan_repository(&report, repo, set, &opts))
-		fail_msg("scan failed: %s", eg_error_last());
-	git_repository_free(repo);
-	return report;
+	return scan_with(name, &opts);
 }
 
 static struct eg_report *scan(enum eg_target_scope scope, const char *revs)
