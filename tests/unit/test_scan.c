@@ -141,8 +141,7 @@ static int teardown(void **state)
 	return 0;
 }
 
-/* Scan repository `name` (under dir) with `opts`; fails the test if it can't.
- */
+/* Scan repository `name` with `opts`; a failed scan fails the test. */
 static struct eg_report *scan_with(const char *name,
 				   const struct eg_scan_opts *opts)
 {
