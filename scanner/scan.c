@@ -837,12 +837,13 @@ static int list_step(void *arg, const struct eg_lastdir_step *st)
 }
 
 /*
- * Read a tree not met yet and list every blob below it, walking it beside
- * the last version listed at its path (see lastdir.h); tape its folder
- * and its entries.  What cannot be read breaks the tape: judging reads
- * the trees again, and reports it.
+ * Read a tree not met yet at `place` and list every blob below it,
+ * walking it beside the last version listed at its path (see lastdir.h);
+ * tape its folder and its entries.  What cannot be read breaks the tape:
+ * judging reads the trees again, and reports it.
  */
-static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
+static void enumerate_tree(struct lister *lr, const git_oid *id,
+			   enum tree_place place, size_t depth)
 {
 	struct walker *w = lr->w;
 	struct listing l = {lr, depth};
@@ -850,7 +851,7 @@ static void enumerate_tree(struct lister *lr, const git_oid *id, size_t depth)
 	unsigned char *tree;
 	size_t size, *offs, n;
 
-	eg_oidmap_put(&lr->visited, id, tree_place(w), (void *)1);
+	eg_oidmap_put(&lr->visited, id, place, (void *)1);
 	if (eg_tree_read(&tree, &size, w->reader.packs, w->odb, id)) {
 		eg_error_clear();
 		lr->tape.broken = 1;
@@ -885,7 +886,7 @@ static void list_tree(struct lister *lr, uint32_t name, const git_oid *id,
 	eg_tape_put(&lr->tape, fresh ? EG_TAPE_TREE_NEW : EG_TAPE_TREE, name);
 	eg_tape_put_oid(&lr->tape, id);
 	if (fresh)
-		enumerate_tree(lr, id, depth);
+		enumerate_tree(lr, id, place, depth);
 }
 
 /* List snapshots [from, to): a root record each on the tape. */
