@@ -293,23 +293,34 @@ static const unsigned char *window(struct eg_pack_reader *r, uint64_t rank,
 }
 
 /*
- * Inflate exactly `size` bytes from the zlib data at `rank`.  A size that
- * the rest of the pack could not hold even at deflate's best ratio (1032
- * to 1) is refused before anything is allocated.
+ * Inflate exactly `size` bytes from the zlib data at `data_at`, which
+ * belongs to the entry at `rank`.  A size that the rest of the pack could
+ * not hold even at deflate's best ratio (1032 to 1) is refused before
+ * anything is allocated.  zlib checks only what its data inflates to, not
+ * the header that says which entry a delta applies to: the entry's bytes,
+ * header and data, are checked against the CRC the index gives them.
  */
-static unsigned char *inflate_at(struct eg_pack_reader *r, uint64_t rank,
-				 size_t size)
+static unsigned char *inflate_entry(struct eg_pack_reader *r, uint64_t rank,
+				    uint64_t data_at, size_t size)
 {
-	struct pack_fd *pf = pack_fd(r, EG_PACKIDX_PACK(rank));
+	struct pack_fd *pf = pack_fd(r, EG_PACKIDX_PACK(data_at));
+	size_t header = (size_t)(data_at - rank), avail;
+	const unsigned char *in;
 	uint64_t left;
 	unsigned char *out;
+	uint32_t want;
+	uLong crc;
 	int zr = Z_OK;
 
-	if (!pf || EG_PACKIDX_OFFSET(rank) >= pf->size)
+	if (!pf || EG_PACKIDX_OFFSET(data_at) >= pf->size ||
+	    eg_packidx_crc(r->idx, rank, &want))
 		return NULL;
-	left = pf->size - EG_PACKIDX_OFFSET(rank);
+	left = pf->size - EG_PACKIDX_OFFSET(data_at);
 	if (size / 1032 > left)
 		return NULL;
+	if (!(in = window(r, rank, header, &avail)) || avail < header)
+		return NULL;
+	crc = crc32(crc32(0, NULL, 0), in, (uInt)header);
 	out = eg_xmalloc(size ? size : 1);
 	if (inflateReset(&r->z) != Z_OK)
 		goto fail;
@@ -317,10 +328,7 @@ static unsigned char *inflate_at(struct eg_pack_reader *r, uint64_t rank,
 	r->z.avail_out = (uInt)size;
 	/* for size 0 the stream still has to end */
 	while (zr != Z_STREAM_END) {
-		size_t avail;
-		const unsigned char *in = window(r, rank, 1, &avail);
-
-		if (!in)
+		if (!(in = window(r, data_at, 1, &avail)))
 			goto fail;
 		if (avail > UINT32_MAX)
 			avail = UINT32_MAX;
@@ -329,9 +337,10 @@ static unsigned char *inflate_at(struct eg_pack_reader *r, uint64_t rank,
 		zr = inflate(&r->z, Z_NO_FLUSH);
 		if (zr != Z_OK && zr != Z_STREAM_END)
 			goto fail;
-		rank += avail - r->z.avail_in;
+		crc = crc32(crc, in, (uInt)(avail - r->z.avail_in));
+		data_at += avail - r->z.avail_in;
 	}
-	if (r->z.total_out != size)
+	if (r->z.total_out != size || crc != want)
 		goto fail;
 	return out;
 fail:
@@ -564,7 +573,7 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 				*size = len;
 				return 1;
 			}
-			if (!(data = inflate_at(r, data_at, len)))
+			if (!(data = inflate_entry(r, cur, data_at, len)))
 				goto fail;
 			*type = (git_object_t)t;
 			*e = NULL;
@@ -576,7 +585,8 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 		if (!n) {
 			size_t result;
 
-			if (!(top_delta = inflate_at(r, data_at, len)) ||
+			if (!(top_delta =
+				      inflate_entry(r, cur, data_at, len)) ||
 			    delta_result_size(top_delta, len, &result))
 				goto fail;
 			if (max_size && result > max_size) {
@@ -601,8 +611,9 @@ static int resolve(struct eg_pack_reader *r, uint64_t rank, size_t max_size,
 		const unsigned char *from = data ? data : (*e)->data;
 		const void *base_note = data ? NULL : (*e)->note;
 		size_t from_len = len;
-		unsigned char *delta = n ? inflate_at(r, r->chain[n].data_at,
-						      r->chain[n].delta_size)
+		unsigned char *delta = n ? inflate_entry(r, r->chain[n].rank,
+							 r->chain[n].data_at,
+							 r->chain[n].delta_size)
 					 : top_delta;
 		unsigned char *result;
 

@@ -29,6 +29,14 @@ uint64_t eg_packidx_rank(const struct eg_packidx *idx, const git_oid *oid);
 #define EG_PACKIDX_PACK(rank)	((size_t)((rank) >> 48))
 #define EG_PACKIDX_OFFSET(rank) ((rank)&EG_PACKIDX_OFFSET_MASK)
 
+/*
+ * The CRC-32 the index gives the bytes of the pack entry that starts at
+ * `rank` (its header and zlib data): 0 and *crc, or -1 when no entry
+ * starts there.  Thread-safe; the first call on a pack sorts its entries
+ * by offset, which costs 16 bytes an object.
+ */
+int eg_packidx_crc(const struct eg_packidx *idx, uint64_t rank, uint32_t *crc);
+
 /* The path of pack number `pack` (its .pack file), or NULL; borrowed. */
 const char *eg_packidx_pack_path(const struct eg_packidx *idx, size_t pack);
 

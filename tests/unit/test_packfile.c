@@ -17,6 +17,7 @@
 
 static char dir[] = "/tmp/eg-test-packfile-XXXXXX";
 static char repo_path[256];
+static char top[256]; /* the work tree, where tests/run.sh runs this */
 
 /*
  * A repository whose packs hold long delta chains: 80 versions of a file
@@ -25,7 +26,7 @@ static char repo_path[256];
 static int setup(void **state)
 {
 	(void)state;
-	if (testrepo_init(dir))
+	if (!getcwd(top, sizeof(top)) || testrepo_init(dir))
 		return -1;
 	snprintf(repo_path, sizeof(repo_path), "%s/repo", dir);
 	return testrepo_run(
@@ -214,6 +215,68 @@ static void test_loose_and_limits(void **state)
 }
 
 /*
+ * A delta whose base offset was changed to another entry of the same
+ * type and size: its delta applies cleanly there and makes other content
+ * of the right size, which only the entry's CRC in the index tells.  The
+ * reader refuses it, and gives every other object as it was.
+ */
+static void test_wrong_base(void **state)
+{
+	git_repository *repo;
+	git_odb *odb;
+	struct eg_packidx *idx;
+	struct eg_pack_reader *r;
+	struct oids o = {0};
+	git_odb_object **before;
+	git_oid moved;
+	char cmd[600];
+	size_t i, refused = 0;
+
+	(void)state;
+	open_all(&repo, &odb, &idx, &o);
+	before = calloc(o.n, sizeof(*before));
+	assert_non_null(before);
+	for (i = 0; i < o.n; i++)
+		assert_int_equal(git_odb_read(&before[i], odb, &o.v[i]), 0);
+	eg_packidx_free(idx);
+	git_odb_free(odb);
+	git_repository_free(repo);
+	snprintf(cmd, sizeof(cmd),
+		 "rm -rf moved && cp -r repo moved && chmod -R u+w moved && "
+		 "python3 '%s/tests/unit/redirect_delta.py' moved/.git "
+		 "> moved.oid",
+		 top);
+	assert_int_equal(testrepo_run(dir, cmd), 0);
+	read_oid_file("moved.oid", &moved);
+	snprintf(cmd, sizeof(cmd), "%s/moved", dir);
+	assert_int_equal(git_repository_open(&repo, cmd), 0);
+	eg_packidx_open_repository(&idx, repo);
+	eg_pack_reader_new(&r, idx, 1u << 20, NULL);
+	for (i = 0; i < o.n; i++) {
+		const unsigned char *data;
+		git_object_t type;
+		size_t size;
+
+		if (eg_pack_read(r, &o.v[i], 0, &type, &data, &size) < 0) {
+			refused++;
+			continue;
+		}
+		assert_false(git_oid_equal(&o.v[i], &moved));
+		assert_int_equal(type, git_odb_object_type(before[i]));
+		assert_int_equal(size, git_odb_object_size(before[i]));
+		assert_memory_equal(data, git_odb_object_data(before[i]), size);
+	}
+	assert_true(refused >= 1);
+	for (i = 0; i < o.n; i++)
+		git_odb_object_free(before[i]);
+	free(before);
+	eg_pack_reader_free(r);
+	free(o.v);
+	eg_packidx_free(idx);
+	git_repository_free(repo);
+}
+
+/*
  * A pack with damaged bytes: the reader refuses what it cannot read (and
  * libgit2 then reports it); it never gives other content than the object's.
  */
@@ -359,6 +422,7 @@ int main(void)
 		cmocka_unit_test(test_same_as_libgit2),
 		cmocka_unit_test(test_notes),
 		cmocka_unit_test(test_loose_and_limits),
+		cmocka_unit_test(test_wrong_base),
 		cmocka_unit_test(test_damaged_pack),
 	};
 
