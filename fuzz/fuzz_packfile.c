@@ -88,11 +88,14 @@ static void *check_copies(void *arg, const unsigned char *data, size_t len,
 static const struct eg_pack_notes notes = {check_copies, free, NULL};
 
 /*
- * The input is the body of a pack (the harness adds the 12-byte header and
- * a trailer) whose index names two objects: id 11..11 at the first entry,
- * id 22..22 where the input's first two bytes say.  Both are read, whole
- * and under a size limit, through a cache small enough to evict, with
- * notes that check a delta's copies.
+ * The input is two bytes saying where the second entry is, the CRCs the
+ * index gives the two entries (4 bytes each: the reader refuses an entry
+ * whose bytes do not have its CRC, and libFuzzer's comparison tracing
+ * finds the value), then the body of a pack (the harness adds the 12-byte
+ * header and a trailer) whose index names two objects: id 11..11 at the
+ * first entry, id 22..22 at the second.  Both are read, whole and under a
+ * size limit, through a cache small enough to evict, with notes that
+ * check a delta's copies.
  */
 int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 {
@@ -103,11 +106,13 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	git_oid ids[2];
 	size_t i, k;
 
-	if (size < 2)
+	if (size < 10)
 		return 0;
 	second = 12u + ((uint32_t)data[0] << 8 | data[1]) % (uint32_t)size;
-	data += 2;
-	size -= 2;
+	/* the CRC table follows the ids */
+	memcpy(idx + 8 + 1024 + 40, data + 2, 8);
+	data += 10;
+	size -= 10;
 	memset(ids[0].id, 0x11, GIT_OID_RAWSZ);
 	memset(ids[1].id, 0x22, GIT_OID_RAWSZ);
 	memcpy(idx, "\377tOc", 4);

@@ -128,7 +128,8 @@ printf "$u64_0$u64_1$oid\002\000\000\000\001\002\000\000\000\000$u64_1\001\000\0
 	put cache
 
 # Pack bodies (fuzz_packfile.c adds the header and the index): two bytes
-# giving where the second object starts, then a blob and a delta on it.
+# giving where the second object starts, the CRCs of the two entries, then
+# a blob and a delta on it (or a tree and a blob).
 python3 - "$out/packfile" << 'PY'
 import os, sys, zlib
 def header(kind, size):
@@ -144,8 +145,11 @@ delta = bytes([5, 11, 0x90, 5, 6]) + b" world"
 ofs = header(6, len(delta)) + bytes([len(blob)]) + zlib.compress(delta)
 tree = b"100644 a.py\0" + b"\x01" * 20
 whole_tree = header(2, len(tree)) + zlib.compress(tree)
-for i, body in enumerate([len(blob).to_bytes(2, "big") + blob + ofs,
-                          len(whole_tree).to_bytes(2, "big") + whole_tree + blob]):
+def seed(first, second):
+    return (len(first).to_bytes(2, "big") +
+            zlib.crc32(first).to_bytes(4, "big") +
+            zlib.crc32(second).to_bytes(4, "big") + first + second)
+for i, body in enumerate([seed(blob, ofs), seed(whole_tree, blob)]):
     with open(os.path.join(sys.argv[1], "seed-%d" % i), "wb") as f:
         f.write(body)
 PY
