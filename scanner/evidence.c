@@ -74,6 +74,20 @@ int eg_readme_counts(const char *dir, size_t len)
 	return !eg_part_dir(dir, len - 1);
 }
 
+/*
+ * A test file by its name: `test_io.py`, `io_test.go`.  Not Caffe's
+ * `train_test.prototxt`, the network of both phases (and of training),
+ * nor a `train_test.py` that splits the data.
+ */
+static int test_file_name(const char *name, size_t len)
+{
+	const char *t = memmem(name, len, "_test.", 6);
+
+	if (len >= 5 && !strncmp(name, "test_", 5))
+		return 1;
+	return t && !(t - name >= 5 && !strncmp(t - 5, "train", 5));
+}
+
 int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
 		 const char *dir, size_t dir_len)
 {
@@ -81,8 +95,7 @@ int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
 		return !eg_readme_counts(dir, dir_len);
 	if (r && (r->minified || r->kind == EG_KIND_DOC))
 		return 1;
-	return (len >= 5 && !strncmp(name, "test_", 5)) ||
-	       contains(name, len, "_test.") || contains(name, len, ".min.js");
+	return test_file_name(name, len) || contains(name, len, ".min.js");
 }
 
 int eg_path_is_weak(const char *path, const struct eg_blob_result *r)

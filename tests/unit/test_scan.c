@@ -302,8 +302,8 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 }
 
 /*
- * w1: x in product code; y only in tests/, vendor/x/, a test_ file and
- * the docs.  W: review from x alone, y shown but not counted.  V: y makes
+ * w1: x in product code; y only in tests/, vendor/x/, a test_ file, a
+ * _test file and the docs.  W: review from x alone, y shown but not counted.  V: y makes
  * it controlled, wherever it lies (no folder hides content from the gate).
  * w2: z in tests/ too: W controlled.  Each criterion counts the files it
  * holds in, product code and weak apart.
@@ -320,6 +320,7 @@ static void weak_files_count_only_for_controlled(void **state)
 	   "echo y-criterion > tests/y.c && "
 	   "echo y-criterion > vendor/x/y.c && "
 	   "echo y-criterion > test_y.py && echo y-criterion > docs/y.md && "
+	   "echo y-criterion > y_test.go && "
 	   "git add . && git commit -qm w1 && git tag w1 && "
 	   "echo z-criterion > tests/z.c && "
 	   "git add . && git commit -qm w2 && git tag w2",
@@ -335,7 +336,7 @@ static void weak_files_count_only_for_controlled(void **state)
 	assert_false(f->criteria[1].met);
 	assert_true(f->criteria[1].weak_only);
 	assert_int_equal(f->criteria[1].files, 0);
-	assert_int_equal(f->criteria[1].weak_files, 4);
+	assert_int_equal(f->criteria[1].weak_files, 5);
 	assert_int_equal(f->criteria[1].nevidence, 3);
 	for (k = 0; k < f->criteria[1].nevidence; k++)
 		assert_true(f->criteria[1].evidence[k].weak);
@@ -352,6 +353,30 @@ static void weak_files_count_only_for_controlled(void **state)
 	assert_int_equal(f->level, EG_LEVEL_CONTROLLED);
 	assert_true(f->criteria[2].met);
 	assert_string_equal(f->criteria[2].evidence[0].path, "tests/z.c");
+	eg_report_free(r);
+}
+
+/*
+ * Caffe names the network it trains `train_test.prototxt` (both phases):
+ * product code, not a test.  w3: y only there, W controlled.
+ */
+static void train_test_is_not_a_test(void **state)
+{
+	struct eg_report *r;
+	const struct eg_finding *f;
+
+	(void)state;
+	sh("cd %s && git init -q -b main caffe && cd caffe && "
+	   "echo x-criterion > x.c && echo y-criterion > net_train_test.prototxt && "
+	   "echo z-criterion > z.c && git add . && git commit -qm w3 && git tag w3",
+	   dir);
+	r = scan_repo("caffe", EG_TARGET_TREE, "w3");
+	f = find(r, "W");
+	assert_non_null(f);
+	assert_int_equal(f->level, EG_LEVEL_CONTROLLED);
+	assert_false(f->criteria[1].weak_only);
+	assert_int_equal(f->criteria[1].files, 1);
+	assert_false(f->criteria[1].evidence[0].weak);
 	eg_report_free(r);
 }
 
@@ -445,6 +470,7 @@ int main(void)
 		cmocka_unit_test(a_push_judges_whole_trees_but_only_new_blobs),
 		cmocka_unit_test(a_missing_blob_is_listed_and_the_scan_goes_on),
 		cmocka_unit_test(weak_files_count_only_for_controlled),
+		cmocka_unit_test(train_test_is_not_a_test),
 		cmocka_unit_test(a_push_judges_a_moved_tree_in_its_new_place),
 	};
 
