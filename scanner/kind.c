@@ -34,6 +34,8 @@ static const struct ext_kind extensions[] = {
 	{"rst", EG_KIND_DOC},	    {"txt", EG_KIND_DOC},
 	{"adoc", EG_KIND_DOC},	    {"cmake", EG_KIND_BUILD},
 	{"sh", EG_KIND_BUILD},	    {"bash", EG_KIND_BUILD},
+	{"slurm", EG_KIND_BUILD},   {"sbatch", EG_KIND_BUILD},
+	{"pbs", EG_KIND_BUILD}, /* batch jobs: shell scripts */
 	{"mk", EG_KIND_BUILD},	    {"cfg", EG_KIND_CONFIG},
 	{"ini", EG_KIND_CONFIG},    {"toml", EG_KIND_CONFIG},
 	{"xml", EG_KIND_CONFIG},    {"java", EG_KIND_OTHER_CODE},
