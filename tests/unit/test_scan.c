@@ -303,8 +303,9 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 
 /*
  * w1: x in product code; y only in tests/, vendor/x/, a test_ file, a
- * _test file and the docs.  W: review from x alone, y shown but not counted.  V: y makes
- * it controlled, wherever it lies (no folder hides content from the gate).
+ * _test file and the docs.  W: review from x alone, y shown but not
+ * counted.  V: y makes it controlled, wherever it lies (no folder hides
+ * content from the gate).
  * w2: z in tests/ too: W controlled.  Each criterion counts the files it
  * holds in, product code and weak apart.
  */
