@@ -345,7 +345,12 @@ static int rules_explain(int argc, char **argv)
 	return 0;
 }
 
-/* Match every file of dir; count those where the criterion (not) holds. */
+/*
+ * Match every file of dir; count those where the criterion (not) holds.
+ * A folder inside holds more samples, so that two can share the name
+ * that gives them their kind (two `requirements.txt`); a sample is still
+ * matched under its base name alone.
+ */
 static void test_samples(const struct eg_sigset *set, struct eg_matcher *m,
 			 size_t ci, const char *dir, int want, unsigned *pass,
 			 unsigned *failed)
@@ -358,6 +363,7 @@ static void test_samples(const struct eg_sigset *set, struct eg_matcher *m,
 	for (i = 0; i < n; i++) {
 		struct eg_blob_result *r = NULL;
 		const char *name = names[i]->d_name;
+		struct stat st;
 		char *full, *buf;
 		size_t len;
 		int holds;
@@ -368,7 +374,9 @@ static void test_samples(const struct eg_sigset *set, struct eg_matcher *m,
 		}
 		if (asprintf(&full, "%s/%s", dir, name) < 0)
 			abort();
-		if (eg_read_file(full, 64 << 20, &buf, &len)) {
+		if (!stat(full, &st) && S_ISDIR(st.st_mode)) {
+			test_samples(set, m, ci, full, want, pass, failed);
+		} else if (eg_read_file(full, 64 << 20, &buf, &len)) {
 			printf("FAIL %s: %s\n", full, eg_error_last());
 			(*failed)++;
 		} else {

@@ -466,6 +466,19 @@ expect_exit 1 "a sample folder naming no criterion (a typo): exit 1" \
 check "... named as FAIL" grep -q "^FAIL .*alhpa: no criterion 'alhpa'" \
 	"$TMP/prev.out"
 rm -r "$P/samples/S.1/alhpa"
+mkdir -p "$P/samples/S.1/alpha/match/two" "$P/samples/S.1/alpha/nomatch/two"
+printf 'x = alpha_call(4)\n' > "$P/samples/S.1/alpha/match/two/call.py"
+expect_exit 0 "a sample in a folder of match/, beside one of its name: exit 0" \
+	"$EG" rules test "$P"
+check "... tested under its folder" \
+	sh -c 'grep -q "^ok  .*alpha/match/two/call.py: criterion alpha holds" "$1" &&
+		tail -n 1 "$1" | grep -qx "6 passed, 0 failed"' _ "$TMP/prev.out"
+printf 'y = alpha_call(5)\n' > "$P/samples/S.1/alpha/nomatch/two/call.py"
+expect_exit 1 "a nomatch sample in a folder that matches: exit 1" \
+	"$EG" rules test "$P"
+check "... named as FAIL" grep -q \
+	"^FAIL .*alpha/nomatch/two/call.py: criterion alpha holds" "$TMP/prev.out"
+rm -r "$P/samples/S.1/alpha/match/two" "$P/samples/S.1/alpha/nomatch/two"
 mkdir -p "$TMP/nosamples" && cp "$P/sample.yml" "$TMP/nosamples/"
 expect_exit 2 "rules test on a pack without samples: exit 2" \
 	"$EG" rules test "$TMP/nosamples"
