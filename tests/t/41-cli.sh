@@ -479,6 +479,13 @@ expect_exit 1 "a nomatch sample in a folder that matches: exit 1" \
 check "... named as FAIL" grep -q \
 	"^FAIL .*alpha/nomatch/two/call.py: criterion alpha holds" "$TMP/prev.out"
 rm -r "$P/samples/S.1/alpha/match/two" "$P/samples/S.1/alpha/nomatch/two"
+ln -s .. "$P/samples/S.1/alpha/match/loop"
+expect_exit 1 "a link to the folder above among the samples: exit 1" \
+	"$EG" rules test "$P"
+check "... named as FAIL, not followed round" \
+	sh -c 'grep -q "^FAIL .*alpha/match/loop: " "$1" &&
+		[ "$(wc -l < "$1")" -lt 10 ]' _ "$TMP/prev.out"
+rm "$P/samples/S.1/alpha/match/loop"
 mkdir -p "$TMP/nosamples" && cp "$P/sample.yml" "$TMP/nosamples/"
 expect_exit 2 "rules test on a pack without samples: exit 2" \
 	"$EG" rules test "$TMP/nosamples"
