@@ -16,6 +16,7 @@
 #include "prefilter.h"
 #include "rmarkdown.h"
 #include "text.h"
+#include "utf16.h"
 
 /* Bounds on one regex on one file: past them the file is incomplete. */
 #define MATCH_LIMIT  5000000
@@ -412,13 +413,23 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	struct eg_blob_result *r;
 	unsigned kind = eg_kind_classify(name_kind, name, buf, len);
 	const char *unscanned = NULL;
-	char *decoded = NULL;
+	char *decoded = NULL, *wide = NULL;
 	size_t i, dlen, before;
 	int any = 0, scanned = 0;
 
 	*out = NULL;
 	m->nhits = 0;
 	memset(m->candidates, 0, m->words * sizeof(eg_word));
+	/*
+	 * A file named as text whose NULs are those of UTF-16 (utf16.h) is
+	 * read as its UTF-8; its raw bytes' prefilter notes do not stand.
+	 */
+	if (kind == EG_KIND_BINARY && name_kind != EG_KIND_TEXT &&
+	    (wide = eg_utf16_text(buf, len, &dlen))) {
+		buf = (const unsigned char *)wide;
+		len = dlen;
+		kind = eg_kind_classify(name_kind, name, buf, len);
+	}
 	if (kind == EG_KIND_LFS_POINTER) {
 		unscanned = "Git LFS pointer: content not present";
 	} else if (kind == EG_KIND_ARCHIVE && eg_livescript_named(name)) {
@@ -457,7 +468,7 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	}
 	/* binary content: only the patterns without literals (kind patterns) */
 	if (!scanned &&
-	    (decoded ||
+	    (decoded || wide ||
 	     eg_prefilter_memo_restore(memo, eg_sigset_prefilter(set, kind),
 				       m->candidates, m->places)))
 		eg_prefilter_scan(eg_sigset_prefilter(set, kind), buf,
@@ -493,6 +504,7 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	}
 	if (!any && !unscanned) {
 		free(decoded);
+		free(wide);
 		return;
 	}
 	r = eg_xcalloc(1, sizeof(*r));
@@ -510,6 +522,7 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	if (kind == EG_KIND_JS)
 		r->minified = looks_minified(buf, len);
 	free(decoded);
+	free(wide);
 	*out = r;
 }
 

@@ -164,6 +164,23 @@ expect_exit 1 "... a plain folder is judged the same way: at the top of a folder
 mkdir "$w/archive" && mv "$w/ships" "$w/archive/"
 expect_exit 0 "... a folder down, nothing" \
 	scan --dir "$w"
+# Windows writes text in UTF-16: a README saved so, and a README whose
+# imagery is named only in a line PowerShell appended in UTF-16.
+w=$TMP/utf16
+mkdir -p "$w/whole" "$w/appended"
+python3 -c 'import sys; open(sys.argv[2], "wb").write(open(sys.argv[1], encoding="utf-8").read().encode("utf-16"))' \
+	"$FIXTURES/src/forms/readme_aerial/README.md" "$w/whole/README.md"
+{ printf '# roofnet\n\nA small U-Net.\n'
+  python3 -c 'import sys; sys.stdout.buffer.write("# Roofs in aerial imagery\r\n".encode("utf-16-le"))'
+} > "$w/appended/README.md"
+cp "$FIXTURES/src/train.py" "$w/whole/"
+cp "$FIXTURES/src/train.py" "$w/appended/"
+for d in whole appended; do
+	expect_exit 1 "a README in UTF-16 ($d) is read: review" \
+		scan --format json --output "$TMP/r.json" --dir "$w/$d"
+	check "... the README the geospatial evidence ($d)" \
+		test "$(report "[e['path'] for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial' for e in c['evidence']]")" = "['README.md']"
+done
 fx lifted
 both_jobs lifted "a top-level folder's tree that becomes the root is judged as the root" \
 	"its folder's README counts there" "[('review', '$first_review', None)]"
