@@ -57,8 +57,8 @@ static size_t put_utf8(unsigned char *o, unsigned c)
  * has room for 3 bytes per 2 of the run; its length, or (size_t)-1 when
  * the run is not UTF-16 text.
  */
-static size_t decode_run(unsigned char *o, const unsigned char *b,
-			 size_t len, int big)
+static size_t decode_run(unsigned char *o, const unsigned char *b, size_t len,
+			 int big)
 {
 	size_t i, n = 0;
 
@@ -88,8 +88,8 @@ static size_t decode_run(unsigned char *o, const unsigned char *b,
 }
 
 /* The text of `buf` with its UTF-16 from `start` on (utf16.h), or NULL. */
-static char *decode(const unsigned char *buf, size_t len, size_t start,
-		    int big, size_t *out)
+static char *decode(const unsigned char *buf, size_t len, size_t start, int big,
+		    size_t *out)
 {
 	unsigned char *text;
 	size_t n;

@@ -22,8 +22,7 @@ static size_t widen(unsigned char *out, const char *ascii, int big)
 	return 2 * n;
 }
 
-static void assert_text(const unsigned char *buf, size_t len,
-			const char *want)
+static void assert_text(const unsigned char *buf, size_t len, const char *want)
 {
 	size_t n = 0;
 	char *text = eg_utf16_text(buf, len, &n);
@@ -91,8 +90,8 @@ static void pip_freeze_from_powershell_is_read(void **state)
 
 static void binary_and_broken_utf16_are_not_text(void **state)
 {
-	static const unsigned char png[] = {0x89, 'P', 'N', 'G', '\r', '\n',
-					    0x1a, '\n', 0, 0, 0, 0x0d};
+	static const unsigned char png[] = {0x89, 'P',	'N', 'G', '\r', '\n',
+					    0x1a, '\n', 0,   0,	  0,	0x0d};
 	/* text, then a run with a control character (U+0001) */
 	static const unsigned char control[] = {'a', 0, 1, 0, 'b', 0};
 	/* a high surrogate with no low one after it */
