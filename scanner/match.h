@@ -48,7 +48,8 @@ void eg_matcher_free(struct eg_matcher *m);
  * reported; otherwise the caller owns it (eg_blob_result_free()).  A
  * notebook is matched as its code cells, a MATLAB live script as its code
  * paragraphs and an R Markdown document as its code chunks, the last two as
- * `other-code`.  A regex limit, a Git LFS pointer or a live script that
+ * `other-code`; a file named as text that is UTF-16 as its UTF-8
+ * (utf16.h).  A regex limit, a Git LFS pointer or a live script that
  * can't be read sets `unscanned`.  Cannot fail.
  */
 void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,

@@ -91,18 +91,22 @@ static size_t decode_run(unsigned char *o, const unsigned char *b, size_t len,
 static char *decode(const unsigned char *buf, size_t len, size_t start, int big,
 		    size_t *out)
 {
+	/* an editor's newline after the UTF-16, one byte */
+	int newline = (len - start) % 2 && buf[len - 1] == '\n';
 	unsigned char *text;
 	size_t n;
 
 	if (!text_bytes(buf, start))
 		return NULL;
-	text = eg_xmalloc(start + (len - start) / 2 * 3 + 1);
+	text = eg_xmalloc(start + (len - start) / 2 * 3 + 2);
 	memcpy(text, buf, start);
-	n = decode_run(text + start, buf + start, len - start, big);
+	n = decode_run(text + start, buf + start, len - start - newline, big);
 	if (n == (size_t)-1) {
 		free(text);
 		return NULL;
 	}
+	if (newline)
+		text[start + n++] = '\n';
 	text[start + n] = '\0';
 	*out = start + n;
 	return (char *)text;

@@ -14,10 +14,11 @@
  * A file is UTF-16 text when it starts with a byte-order mark, or when
  * its bytes up to its first NUL are text and from the character before
  * that NUL (little-endian) or from that NUL (big-endian), a byte-order
- * mark or not, to its end it is UTF-16: an even number of bytes, every
- * code unit a character of text (no control character but tab, line
- * feed, form feed and carriage return; no U+FFFE or U+FFFF), every
- * surrogate paired.  Random binary data fails this within a few bytes.
+ * mark or not, to its end it is UTF-16: an even number of bytes (but for
+ * one line feed an editor may add at the end), every code unit a
+ * character of text (no control character but tab, line feed, form feed
+ * and carriage return; no U+FFFE or U+FFFF), every surrogate paired.
+ * Random binary data fails this within a few bytes.
  */
 
 /*

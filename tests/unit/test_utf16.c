@@ -73,6 +73,12 @@ static void a_line_appended_in_utf16_joins_the_utf8_before_it(void **state)
 	n += widen(buf + n, "# roads\n", 0);
 	assert_text(buf, n, "# Roads from satellite imagery\n# roads\n");
 
+	/* an editor's newline after it, one byte */
+	n = sizeof(head) - 1;
+	n += widen(buf + n, "# roads", 0);
+	buf[n++] = '\n';
+	assert_text(buf, n, "# Roads from satellite imagery\n# roads\n");
+
 	/* big-endian, no mark */
 	n = sizeof(head) - 1;
 	n += widen(buf + n, "rasterio==1.3\n", 1);
