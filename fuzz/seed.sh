@@ -10,7 +10,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 for t in sigset policy approvals prereceive prepush match cache audit packfile \
-	livescript; do
+	livescript utf16; do
 	mkdir -p "$out/$t"
 done
 
@@ -96,6 +96,22 @@ for f in livescript_train.xml livescript_plot.xml; do
 			put match
 		live_script "$top/tests/fixtures/src/forms/$f" $method | put livescript
 	done
+done
+# UTF-16 text: a README written whole with a mark, and a line appended
+# without one; for fuzz_match after a name, for fuzz_utf16 alone
+utf16() {
+	python3 -c '
+import sys
+text = open(sys.argv[1], encoding="utf-8").read()
+if sys.argv[2] == "whole":
+    sys.stdout.buffer.write(text.encode("utf-16"))
+else:
+    sys.stdout.buffer.write(text.encode() + "# appended\r\n".encode(sys.argv[2]))' "$@"
+}
+for how in whole utf-16-le utf-16-be; do
+	{ echo README.md; utf16 "$top/tests/fixtures/src/forms/readme_aerial/README.md" $how; } |
+		put match
+	utf16 "$top/tests/fixtures/src/forms/readme_aerial/README.md" $how | put utf16
 done
 printf 'big.bin\nversion https://git-lfs.github.com/spec/v1\noid sha256:%s\nsize 12\n' \
 	"$a$a" | put match
