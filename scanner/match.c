@@ -330,6 +330,9 @@ static char *notebook_code(const unsigned char *buf, size_t len, size_t *out)
 		{
 			size_t l = json_string_length(part);
 
+			/* a part that is not a string holds no code */
+			if (!json_is_string(part))
+				continue;
 			EG_GROW(text, alloc, n + l + 2);
 			memcpy(text + n, json_string_value(part), l);
 			n += l;

@@ -152,8 +152,13 @@ static void notebooks_match_their_decoded_code_cells(void **state)
 		"[\"import rasterio\"]}, {\"cell_type\": \"code\", \"source\": "
 		"[\"m = nn.Conv2d(\\\"a\\\")\\n\", \"loss.backward()\\n\"]}],"
 		" \"nbformat\": 4}";
+	/* a part of a cell's source that is not a string holds no code */
+	static const char odd[] =
+		"{\"cells\": [{\"cell_type\": \"code\", \"source\": "
+		"[\"m = nn.Conv2d(\\\"a\\\")\\n\", {}, 7, \"loss.backward()\\n\"]}]}";
 
 	assert_int_equal(CRIT(f, "train.ipynb", nb), 2);
+	assert_int_equal(CRIT(f, "train.ipynb", odd), 2);
 }
 
 static void binary_content_is_classified_not_searched(void **state)
