@@ -8,6 +8,7 @@
 
 #include "error.h"
 #include "livescript.h"
+#include "text.h"
 
 #define DOCUMENT     "matlab/document.xml"
 #define DOCUMENT_MAX (64u << 20)
@@ -162,27 +163,9 @@ static void put(struct text *t, const char *s, size_t len)
 
 static void put_utf8(struct text *t, unsigned long c)
 {
-	char u[4];
+	unsigned char u[4];
 
-	if (c < 0x80) {
-		u[0] = (char)c;
-		put(t, u, 1);
-	} else if (c < 0x800) {
-		u[0] = (char)(0xc0 | c >> 6);
-		u[1] = (char)(0x80 | (c & 0x3f));
-		put(t, u, 2);
-	} else if (c < 0x10000) {
-		u[0] = (char)(0xe0 | c >> 12);
-		u[1] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[2] = (char)(0x80 | (c & 0x3f));
-		put(t, u, 3);
-	} else {
-		u[0] = (char)(0xf0 | c >> 18);
-		u[1] = (char)(0x80 | (c >> 12 & 0x3f));
-		u[2] = (char)(0x80 | (c >> 6 & 0x3f));
-		u[3] = (char)(0x80 | (c & 0x3f));
-		put(t, u, 4);
-	}
+	put(t, (const char *)u, eg_utf8_put(u, (unsigned)c));
 }
 
 /* Decode the XML entity at `p` (an '&'); the bytes it took, 0 if none. */

@@ -7,6 +7,7 @@
 
 #include "error.h"
 #include "report.h"
+#include "text.h"
 
 /* Beyond this many hits per criterion the JSON report has the rest. */
 #define MAX_EVIDENCE 20
@@ -69,21 +70,9 @@ static size_t utf8_next(const unsigned char *s, size_t left, unsigned *cp)
 
 static void put_cp(FILE *f, unsigned cp)
 {
-	if (cp < 0x80) {
-		fputc((int)cp, f);
-	} else if (cp < 0x800) {
-		fputc((int)(0xc0 | cp >> 6), f);
-		fputc((int)(0x80 | (cp & 0x3f)), f);
-	} else if (cp < 0x10000) {
-		fputc((int)(0xe0 | cp >> 12), f);
-		fputc((int)(0x80 | (cp >> 6 & 0x3f)), f);
-		fputc((int)(0x80 | (cp & 0x3f)), f);
-	} else {
-		fputc((int)(0xf0 | cp >> 18), f);
-		fputc((int)(0x80 | (cp >> 12 & 0x3f)), f);
-		fputc((int)(0x80 | (cp >> 6 & 0x3f)), f);
-		fputc((int)(0x80 | (cp & 0x3f)), f);
-	}
+	unsigned char u[4];
+
+	fwrite(u, 1, eg_utf8_put(u, cp), f);
 }
 
 /*

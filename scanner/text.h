@@ -14,4 +14,10 @@ size_t eg_utf8_copy(char *dst, size_t *n, const unsigned char *s, size_t len);
 /* A valid UTF-8 copy of s, without control characters; caller frees. */
 char *eg_utf8_dup(const char *s);
 
+/*
+ * Write the code point cp (at most U+10FFFF) to out as UTF-8 and return
+ * how many bytes it took, 1 to 4.  Can't fail.
+ */
+size_t eg_utf8_put(unsigned char out[4], unsigned cp);
+
 #endif

@@ -5,6 +5,7 @@
 #include <string.h>
 
 #include "error.h"
+#include "text.h"
 
 static int text_char(unsigned c)
 {
@@ -26,30 +27,6 @@ static int text_bytes(const unsigned char *b, size_t n)
 static unsigned unit_at(const unsigned char *b, int big)
 {
 	return big ? (unsigned)b[0] << 8 | b[1] : (unsigned)b[1] << 8 | b[0];
-}
-
-static size_t put_utf8(unsigned char *o, unsigned c)
-{
-	if (c < 0x80) {
-		o[0] = (unsigned char)c;
-		return 1;
-	}
-	if (c < 0x800) {
-		o[0] = (unsigned char)(0xc0 | c >> 6);
-		o[1] = (unsigned char)(0x80 | (c & 0x3f));
-		return 2;
-	}
-	if (c < 0x10000) {
-		o[0] = (unsigned char)(0xe0 | c >> 12);
-		o[1] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-		o[2] = (unsigned char)(0x80 | (c & 0x3f));
-		return 3;
-	}
-	o[0] = (unsigned char)(0xf0 | c >> 18);
-	o[1] = (unsigned char)(0x80 | (c >> 12 & 0x3f));
-	o[2] = (unsigned char)(0x80 | (c >> 6 & 0x3f));
-	o[3] = (unsigned char)(0x80 | (c & 0x3f));
-	return 4;
 }
 
 /*
@@ -82,7 +59,7 @@ static size_t decode_run(unsigned char *o, const unsigned char *b, size_t len,
 		} else if (c == 0xfeff && i == 0) {
 			continue; /* the byte-order mark */
 		}
-		n += put_utf8(o + n, c);
+		n += eg_utf8_put(o + n, c);
 	}
 	return n;
 }
