@@ -117,12 +117,17 @@ head -1 "$AUDIT" > "$TMP/one.jsonl" && mv "$TMP/one.jsonl" "$AUDIT"
 cp "$AUDIT" "$TMP/audit.before"
 echo more > "$WORK/tiny/u.txt" && git -C "$WORK/tiny" add . &&
 	git -C "$WORK/tiny" commit -qm more
+# The results file is over the limit too: the verdict goes to a new one.
+: > "$TMP/efbig.results"
 (
 	trap '' XFSZ
 	ulimit -f 1
+	EG_RESULTS=$TMP/efbig.results
 	failed_closed "an append over the file size limit (EFBIG)" 'audit log' \
 		"$WORK/tiny" efbig HEAD:refs/heads/main
 )
+check "  ... (its verdict was recorded)" test -s "$TMP/efbig.results"
+cat "$TMP/efbig.results" >> "$EG_RESULTS"
 check "  ... and the log is cut back to what it was" cmp "$AUDIT" "$TMP/audit.before"
 expect_exit 0 "  ... and still verifies" "$EG" audit verify "$AUDIT"
 
