@@ -12,12 +12,49 @@
 /* Width a message line is cut to, beyond git's "remote: ". */
 #define LINE_MAX_CHARS 400
 
+/*
+ * Look for an approval of each snapshot a blocking finding holds on, by
+ * its content or its commit: each is content that leaves.
+ */
+static void find_approvals(struct eg_verdict *v,
+			   const struct eg_decision_input *in)
+{
+	const struct eg_finding *f = v->finding;
+	size_t i;
+
+	v->approval_state = EG_APPROVAL_VALID;
+	for (i = 0; i <= f->nalso; i++) {
+		const struct eg_snapshot_id *s =
+			i ? &f->also[i - 1] : &v->named;
+		const struct eg_approval *a;
+		enum eg_approval_state state;
+		const char *ids[2];
+		size_t n = 0;
+
+		if (s->content[0])
+			ids[n++] = s->content;
+		if (s->commit[0])
+			ids[n++] = s->commit;
+		state = eg_approvals_find(&a, in->approvals, f->sig->id,
+					  in->repository, ids, n, in->today);
+		if (state == EG_APPROVAL_VALID) {
+			if (!v->approval)
+				v->approval = a;
+			continue;
+		}
+		if (!v->nunapproved++) {
+			v->unapproved = s;
+			v->approval_state = state;
+			v->approval = a;
+		}
+	}
+}
+
 static void judge(struct eg_verdict *v, const struct eg_decision_input *in)
 {
 	const struct eg_finding *f = v->finding;
 	const struct eg_destinations *d = in->destinations;
-	const char *ids[2];
-	size_t i, n = 0;
+	size_t i;
 
 	v->action = eg_policy_action(in->policy, f->sig, f->level);
 	if (v->action == EG_ACTION_IGNORE) {
@@ -38,13 +75,9 @@ static void judge(struct eg_verdict *v, const struct eg_decision_input *in)
 		return;
 	}
 	v->outcome = EG_OUTCOME_BLOCKED;
-	if (f->content[0])
-		ids[n++] = f->content;
-	if (f->commit[0])
-		ids[n++] = f->commit;
-	v->approval_state =
-		eg_approvals_find(&v->approval, in->approvals, f->sig->id,
-				  in->repository, ids, n, in->today);
+	memcpy(v->named.commit, f->commit, sizeof(f->commit));
+	memcpy(v->named.content, f->content, sizeof(f->content));
+	find_approvals(v, in);
 	if (v->approval_state == EG_APPROVAL_VALID)
 		v->outcome = EG_OUTCOME_APPROVED;
 }
@@ -297,7 +330,7 @@ static void evidence_line(struct lines *l, const struct eg_finding *f)
 	add(l, "    evidence: %s%s", buf, n > SHOWN_PATHS ? ", ..." : "");
 }
 
-/* The lines about one finding that blocks (at most 7). */
+/* The lines about one finding that blocks (at most 8). */
 static void blocked_finding(struct lines *l, const struct eg_verdict *v,
 			    const struct eg_decision_input *in)
 {
@@ -305,14 +338,16 @@ static void blocked_finding(struct lines *l, const struct eg_verdict *v,
 	char buf[LINE_MAX_CHARS + 1];
 	size_t i, len = 0;
 
+	const struct eg_snapshot_id *s = v->unapproved;
+
 	add(l, "  %s (ECCN %s, %s): %s", f->sig->id, eccn(f),
 	    eg_level_name(f->level), f->sig->title ? f->sig->title : "");
-	if (f->commit[0] && f->path)
-		add(l, "    commit %s, file %s", f->commit, f->path);
-	else if (f->commit[0] && f->folder)
-		add(l, "    commit %s, folder %s", f->commit, f->folder);
-	else if (f->commit[0])
-		add(l, "    commit %s", f->commit);
+	if (s->commit[0] && f->path)
+		add(l, "    commit %s, file %s", s->commit, f->path);
+	else if (s->commit[0] && f->folder && s == &v->named)
+		add(l, "    commit %s, folder %s", s->commit, f->folder);
+	else if (s->commit[0])
+		add(l, "    commit %s", s->commit);
 	evidence_line(l, f);
 	buf[0] = '\0';
 	for (i = 0; i < v->ndenied && len < sizeof(buf); i++) {
@@ -327,9 +362,13 @@ static void blocked_finding(struct lines *l, const struct eg_verdict *v,
 	}
 	add(l, "    not permitted: %s", buf);
 	add(l, "    fingerprint %s", f->fingerprint);
-	if (f->content[0])
-		add(l, "    content %s (the %s to approve)", f->content,
+	if (s->content[0])
+		add(l, "    content %s (the %s to approve)", s->content,
 		    f->sig->scope == EG_SIG_FILE ? "blob" : "tree");
+	if (v->nunapproved > 1)
+		add(l,
+		    "    and %zu more snapshots of the push, each to approve",
+		    v->nunapproved - 1);
 	if (v->approval_state == EG_APPROVAL_EXPIRED)
 		add(l,
 		    "    approval %s expired on %s; ask for it to be renewed",
@@ -360,8 +399,8 @@ static void print_rejection(const struct eg_decision *d,
 
 		if (v->outcome != EG_OUTCOME_BLOCKED)
 			continue;
-		/* Keep room for this finding's 7 lines and the 3 after. */
-		if (l.n + 7 + 3 > EG_DECISION_MAX_LINES) {
+		/* Keep room for this finding's 8 lines and the 3 after. */
+		if (l.n + 8 + 3 > EG_DECISION_MAX_LINES) {
 			add(&l, "  ... and %zu more (see the audit log)",
 			    d->nblocked - nshown);
 			break;
@@ -371,12 +410,12 @@ static void print_rejection(const struct eg_decision *d,
 			shown = v;
 		nshown++;
 	}
-	if (shown && shown->finding->content[0])
+	if (shown && shown->unapproved->content[0])
 		add(&l,
 		    "  To push it, ask %s for an approval of content %s, "
 		    "signature %s, repository %s: send them this message.",
 		    in->policy->contact ? in->policy->contact : "compliance",
-		    shown->finding->content, shown->finding->sig->id,
+		    shown->unapproved->content, shown->finding->sig->id,
 		    in->repository);
 	else
 		add(&l,

@@ -26,9 +26,18 @@ struct eg_verdict {
 	enum eg_outcome outcome;
 	size_t *denied; /* indices of destinations not permitted */
 	size_t ndenied;
-	/* For a finding that blocks or would: the approval found, if any. */
+	/*
+	 * For a finding that blocks or would: the approval found, if any.
+	 * A push's finding may hold on several snapshots (eg_finding.also):
+	 * it is approved when each one is, and `unapproved` is then NULL;
+	 * else it names the first that is not, and the approval is that
+	 * one's expired approval, if any.
+	 */
 	enum eg_approval_state approval_state;
 	const struct eg_approval *approval; /* borrowed, valid or expired */
+	const struct eg_snapshot_id *unapproved; /* borrowed, or NULL */
+	size_t nunapproved;	     /* snapshots without a valid approval */
+	struct eg_snapshot_id named; /* the finding's commit and content */
 };
 
 enum eg_override_state {

@@ -37,6 +37,7 @@ static void finding_release(struct eg_finding *f)
 	free(f->criteria);
 	free(f->path);
 	free(f->folder);
+	free(f->also);
 	free(f->author);
 }
 

@@ -19,6 +19,12 @@ struct eg_evidence {
 	int weak;      /* in vendored, minified, docs or test files */
 };
 
+/* A snapshot a finding holds on: its commit and the tree judged. */
+struct eg_snapshot_id {
+	char commit[EG_OID_HEX];
+	char content[EG_OID_HEX];
+};
+
 struct eg_criterion_result {
 	const struct eg_criterion *criterion; /* borrowed from the sigset */
 	int met;
@@ -42,6 +48,14 @@ struct eg_finding {
 	 * below (see eg_signature_level_bound()); NULL: the whole snapshot.
 	 */
 	char *folder;
+	/*
+	 * EG_TARGET_PUSH, repository scope: the other snapshots of the push
+	 * it holds on at `level`, each with its own tree (a folder's, when
+	 * judged on one), in walk order; owned.  Each is content the push
+	 * brings, so each needs an approval of its own.
+	 */
+	struct eg_snapshot_id *also;
+	size_t nalso;
 	char *author;	/* of `commit`, "Name <email>", or NULL */
 	long long time; /* of `commit`, seconds since the epoch */
 	struct eg_criterion_result *criteria;

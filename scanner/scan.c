@@ -26,12 +26,23 @@
 /* Trees nested deeper than this are reported, not followed. */
 #define MAX_TREE_DEPTH 1024
 
+struct snapshot_pair {
+	git_oid commit, tree;
+};
+
 struct sig_state {
 	enum eg_level level;
 	git_oid commit;
 	git_oid tree; /* judged on: the snapshot's root, or `folder` */
 	int has_commit;
 	char *folder; /* "dir/" when judged on that folder alone; owned */
+	/*
+	 * EG_TARGET_PUSH: the other snapshots it holds on at `level`
+	 * (eg_finding.also), one per tree, which `also_trees` lists too.
+	 */
+	struct snapshot_pair *also;
+	size_t nalso, also_alloc;
+	struct eg_oidmap also_trees;
 };
 
 struct walker {
@@ -432,6 +443,36 @@ static void raise_level(struct walker *w, size_t s, enum eg_level level,
 	st->folder = NULL;
 	if (folder && asprintf(&st->folder, "%.*s/", (int)len, folder) < 0)
 		abort();
+	st->nalso = 0;
+	eg_oidmap_clear(&st->also_trees);
+	eg_oidmap_put(&st->also_trees, tree, 0, st);
+}
+
+/*
+ * Signature `s` holds at `level` on `tree` (a snapshot's root, or its
+ * folder `folder`) of `commit`.  A higher level than before names the
+ * finding; in a push, the same level on another tree is more content that
+ * needs approving.
+ */
+static void note_level(struct walker *w, size_t s, enum eg_level level,
+		       const git_oid *commit, const git_oid *tree,
+		       const char *folder, size_t len)
+{
+	struct sig_state *st = &w->sigs[s];
+
+	if (level > st->level) {
+		raise_level(w, s, level, commit, tree, folder, len);
+		return;
+	}
+	if (level != st->level || level == EG_LEVEL_NONE || !commit ||
+	    w->opts->scope != EG_TARGET_PUSH ||
+	    eg_oidmap_get(&st->also_trees, tree, 0))
+		return;
+	eg_oidmap_put(&st->also_trees, tree, 0, st);
+	EG_GROW(st->also, st->also_alloc, st->nalso + 1);
+	git_oid_cpy(&st->also[st->nalso].commit, commit);
+	git_oid_cpy(&st->also[st->nalso].tree, tree);
+	st->nalso++;
 }
 
 /* Whether `tree` holds an __init__.py (eg_package_marker()). */
@@ -486,9 +527,10 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 			continue;
 		anywhere_bits(w, sub, w->named);
 		level = eg_signature_level_of(sig, sub->bits, w->named);
-		if (level > w->sigs[s].level && !tree_is_package(w, e.oid))
-			raise_level(w, s, level, commit, e.oid, e.name,
-				    e.name_len);
+		if (level >= w->sigs[s].level && level != EG_LEVEL_NONE &&
+		    !tree_is_package(w, e.oid))
+			note_level(w, s, level, commit, e.oid, e.name,
+				   e.name_len);
 	}
 	eg_error_clear();
 	free(data);
@@ -513,10 +555,11 @@ static void judge_snapshot(struct walker *w, const git_oid *commit,
 		if (sig->scope != EG_SIG_REPOSITORY)
 			continue;
 		level = eg_signature_level_of(sig, ti->bits, w->scratch);
-		if (level > w->sigs[s].level)
-			raise_level(w, s, level, commit, tree, NULL, 0);
+		note_level(w, s, level, commit, tree, NULL, 0);
 		bound = eg_signature_level_bound(sig, ti->bits, w->scratch);
-		if (bound > level && bound > w->sigs[s].level)
+		if (bound > level && (bound > w->sigs[s].level ||
+				      (bound == w->sigs[s].level &&
+				       w->opts->scope == EG_TARGET_PUSH)))
 			judge_folders(w, s, commit, tree);
 	}
 }
@@ -600,6 +643,14 @@ static void repository_findings(struct walker *w)
 				   w->sigs[s].folder ? PLACE_FOLDER
 						     : PLACE_ROOT);
 		git_oid_tostr(f->content, sizeof(f->content), &w->sigs[s].tree);
+		f->also = eg_xcalloc(w->sigs[s].nalso, sizeof(*f->also));
+		for (i = 0; i < w->sigs[s].nalso; i++) {
+			git_oid_tostr(f->also[i].commit, EG_OID_HEX,
+				      &w->sigs[s].also[i].commit);
+			git_oid_tostr(f->also[i].content, EG_OID_HEX,
+				      &w->sigs[s].also[i].tree);
+		}
+		f->nalso = w->sigs[s].nalso;
 		path_set_len(w, 0);
 		if (w->sigs[s].folder) {
 			f->folder = eg_xstrdup(w->sigs[s].folder);
@@ -1438,8 +1489,11 @@ static void walker_release(struct walker *w)
 	struct eg_oidmap_entry *e;
 	size_t s;
 
-	for (s = 0; w->sigs && s < w->set->nsigs; s++)
+	for (s = 0; w->sigs && s < w->set->nsigs; s++) {
 		free(w->sigs[s].folder);
+		free(w->sigs[s].also);
+		eg_oidmap_clear(&w->sigs[s].also_trees);
+	}
 	eg_oidmap_foreach(&w->blobs, e)
 	{
 		struct eg_blob_info *bi = e->value;

@@ -72,9 +72,15 @@ EOF
 	[ -f "$APPROVALS" ] || echo "[]" > "$APPROVALS"
 }
 
-# write_approval CONTENT EXPIRES: one approval of 0D521.1 for CONTENT.
+# write_approval CONTENT EXPIRES: one approval of 0D521.1 for CONTENT;
+# add_approval CONTENT EXPIRES: one more.
 write_approval() {
-	cat > "$APPROVALS" <<EOF
+	: > "$APPROVALS"
+	add_approval "$@"
+}
+
+add_approval() {
+	cat >> "$APPROVALS" <<EOF
 - signature: "0D521.1"
   repository: "*"
   content: $1
@@ -421,10 +427,30 @@ gate_decisions() {
 			"$c" "$t-approve" HEAD:refs/heads/main
 		stderr_has "$t: the message says the approval expired" 'expired'
 		write_approval "$id" 2099-12-31
-		accepted "$t: a valid approval lets it through" \
-			"$c" "$t-approve" HEAD:refs/heads/main
+		approve_each "$c" "$t-approve" "$id"
 	fi
 	echo "[]" > "$APPROVALS"
+}
+
+# approve_each CLONE BARE FIRST: FIRST (approved) is the first controlled
+# snapshot of CLONE's history; each later one is content that leaves too
+# and needs an approval of its own: the rejection names the next.
+approve_each() {
+	local t=$TRANSPORT c=$1 bare=$2 id=$3 seen=$3 n=0
+	while ! push "$c" "$bare" HEAD:refs/heads/main; do
+		id=$(content_id "$TMP/push.err" "$c")
+		if [ -z "$id" ] || [[ " $seen " == *" $id "* ]]; then
+			fail "$t: each rejection names a snapshot not yet approved"
+			sed 's/^/     err: /' "$TMP/push.err" | head -25
+			return
+		fi
+		seen="$seen $id"
+		add_approval "$id" 2099-12-31
+		n=$((n + 1))
+	done
+	check "$t: an approval of the first snapshot alone does not cover the later ones" \
+		test "$n" -gt 0
+	pass "$t: approvals of each snapshot the push brings let it through"
 }
 
 # override_decisions: -o exportgate.override=TICKET for a listed user and not

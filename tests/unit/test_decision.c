@@ -17,10 +17,12 @@
 #include "report.h"
 #include "sigset.h"
 
-#define COMMIT "0123456789abcdef0123456789abcdef01234567"
-#define TREE   "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
-#define DE_URL "ssh://git@mirror.example.de/geo/radar.git"
-#define CA_URL "https://git.example.ca/geo/radar.git"
+#define COMMIT	     "0123456789abcdef0123456789abcdef01234567"
+#define TREE	     "4b825dc642cb6eb9a060e54bf8d69288fbee4904"
+#define LATER	     "76543210fedcba9876543210fedcba9876543210"
+#define LATER_COMMIT "fedcba9876543210fedcba9876543210fedcba98"
+#define DE_URL	     "ssh://git@mirror.example.de/geo/radar.git"
+#define CA_URL	     "https://git.example.ca/geo/radar.git"
 
 static const char pack[] =
 	"pack: {id: t, version: \"1\"}\n"
@@ -438,6 +440,54 @@ static void test_expired_approval_rejects_and_says_so(void **state)
 	push_release(&p);
 }
 
+/* A push's finding that holds on a second, later snapshot too. */
+static void add_later_snapshot(struct eg_finding *f)
+{
+	f->also = eg_xcalloc(1, sizeof(*f->also));
+	strcpy(f->also[0].commit, LATER_COMMIT);
+	strcpy(f->also[0].content, LATER);
+	f->nalso = 1;
+}
+
+/* Each snapshot a push brings is content that leaves: each needs approving. */
+static void test_each_snapshot_needs_an_approval(void **state)
+{
+	static const char both[] =
+		"- {signature: G.1, repository: 'geo/*', content: " TREE ",\n"
+		"   ticket: EXP-42, approver: c@example.com, basis: GOV,\n"
+		"   expires: 2027-12-31}\n"
+		"- {signature: G.1, repository: 'geo/*', content: " LATER ",\n"
+		"   ticket: EXP-43, approver: c@example.com, basis: GOV,\n"
+		"   expires: 2027-12-31}\n";
+	struct push p;
+	struct eg_decision *d;
+
+	(void)state;
+	push_init(&p, "");
+	mirror(&p, DE_URL);
+	add_later_snapshot(add_finding(p.report, "G.1", EG_LEVEL_CONTROLLED));
+	approve(&p, TREE, "2027-12-31");
+	d = decide(&p);
+	assert_int_equal(d->reject, 1);
+	assert_int_equal(d->verdicts[0].nunapproved, 1);
+	assert_string_equal(d->verdicts[0].unapproved->content, LATER);
+	message_has(&p, "commit " LATER_COMMIT);
+	message_has(&p, "content " LATER " (the tree to approve)");
+	push_release(&p);
+
+	push_init(&p, "");
+	mirror(&p, DE_URL);
+	add_later_snapshot(add_finding(p.report, "G.1", EG_LEVEL_CONTROLLED));
+	if (eg_approvals_parse(&p.approvals, "approvals.yml", both,
+			       strlen(both)) < 0)
+		fail_msg("approvals: %s", eg_error_last());
+	p.in.approvals = p.approvals;
+	d = decide(&p);
+	assert_int_equal(d->reject, 0);
+	assert_int_equal(d->verdicts[0].outcome, EG_OUTCOME_APPROVED);
+	push_release(&p);
+}
+
 static void test_approval_of_other_content_does_not_count(void **state)
 {
 	struct push p;
@@ -565,6 +615,7 @@ int main(void)
 		cmocka_unit_test(test_clean_push),
 		cmocka_unit_test(test_valid_approval_accepts),
 		cmocka_unit_test(test_expired_approval_rejects_and_says_so),
+		cmocka_unit_test(test_each_snapshot_needs_an_approval),
 		cmocka_unit_test(test_approval_of_other_content_does_not_count),
 		cmocka_unit_test(test_override_for_listed_users_only),
 		cmocka_unit_test(test_message_stays_within_twenty_lines),
