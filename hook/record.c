@@ -7,6 +7,7 @@
 #include "error.h"
 #include "digest.h"
 #include "record.h"
+#include "text.h"
 
 #ifndef EG_VERSION
 #define EG_VERSION "0.0.0"
@@ -28,9 +29,25 @@ static void set(json_t *obj, const char *key, json_t *value)
 		check(NULL);
 }
 
+/*
+ * Git allows any byte but NUL in ref and file names, and a push option may
+ * carry any byte too; jansson takes UTF-8 only.  Such a string is recorded
+ * with its invalid bytes as U+FFFD, as the scan reports write it.
+ */
 static json_t *str(const char *s)
 {
-	return s ? json_string(s) : json_null();
+	json_t *j;
+	char *u;
+
+	if (!s)
+		return json_null();
+	j = json_string(s);
+	if (j)
+		return j;
+	u = eg_utf8_dup(s);
+	j = json_string(u);
+	free(u);
+	return j;
 }
 
 static void append(json_t *arr, json_t *value)

@@ -49,7 +49,8 @@ struct eg_record {
  * time, tool, policy and approvals file with their SHA-256, rule packs,
  * user, repository, refs, destinations, scan summary, findings with their
  * outcome, decision, reason, approvals and override used, and the error.
- * Aborts when memory runs out, like eg_xmalloc().
+ * Bytes that are not UTF-8 (git allows them in names) are recorded as
+ * U+FFFD.  Aborts when memory runs out, like eg_xmalloc().
  */
 json_t *eg_record_build(const struct eg_record *rec);
 

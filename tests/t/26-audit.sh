@@ -93,3 +93,30 @@ done
 check "four concurrent benign pushes are accepted" test "$ok" -eq 4
 check "  ... four more records" test "$(audit_records)" -eq 9
 expect_exit 0 "  ... and the chain verifies" "$EG" audit verify "$AUDIT"
+
+# Git allows any byte but NUL in a ref name, and a push option may carry any
+# byte too; the record holds them as U+FFFD, and each decision stands.
+bad=$(printf 'x\377')
+git -C "$b" branch -f "$bad" HEAD
+new_bare audit-bytes de
+before=$(audit_records)
+accepted "a benign push to a branch whose name is not UTF-8 is accepted" \
+	"$b" audit-bytes "refs/heads/$bad:refs/heads/$bad"
+rejected "controlled content to a branch named in Latin-1 is rejected" \
+	"$c" audit-bytes "HEAD:refs/heads/$(printf 'r\351sum\351')"
+rc=0
+push_opts "$b" audit-bytes "$(printf 'exportgate.override=T\377')" \
+	HEAD:refs/heads/main || rc=$?
+check "a benign push with an override ticket that is not UTF-8 is accepted" \
+	test "$rc" -eq 0
+check "  ... three more records" test "$(audit_records)" -eq $((before + 3))
+check "  ... with the bytes as U+FFFD, and the decisions taken" python3 -c '
+import json, sys
+r = [json.loads(l) for l in open(sys.argv[1])][-3:]
+assert r[0]["refs"][0]["name"] == "refs/heads/x\ufffd", r[0]["refs"]
+assert r[0]["decision"] == "accept", r[0]["decision"]
+assert r[1]["refs"][0]["name"] == "refs/heads/r\ufffdsum\ufffd", r[1]["refs"]
+assert r[1]["decision"] == "reject", r[1]["decision"]
+assert r[2]["override"]["ticket"] == "T\ufffd", r[2]["override"]
+assert r[2]["decision"] == "accept", r[2]["decision"]' "$AUDIT"
+expect_exit 0 "  ... and the chain verifies" "$EG" audit verify "$AUDIT"
