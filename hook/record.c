@@ -81,21 +81,44 @@ static json_t *packs(const struct eg_sigset *set_)
 	return a;
 }
 
-static json_t *refs(const struct eg_updates *u)
+/* The bytes `value` adds to an array in the record's compact JSON. */
+static size_t listed_size(const json_t *value)
+{
+	return json_dumpb(value, NULL, 0, JSON_COMPACT) + 1;
+}
+
+static json_t *ref(const struct eg_update *u)
+{
+	json_t *r = check(json_object());
+
+	set(r, "name", str(u->ref));
+	if (u->local_ref)
+		set(r, "local", str(u->local_ref));
+	set(r, "old", str(u->old_hex));
+	set(r, "new", str(u->new_hex));
+	return r;
+}
+
+/*
+ * The first updates, as many as fit in EG_RECORD_REFS_BYTES and at most
+ * EG_RECORD_MAX_REFS; *listed says how many that is.
+ */
+static json_t *refs(size_t *listed, const struct eg_updates *u)
 {
 	json_t *a = check(json_array());
-	size_t i;
+	size_t i, bytes = 0;
 
 	for (i = 0; u && i < u->n && i < EG_RECORD_MAX_REFS; i++) {
-		json_t *r = check(json_object());
+		json_t *r = ref(&u->items[i]);
 
-		set(r, "name", str(u->items[i].ref));
-		if (u->items[i].local_ref)
-			set(r, "local", str(u->items[i].local_ref));
-		set(r, "old", str(u->items[i].old_hex));
-		set(r, "new", str(u->items[i].new_hex));
+		bytes += listed_size(r);
+		if (bytes > EG_RECORD_REFS_BYTES) {
+			json_decref(r);
+			break;
+		}
 		append(a, r);
 	}
+	*listed = i;
 	return a;
 }
 
@@ -204,17 +227,31 @@ static json_t *finding(const struct eg_verdict *v,
 	return o;
 }
 
+/*
+ * The first findings, as many as fit in EG_RECORD_FINDINGS_BYTES and at
+ * most EG_RECORD_MAX_FINDINGS, the count of the others, and every approval
+ * used.
+ */
 static void findings(json_t *rec, const struct eg_record *r)
 {
 	json_t *a = check(json_array()), *used = check(json_array());
 	const struct eg_decision *d = r->decision;
-	size_t i;
+	size_t i, listed = 0, bytes = 0;
 
 	for (i = 0; d && i < d->nverdicts; i++) {
 		const struct eg_verdict *v = &d->verdicts[i];
 
-		if (i < EG_RECORD_MAX_FINDINGS)
-			append(a, finding(v, r->destinations));
+		if (listed == i && i < EG_RECORD_MAX_FINDINGS) {
+			json_t *f = finding(v, r->destinations);
+
+			bytes += listed_size(f);
+			if (bytes <= EG_RECORD_FINDINGS_BYTES) {
+				append(a, f);
+				listed++;
+			} else {
+				json_decref(f);
+			}
+		}
 		if (v->outcome == EG_OUTCOME_APPROVED) {
 			json_t *u = approval(v->approval);
 
@@ -223,10 +260,9 @@ static void findings(json_t *rec, const struct eg_record *r)
 		}
 	}
 	set(rec, "findings", a);
-	if (d && d->nverdicts > EG_RECORD_MAX_FINDINGS)
+	if (d && listed < d->nverdicts)
 		set(rec, "findings_not_listed",
-		    json_integer((json_int_t)(d->nverdicts -
-					      EG_RECORD_MAX_FINDINGS)));
+		    json_integer((json_int_t)(d->nverdicts - listed)));
 	set(rec, "approvals_used", used);
 }
 
@@ -250,6 +286,7 @@ json_t *eg_record_build(const struct eg_record *r)
 {
 	json_t *rec = check(json_object()), *tool = check(json_object());
 	char when[32];
+	size_t listed;
 	time_t now = time(NULL);
 	struct tm tm;
 
@@ -269,8 +306,8 @@ json_t *eg_record_build(const struct eg_record *r)
 	set(rec, "packs", packs(r->set));
 	set(rec, "user", str(r->user));
 	set(rec, "repository", str(r->repository));
-	set(rec, "refs", refs(r->updates));
-	if (r->updates && r->updates->n > EG_RECORD_MAX_REFS) {
+	set(rec, "refs", refs(&listed, r->updates));
+	if (r->updates && listed < r->updates->n) {
 		set(rec, "refs_count", json_integer((json_int_t)r->updates->n));
 		set(rec, "refs_sha256", refs_digest(r->updates));
 	}

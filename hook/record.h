@@ -5,6 +5,7 @@
 #include <jansson.h>
 
 #include "approvals.h"
+#include "audit.h"
 #include "decision.h"
 #include "destination.h"
 #include "policy.h"
@@ -21,6 +22,14 @@
  * thousands); all of them are counted and hashed ("refs_sha256").
  */
 #define EG_RECORD_MAX_REFS 1000
+/*
+ * Bytes of the record that the refs and the findings listed may take.  The
+ * pusher chooses how many there are and how long their names are; within
+ * these the record stays under EG_AUDIT_MAX_RECORD, so that every decision
+ * is recorded.  What does not fit is counted, not listed.
+ */
+#define EG_RECORD_REFS_BYTES	 (EG_AUDIT_MAX_RECORD / 4)
+#define EG_RECORD_FINDINGS_BYTES (EG_AUDIT_MAX_RECORD / 2)
 
 /*
  * What one decision is recorded from; all borrowed.  Any pointer but

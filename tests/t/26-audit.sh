@@ -120,3 +120,42 @@ assert r[1]["decision"] == "reject", r[1]["decision"]
 assert r[2]["override"]["ticket"] == "T\ufffd", r[2]["override"]
 assert r[2]["decision"] == "accept", r[2]["decision"]' "$AUDIT"
 expect_exit 0 "  ... and the chain verifies" "$EG" audit verify "$AUDIT"
+
+# A pusher chooses how many refs a push has and how long their names are:
+# 1,000 refs of 1,000 bytes do not fit in a record listed in full.  The
+# record lists the first ones, counts them all and hashes them all, so the
+# rejection is on record and a benign push still goes in.
+seg=$(printf 'x%.0s' $(seq 240))
+for w in "$b" "$c"; do
+	for i in $(seq 1000); do
+		echo "create refs/heads/long/$seg/$seg/$seg/$seg/b$i HEAD"
+	done | git -C "$w" update-ref --stdin
+done
+long_refs_record() {
+	python3 - "$AUDIT" "$1" "$2" <<'PY'
+import hashlib, json, subprocess, sys
+line = open(sys.argv[1], "rb").read().splitlines()[-1]
+r = json.loads(line)
+assert r["decision"] == sys.argv[3], r["decision"]
+assert r["refs_count"] == 1000, r.get("refs_count")
+assert 0 < len(r["refs"]) < 1000, len(r["refs"])
+out = subprocess.run(["git", "-C", sys.argv[2], "for-each-ref",
+                      "--format=%(objectname) %(refname)", "refs/heads/long"],
+                     capture_output=True, text=True, check=True).stdout
+every = "".join("%s %s %s\n" % ("0" * 40, o, n)
+                for o, n in (l.split(" ", 1) for l in out.splitlines()))
+assert r["refs_sha256"] == hashlib.sha256(every.encode()).hexdigest()
+assert len(line) <= 1 << 20, len(line)
+PY
+}
+new_bare audit-long de
+before=$(audit_records)
+rejected "controlled content to 1,000 refs with long names is rejected" \
+	"$c" audit-long 'refs/heads/long/*:refs/heads/long/*'
+check "  ... and recorded, listing some refs and counting and hashing all" \
+	long_refs_record "$c" reject
+check "  ... in one record" test "$(audit_records)" -eq $((before + 1))
+accepted "benign content to 1,000 refs with long names is accepted" \
+	"$b" audit-long 'refs/heads/long/*:refs/heads/long/*'
+check "  ... and recorded the same way" long_refs_record "$b" accept
+expect_exit 0 "  ... and the chain verifies" "$EG" audit verify "$AUDIT"
