@@ -27,9 +27,10 @@
  * 3: the top README counts (evidence.h); 4: Qt translations (kind.h);
  * 5: live scripts and R Markdown read inside (match.h), Qt resources binary;
  * 6: trees kept by place too (a top-level folder's README counts);
- * 7: UTF-16 text read as UTF-8 (utf16.h)
+ * 7: UTF-16 text read as UTF-8 (utf16.h);
+ * 8: a script named as text is of its "#!" interpreter's kind (kind.h)
  */
-#define MAGIC	  "EGCACHE7"
+#define MAGIC	  "EGCACHE8"
 #define MAX_CACHE (1u << 30)
 
 struct out {

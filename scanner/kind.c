@@ -44,6 +44,7 @@ static const struct ext_kind extensions[] = {
 	{"m", EG_KIND_OTHER_CODE},  {"lua", EG_KIND_OTHER_CODE},
 	{"kt", EG_KIND_OTHER_CODE}, {"scala", EG_KIND_OTHER_CODE},
 	{"cs", EG_KIND_OTHER_CODE}, {"swift", EG_KIND_OTHER_CODE},
+	{"pyw", EG_KIND_PYTHON}, /* Windows: run without a console */
 };
 
 static const struct ext_kind basenames[] = {
@@ -235,10 +236,79 @@ static int is_qt_resources(const char *name, const unsigned char *buf,
 	       memmem(buf, len < 256 ? len : 256, "# Resource object code", 22);
 }
 
+/*
+ * Interpreters a script's first line may name, each also with a version
+ * ("python3.11", "lua5.4"); only those of a kind above.
+ */
+static const struct ext_kind interpreters[] = {
+	{"python", EG_KIND_PYTHON},    {"pypy", EG_KIND_PYTHON},
+	{"sh", EG_KIND_BUILD},	       {"bash", EG_KIND_BUILD},
+	{"dash", EG_KIND_BUILD},       {"ksh", EG_KIND_BUILD},
+	{"zsh", EG_KIND_BUILD},	       {"node", EG_KIND_JS},
+	{"nodejs", EG_KIND_JS},	       {"Rscript", EG_KIND_OTHER_CODE},
+	{"julia", EG_KIND_OTHER_CODE}, {"lua", EG_KIND_OTHER_CODE},
+};
+
+static unsigned kind_of_interpreter(const unsigned char *name, size_t len)
+{
+	size_t i, n, at;
+
+	for (i = 0; i < sizeof(interpreters) / sizeof(interpreters[0]); i++) {
+		n = strlen(interpreters[i].ext);
+		if (len < n || memcmp(name, interpreters[i].ext, n))
+			continue;
+		for (at = n; at < len && (isdigit(name[at]) || name[at] == '.');
+		     at++)
+			;
+		if (at == len)
+			return interpreters[i].kind;
+	}
+	return 0;
+}
+
+static int is_blank(unsigned char c)
+{
+	return c == ' ' || c == '\t' || c == '\r';
+}
+
+/*
+ * The kind of the interpreter a "#!" line names, as git's and linguist's
+ * readers take it: the last component of its path ("#!/usr/bin/python3"),
+ * or env's command after its options and variables ("#!/usr/bin/env -S
+ * python3 -u"); 0 when there is none or it is of no kind.
+ */
+static unsigned kind_by_interpreter(const unsigned char *buf, size_t len)
+{
+	const unsigned char *at = buf + 2, *end, *word, *base;
+	int after_env = 0;
+
+	if (!starts(buf, len, "#!", 2))
+		return 0;
+	if (!(end = memchr(buf, '\n', len)))
+		end = buf + len;
+	for (;;) {
+		while (at < end && is_blank(*at))
+			at++;
+		for (word = base = at; at < end && !is_blank(*at); at++)
+			if (*at == '/')
+				base = at + 1;
+		if (word == at)
+			return 0;
+		if (!after_env && at - base == 3 && !memcmp(base, "env", 3)) {
+			after_env = 1;
+			continue;
+		}
+		if (after_env && (*word == '-' || memchr(word, '=', at - word)))
+			continue;
+		return kind_of_interpreter(base, at - base);
+	}
+}
+
 unsigned eg_kind_classify(unsigned name_kind, const char *name,
 			  const unsigned char *buf, size_t len)
 {
 	size_t probe = len < 8000 ? len : 8000;
+	unsigned kind;
 
 	if (len < 1024 && starts(buf, len, lfs_magic, sizeof(lfs_magic) - 1))
 		return EG_KIND_LFS_POINTER;
@@ -255,6 +325,9 @@ unsigned eg_kind_classify(unsigned name_kind, const char *name,
 		return EG_KIND_CONFIG;
 	if (is_qt_resources(name, buf, len))
 		return EG_KIND_BINARY;
+	/* a script named as no kind is of its interpreter's ("bin/train") */
+	if (name_kind == EG_KIND_TEXT && (kind = kind_by_interpreter(buf, len)))
+		return kind;
 	return name_kind;
 }
 

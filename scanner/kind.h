@@ -47,7 +47,9 @@ unsigned eg_kind_from_name(const char *name, size_t len);
  * when the content is binary (NUL in the first 8000 bytes, or a known magic),
  * EG_KIND_LFS_POINTER for a Git LFS pointer, EG_KIND_CONFIG for a Qt
  * translation named `.ts` (XML, not TypeScript), EG_KIND_BINARY for Qt
- * resources compiled into a `.py`, otherwise `name_kind`.
+ * resources compiled into a `.py`; when `name_kind` is EG_KIND_TEXT, the
+ * kind of the interpreter a "#!" first line names (python, sh, node,
+ * Rscript, ...); otherwise `name_kind`.
  */
 unsigned eg_kind_classify(unsigned name_kind, const char *name,
 			  const unsigned char *buf, size_t len);

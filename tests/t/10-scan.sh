@@ -181,6 +181,25 @@ for d in whole appended; do
 	check "... the README the geospatial evidence ($d)" \
 		test "$(report "[e['path'] for c in d['findings'][0]['criteria'] if c['id'] == 'geospatial' for e in c['evidence']]")" = "['README.md']"
 done
+# A Python program need not be named .py: executable scripts whose first
+# line names the interpreter (through env, with its options, or by path),
+# and Windows .pyw scripts, are Python.
+w=$TMP/scripts
+for d in env path pyw; do
+	git init -q "$w/$d" && mkdir "$w/$d/bin"
+done
+for f in geo_io train augment detect_rotated label_tool; do
+	{ echo '#!/usr/bin/env -S python3 -u'; cat "$FIXTURES/src/$f.py"; } > "$w/env/bin/$f"
+	{ echo '#! /usr/local/bin/python3.11'; cat "$FIXTURES/src/$f.py"; } > "$w/path/bin/$f"
+	cp "$FIXTURES/src/$f.py" "$w/pyw/bin/$f.pyw"
+done
+for d in env path pyw; do
+	git -C "$w/$d" add -A && git -C "$w/$d" commit -qm scripts
+	expect_exit 1 "Python scripts not named .py are Python ($d): controlled" \
+		scan --fail-on controlled --format json --output "$TMP/r.json" "$w/$d"
+	check "... and so in a plain folder ($d)" \
+		test "$(scan --dir --format json "$w/$d" | json_get /dev/stdin "d['findings'][0]['level']")" = controlled
+done
 fx lifted
 both_jobs lifted "a top-level folder's tree that becomes the root is judged as the root" \
 	"its folder's README counts there" "[('review', '$first_review', None)]"

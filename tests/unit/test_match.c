@@ -187,6 +187,12 @@ static void binary_content_is_classified_not_searched(void **state)
 			 0);
 }
 
+static unsigned script_kind(unsigned name_kind, const char *text)
+{
+	return eg_kind_classify(name_kind, "bin/tool",
+				(const unsigned char *)text, strlen(text));
+}
+
 static void kinds_from_names_and_magic(void **state)
 {
 	static const unsigned char safet[] =
@@ -250,6 +256,34 @@ static void kinds_from_names_and_magic(void **state)
 					  (const unsigned char *)qt_rcc,
 					  sizeof(qt_rcc) - 1),
 			 EG_KIND_PYTHON);
+	/* a script named as no kind is of its interpreter's */
+	assert_int_equal(eg_kind_from_name("gui.pyw", 7), EG_KIND_PYTHON);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!/usr/bin/env python3\n"),
+			 EG_KIND_PYTHON);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!/usr/bin/python3.11"),
+			 EG_KIND_PYTHON);
+	assert_int_equal(script_kind(EG_KIND_TEXT,
+				     "#! /usr/bin/env -S A=1 python -u\r\n"),
+			 EG_KIND_PYTHON);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!/bin/bash -e\n"),
+			 EG_KIND_BUILD);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!/usr/bin/env node\n"),
+			 EG_KIND_JS);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!/usr/bin/env Rscript\n"),
+			 EG_KIND_OTHER_CODE);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!/usr/bin/perl\n"),
+			 EG_KIND_TEXT);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!/usr/bin/pythonic\n"),
+			 EG_KIND_TEXT);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!/usr/bin/env\n"),
+			 EG_KIND_TEXT);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "#!\npython\n"),
+			 EG_KIND_TEXT);
+	assert_int_equal(script_kind(EG_KIND_TEXT, "x = 1 #!/bin/python\n"),
+			 EG_KIND_TEXT);
+	/* a name's kind stands */
+	assert_int_equal(script_kind(EG_KIND_DOC, "#!/usr/bin/env python3\n"),
+			 EG_KIND_DOC);
 	assert_int_equal(eg_kind_parse("model"), EG_KIND_ANY_MODEL);
 	assert_int_equal(eg_kind_parse("nope"), 0);
 }
