@@ -102,6 +102,42 @@ static int is_package(const struct eg_snapshot *s, const char *dir, size_t len)
 	return 0;
 }
 
+/* Whether a call failed with `err` because nothing is at the path now. */
+static int is_gone(int err)
+{
+	return err == ENOENT || err == ENOTDIR;
+}
+
+/*
+ * Open the regular file at `path`, its size in `st`: 0 with `*fd` open,
+ * 1 when no regular file is there (gone, or a symbolic link, FIFO, socket
+ * or device, which a snapshot does not hold), -errno when it cannot be
+ * read.  A special file is never opened, and one put in its place after
+ * the lstat() cannot block the open.
+ */
+static int open_regular(int *fd, struct stat *st, const char *path)
+{
+	int err;
+
+	if (lstat(path, st) < 0)
+		return is_gone(errno) ? 1 : -errno;
+	if (!S_ISREG(st->st_mode))
+		return 1;
+	*fd = open(path, O_RDONLY | O_NOFOLLOW | O_NONBLOCK | O_CLOEXEC);
+	if (*fd < 0)
+		return is_gone(errno) || errno == ELOOP ? 1 : -errno;
+	if (fstat(*fd, st) < 0) {
+		err = -errno;
+		close(*fd);
+		return err;
+	}
+	if (!S_ISREG(st->st_mode)) {
+		close(*fd);
+		return 1;
+	}
+	return 0;
+}
+
 int eg_snapshot_add_file(struct eg_snapshot *s, const char *fullpath,
 			 const char *relpath)
 {
@@ -110,21 +146,17 @@ int eg_snapshot_add_file(struct eg_snapshot *s, const char *fullpath,
 	struct stat st;
 	char *buf = NULL, why[256], hex[EG_OID_HEX];
 	git_oid oid;
-	int fd;
+	int fd = -1, ret;
 
 	if (s->opts->deadline_ms && eg_now_ms() > s->opts->deadline_ms)
 		return eg_error_set(EG_EDEADLINE, "deadline passed");
-	note_package(s, relpath, name);
-	fd = open(fullpath, O_RDONLY | O_NOFOLLOW | O_CLOEXEC);
-	if (fd < 0 || fstat(fd, &st) < 0) {
-		snprintf(why, sizeof(why), "cannot read: %s", strerror(errno));
-		eg_report_add_unscanned(s->report, relpath, "", why);
-		if (fd >= 0)
-			close(fd);
+	ret = open_regular(&fd, &st, fullpath);
+	if (ret > 0)
 		return 0;
-	}
-	if (!S_ISREG(st.st_mode)) {
-		close(fd);
+	note_package(s, relpath, name);
+	if (ret < 0) {
+		snprintf(why, sizeof(why), "cannot read: %s", strerror(-ret));
+		eg_report_add_unscanned(s->report, relpath, "", why);
 		return 0;
 	}
 	if (s->opts->max_blob_size &&
@@ -346,11 +378,9 @@ static int walk_dir(struct eg_snapshot *s, const char *full, const char *rel,
 		if (asprintf(&cfull, "%s/%s", full, d) < 0 ||
 		    asprintf(&crel, "%s%s%s", rel, *rel ? "/" : "", d) < 0)
 			abort();
-		if (lstat(cfull, &st) < 0)
-			goto next;
-		if (S_ISDIR(st.st_mode))
+		if (!lstat(cfull, &st) && S_ISDIR(st.st_mode))
 			err = walk_dir(s, cfull, crel, depth + 1);
-		else if (S_ISREG(st.st_mode))
+		else
 			err = eg_snapshot_add_file(s, cfull, crel);
 	next:
 		free(cfull);

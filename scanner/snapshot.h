@@ -31,8 +31,9 @@ void eg_snapshot_init(struct eg_snapshot *s, const struct eg_sigset *set,
 		      const struct eg_scan_opts *opts);
 /*
  * Read and match the regular file at `fullpath`, reported as `relpath`.
- * What cannot be read is listed as unscanned; only a passed deadline fails
- * (EG_EDEADLINE).
+ * Nothing there, a symbolic link or a special file (FIFO, socket, device)
+ * is not part of the snapshot and is skipped; a file that cannot be read is
+ * listed as unscanned.  Only a passed deadline fails (EG_EDEADLINE).
  */
 int eg_snapshot_add_file(struct eg_snapshot *s, const char *fullpath,
 			 const char *relpath);

@@ -79,6 +79,42 @@ fx benign
 expect_exit 0 "a benign repository: exit 0" \
 	scan --format json --output "$TMP/r.json" "$TMP/benign"
 check "... and no findings at all" test "$(report "len(d['findings'])")" = 0
+# --worktree is the work tree as it is: a tracked file deleted there is
+# not in it, and a FIFO or a symbolic link in a file's place is not read
+# (nor waited on), as --dir skips them.
+rm "$TMP/benign/app.py"
+expect_exit 0 "--worktree: a tracked file deleted from the work tree is not in it" \
+	scan --worktree "$TMP/benign"
+git -C "$TMP/benign" checkout -q -- app.py
+rm "$TMP/benign/store.c" && mkfifo "$TMP/benign/store.c"
+ln -s /dev/zero "$TMP/benign/zeros"
+expect_exit 0 "--worktree: a FIFO in a tracked file's place and a link are skipped" \
+	timeout 20 "$EG" scan --no-progress --worktree "$TMP/benign"
+rm "$TMP/benign/store.c" "$TMP/benign/zeros"
+git -C "$TMP/benign" checkout -q -- store.c
+# A file that is there but cannot be read leaves the scan incomplete, and
+# so do the files of a folder that can be listed but not searched.
+if [ "$(id -u)" -ne 0 ]; then
+	as_user=
+elif command -v setpriv > /dev/null; then
+	as_user="setpriv --reuid=65534 --regid=65534 --clear-groups"
+else
+	as_user=skip
+fi
+if [ "$as_user" != skip ]; then
+	rm -rf "$TMP/unreadable" && cp -r "$TMP/benign" "$TMP/unreadable"
+	rm -rf "$TMP/unreadable/.git" && chmod 000 "$TMP/unreadable/app.py"
+	expect_exit 3 "--dir: a file that cannot be read: incomplete (exit 3)" \
+		$as_user "$EG" scan --no-progress --dir "$TMP/unreadable"
+	check "... naming it and why" \
+		grep -q "app.py: cannot read: Permission denied" "$TMP/prev.out"
+	chmod 644 "$TMP/unreadable/app.py" && chmod 0666 "$TMP/unreadable/static"
+	expect_exit 3 "--dir: a folder that can be listed but not searched: incomplete" \
+		$as_user "$EG" scan --no-progress --dir "$TMP/unreadable"
+	chmod 0755 "$TMP/unreadable/static"
+else
+	echo "     (as root without setpriv: no file root cannot read)"
+fi
 fx microscopy
 expect_exit 0 "microscopy with every criterion but the geospatial one: nothing at review" \
 	scan --format json --output "$TMP/r.json" "$TMP/microscopy"
