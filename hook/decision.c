@@ -12,6 +12,17 @@
 /* Width a message line is cut to, beyond git's "remote: ". */
 #define LINE_MAX_CHARS 400
 
+static void note_used(struct eg_verdict *v, const struct eg_approval *a)
+{
+	size_t i;
+
+	for (i = 0; i < v->nused; i++)
+		if (v->used[i] == a)
+			return;
+	v->used = eg_xrealloc(v->used, (v->nused + 1) * sizeof(*v->used));
+	v->used[v->nused++] = a;
+}
+
 /*
  * Look for an approval of each snapshot a blocking finding holds on, by
  * its content or its commit: each is content that leaves.
@@ -40,6 +51,7 @@ static void find_approvals(struct eg_verdict *v,
 		if (state == EG_APPROVAL_VALID) {
 			if (!v->approval)
 				v->approval = a;
+			note_used(v, a);
 			continue;
 		}
 		if (!v->nunapproved++) {
@@ -242,8 +254,10 @@ void eg_decision_free(struct eg_decision *d)
 
 	if (!d)
 		return;
-	for (i = 0; i < d->nverdicts; i++)
+	for (i = 0; i < d->nverdicts; i++) {
 		free(d->verdicts[i].denied);
+		free(d->verdicts[i].used);
+	}
 	free(d->verdicts);
 	free(d->reason);
 	free(d);

@@ -38,6 +38,9 @@ struct eg_verdict {
 	const struct eg_snapshot_id *unapproved; /* borrowed, or NULL */
 	size_t nunapproved;	     /* snapshots without a valid approval */
 	struct eg_snapshot_id named; /* the finding's commit and content */
+	/* the valid approvals found, each once (owned array, borrowed items) */
+	const struct eg_approval **used;
+	size_t nused;
 };
 
 enum eg_override_state {

@@ -210,6 +210,8 @@ static json_t *finding(const struct eg_verdict *v,
 		append(p, str(paths[i]));
 	set(o, "paths", p);
 	set(o, "fingerprint", str(f->fingerprint));
+	if (f->nalso)
+		set(o, "snapshots", json_integer((json_int_t)f->nalso + 1));
 	set(o, "action", str(eg_action_name(v->action)));
 	set(o, "outcome", str(eg_outcome_name(v->outcome)));
 	for (i = 0; i < v->ndenied; i++)
@@ -236,7 +238,7 @@ static void findings(json_t *rec, const struct eg_record *r)
 {
 	json_t *a = check(json_array()), *used = check(json_array());
 	const struct eg_decision *d = r->decision;
-	size_t i, listed = 0, bytes = 0;
+	size_t i, j, listed = 0, bytes = 0;
 
 	for (i = 0; d && i < d->nverdicts; i++) {
 		const struct eg_verdict *v = &d->verdicts[i];
@@ -252,8 +254,9 @@ static void findings(json_t *rec, const struct eg_record *r)
 				json_decref(f);
 			}
 		}
-		if (v->outcome == EG_OUTCOME_APPROVED) {
-			json_t *u = approval(v->approval);
+		for (j = 0; v->outcome == EG_OUTCOME_APPROVED && j < v->nused;
+		     j++) {
+			json_t *u = approval(v->used[j]);
 
 			set(u, "fingerprint", str(v->finding->fingerprint));
 			append(used, u);

@@ -451,6 +451,13 @@ approve_each() {
 	check "$t: an approval of the first snapshot alone does not cover the later ones" \
 		test "$n" -gt 0
 	pass "$t: approvals of each snapshot the push brings let it through"
+	check "$t: the audit record lists each approval used" python3 -c '
+import json, sys
+r = json.loads(open(sys.argv[1]).read().splitlines()[-1])
+assert r["decision"] == "accept", r["decision"]
+assert len(r["approvals_used"]) == int(sys.argv[2]), r["approvals_used"]
+assert r["findings"][0]["snapshots"] == int(sys.argv[2]), r["findings"][0]' \
+		"$AUDIT" $((n + 1))
 }
 
 # override_decisions: -o exportgate.override=TICKET for a listed user and not
