@@ -5,13 +5,14 @@
 
 #include "error.h"
 #include "destination.h"
+#include "remoteurl.h"
 #include "reponame.h"
 
 /*
- * A repository with more mirror remotes, or a remote with more URLs, than
- * this is a configuration mistake; the bound keeps the list small.
+ * A repository with more mirror remotes than this is a configuration
+ * mistake; the bound keeps the list small.
  */
-#define MAX_URLS 64
+#define MAX_MIRRORS 64
 
 /* `url` without the password of "scheme://user:password@host/...". */
 static char *redact(const char *url)
@@ -71,58 +72,24 @@ void eg_destinations_add_url(struct eg_destinations *dests,
 			    via);
 }
 
-/* Add each value of the multivar `key`; *count is how many there were. */
-static int add_values(struct eg_destinations *dests, size_t *count,
-		      const struct eg_policy *policy, git_config *cfg,
-		      const char *key, const char *via)
-{
-	git_config_iterator *it = NULL;
-	git_config_entry *entry;
-	int err;
-
-	*count = 0;
-	if (git_config_multivar_iterator_new(&it, cfg, key, NULL) < 0)
-		return eg_error_set_git(key);
-	while ((err = git_config_next(&entry, it)) == 0) {
-		if (!entry->value || !*entry->value)
-			continue;
-		if (++*count > MAX_URLS) {
-			err = eg_error_set(EG_ECONFIG, "%s: too many values",
-					   key);
-			goto done;
-		}
-		eg_destinations_add_url(dests, policy, entry->value, via);
-	}
-	if (err == GIT_ITEROVER)
-		err = 0;
-	else
-		err = eg_error_set_git(key);
-done:
-	git_config_iterator_free(it);
-	return err;
-}
-
+/* Add each URL git pushes the mirror remote `remote` to. */
 static int add_mirror_remote(struct eg_destinations *dests,
 			     const struct eg_policy *policy, git_config *cfg,
 			     const char *remote)
 {
-	char *key = NULL, *via = NULL;
-	size_t count = 0;
+	struct eg_remoteurl_list urls = EG_REMOTEURL_LIST_INIT;
+	char *via = eg_xmalloc(strlen(remote) + 32);
+	size_t i;
 	int err;
 
-	key = eg_xmalloc(strlen(remote) + 16);
-	via = eg_xmalloc(strlen(remote) + 32);
 	sprintf(via, "mirror remote %s", remote);
-	sprintf(key, "remote.%s.pushurl", remote);
-	err = add_values(dests, &count, policy, cfg, key, via);
-	if (!err && !count) {
-		sprintf(key, "remote.%s.url", remote);
-		err = add_values(dests, &count, policy, cfg, key, via);
-	}
+	err = eg_remoteurl_push(&urls, cfg, remote);
+	for (i = 0; !err && i < urls.n; i++)
+		eg_destinations_add_url(dests, policy, urls.items[i], via);
 	/* A mirror we cannot place is a destination of unknown jurisdiction. */
-	if (!err && !count)
+	if (!err && !urls.n)
 		eg_destinations_add(dests, NULL, NULL, via);
-	free(key);
+	eg_remoteurl_list_release(&urls);
 	free(via);
 	return err;
 }
@@ -165,7 +132,7 @@ static int add_mirror_remotes(struct eg_destinations *dests,
 		}
 		if (!on)
 			continue;
-		if (n >= MAX_URLS) {
+		if (n >= MAX_MIRRORS) {
 			err = eg_error_set(EG_ECONFIG,
 					   "too many mirror remotes");
 			goto done;

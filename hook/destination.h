@@ -39,7 +39,9 @@ void eg_destinations_add_url(struct eg_destinations *dests,
 /*
  * Add every destination of a repository on this server: the server's own
  * jurisdiction; each remote of `repo` (may be NULL) that has
- * remote.<name>.mirror = true, by its pushurl values or else its url; and
+ * remote.<name>.mirror = true, by every URL git pushes it to (its pushurl
+ * values or else its url, rewritten by url.<base>.pushInsteadOf and
+ * insteadOf: see eg_remoteurl_push()); and
  * each policy mirrors entry whose repository glob matches `name` (may be
  * NULL).  EG_EGIT when the git configuration cannot be read, EG_ECONFIG
  * when a mirror setting is not a boolean.

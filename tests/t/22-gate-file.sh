@@ -23,3 +23,18 @@ rejected "a broken policy rejects even benign content (fail closed)" \
 	"$WORK/benign" file-badpolicy HEAD:refs/heads/main
 stderr_has "  ... saying what is wrong with the policy" 'policy'
 write_policy
+
+# A mirror's destination is where git pushes it: url.<base>.pushInsteadOf
+# (or insteadOf) rewrites the URL as written, and every pushurl counts.
+mkfixture controlled || exit 0
+new_bare file-pushinsteadof ca
+git -C "$SRV/file-pushinsteadof.git" config \
+	url."ssh://git@mirror.example.de/".pushInsteadOf "https://git.example.ca/"
+rejected "a mirror written for CA that pushInsteadOf sends to DE rejects controlled content" \
+	"$WORK/controlled" file-pushinsteadof HEAD:refs/heads/main
+stderr_has "  ... naming the DE destination" 'mirror\.example\.de.*\bDE\b'
+new_bare file-pushurls ca
+git -C "$SRV/file-pushurls.git" config --add remote.mirror.pushurl "$CA_URL"
+git -C "$SRV/file-pushurls.git" config --add remote.mirror.pushurl "$DE_URL"
+rejected "a mirror with a CA and a DE pushurl rejects controlled content" \
+	"$WORK/controlled" file-pushurls HEAD:refs/heads/main
