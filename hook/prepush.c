@@ -13,6 +13,7 @@
 #include "hook.h"
 #include "policy.h"
 #include "pushenv.h"
+#include "remoteurl.h"
 #include "reponame.h"
 #include "scan.h"
 #include "updates.h"
@@ -75,27 +76,40 @@ static int parse_args(struct push *p, int argc, char **argv)
 }
 
 /*
- * A glob of the refs under refs/remotes/<remote>/ when REMOTE is a
- * remote's name: what we know the remote has.  git passes the URL as the
- * name when pushing to a URL, and a name with glob characters would hide
- * more than it should; then only the remote's own ids are hidden.
+ * A glob of the refs under refs/remotes/<remote>/, what we know the remote
+ * has, when REMOTE is a remote's name and URL is the URL it fetches from:
+ * those refs describe that URL, and a pushurl, pushInsteadOf or a second
+ * url sends the push elsewhere.  git passes the URL as the name when
+ * pushing to a URL, and a name with glob characters would hide more than
+ * it should.  Without a glob only the old ids git reports count as known.
  */
-static void hide_glob(struct push *p)
+static int hide_glob(struct push *p)
 {
-	int valid = 0;
+	git_config *cfg = NULL;
+	char *fetch_url = NULL;
+	int valid = 0, err;
 
 	if (git_remote_name_is_valid(&valid, p->remote) < 0 || !valid ||
 	    strpbrk(p->remote, "*?[\\")) {
 		git_error_clear();
-		return;
+		return 0;
 	}
-	p->hide_glob = eg_xmalloc(strlen(p->remote) + 16);
-	sprintf(p->hide_glob, "refs/remotes/%s/*", p->remote);
+	if (git_repository_config_snapshot(&cfg, p->repo) < 0)
+		return eg_error_set_git("reading the git configuration");
+	err = eg_remoteurl_fetch(&fetch_url, cfg, p->remote);
+	if (!err && fetch_url && !strcmp(fetch_url, p->url)) {
+		p->hide_glob = eg_xmalloc(strlen(p->remote) + 16);
+		sprintf(p->hide_glob, "refs/remotes/%s/*", p->remote);
+	}
+	free(fetch_url);
+	git_config_free(cfg);
+	return err;
 }
 
 static int scan(struct push *p)
 {
 	struct eg_scan_opts opts;
+	int err;
 
 	if (!p->ntips) {
 		p->report = eg_report_new(p->set, git_repository_path(p->repo),
@@ -104,7 +118,8 @@ static int scan(struct push *p)
 		return 0;
 	}
 	eg_gate_known_old(&p->hide, &p->nhide, p->repo, &p->updates);
-	hide_glob(p);
+	if ((err = hide_glob(p)) < 0)
+		return err;
 	memset(&opts, 0, sizeof(opts));
 	opts.scope = EG_TARGET_PUSH;
 	opts.open_from_env = 1;

@@ -1,4 +1,4 @@
-/* remoteurl.c: the URLs git pushes to for a named remote. */
+/* remoteurl.c: the URLs git fetches from and pushes to for a named remote. */
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -161,6 +161,25 @@ done:
 	eg_remoteurl_list_release(&aliases);
 	eg_remoteurl_list_release(&plain);
 	eg_remoteurl_list_release(&pushurls);
+	return err;
+}
+
+int eg_remoteurl_fetch(char **url, git_config *cfg, const char *remote)
+{
+	struct eg_remoteurl_list plain = EG_REMOTEURL_LIST_INIT;
+	int err;
+
+	*url = NULL;
+	if ((err = read_values(&plain, cfg, remote, "url")) < 0 || !plain.n)
+		goto done;
+	if ((err = rewrite(url, cfg, plain.items[0], "insteadof")) < 0)
+		goto done;
+	if (!*url) {
+		*url = plain.items[0];
+		plain.items[0] = NULL;
+	}
+done:
+	eg_remoteurl_list_release(&plain);
 	return err;
 }
 

@@ -1,4 +1,4 @@
-/* remoteurl.h: the URLs git pushes to for a named remote. */
+/* remoteurl.h: the URLs git fetches from and pushes to for a named remote. */
 #ifndef EG_REMOTEURL_H
 #define EG_REMOTEURL_H
 
@@ -31,6 +31,13 @@ struct eg_remoteurl_list {
  */
 int eg_remoteurl_push(struct eg_remoteurl_list *urls, git_config *cfg,
 		      const char *remote);
+
+/*
+ * The URL `git fetch <remote>` fetches from: the first remote.<remote>.url
+ * rewritten by url.<base>.insteadOf.  *url is a new string the caller
+ * frees, or NULL when the remote has no url.  Fails as eg_remoteurl_push().
+ */
+int eg_remoteurl_fetch(char **url, git_config *cfg, const char *remote);
 
 /* Free what `urls` holds and make it EG_REMOTEURL_LIST_INIT again. */
 void eg_remoteurl_list_release(struct eg_remoteurl_list *urls);

@@ -58,3 +58,39 @@ expect_exit 1 "pre-push refuses controlled history pushed on top of what DE has"
 	prepush "$b" de
 check "  ... DE keeps the benign main" test \
 	"$(git -C "$DEST/mirror-de/radar.git" rev-parse refs/heads/main)" != "$(git -C "$b" rev-parse HEAD)"
+
+# refs/remotes/<remote>/ tell what the remote's fetch URL has, not what
+# the URL git pushes to has.  A clone of a US server holding controlled
+# history, pushed through origin to DE (a pushurl, several pushurls,
+# pushInsteadOf), is refused; to origin's own URL, only new commits count.
+US_URL="file://$DEST/mirror-us/radar.git"
+DE_PUSH="file://$DEST/mirror-de/from-us.git"
+git init -q --bare "$DEST/mirror-us/radar.git"
+git init -q --bare "$DEST/mirror-de/from-us.git"
+git -C "$c" push -q --no-verify "$US_URL" HEAD:refs/heads/main
+u="$TMP/us-clone"
+git clone -q "$US_URL" "$u"
+check "install.sh --pre-push installs the hook into a clone of a US server" \
+	"$TOP/install.sh" --pre-push "$u" --bin "$EG" --policy "$POLICY"
+git -C "$u" config remote.origin.pushurl "$DE_PUSH"
+expect_exit 1 "pre-push refuses origin's history to origin's DE pushurl" \
+	prepush "$u" origin
+check "  ... nothing reached DE" test -z "$(refs "$DEST/mirror-de/from-us.git")"
+git -C "$u" config --add remote.origin.pushurl "$US_URL"
+expect_exit 1 "pre-push refuses it when origin has a DE and a US pushurl" \
+	prepush "$u" origin
+check "  ... nothing reached DE" test -z "$(refs "$DEST/mirror-de/from-us.git")"
+git -C "$u" config --unset-all remote.origin.pushurl
+git -C "$u" config url."$DE_PUSH".pushInsteadOf "$US_URL"
+expect_exit 1 "pre-push refuses it when pushInsteadOf sends origin to DE" \
+	prepush "$u" origin
+check "  ... nothing reached DE" test -z "$(refs "$DEST/mirror-de/from-us.git")"
+# What a DE server already has (put there without the hook) is not
+# scanned again when a clone of it pushes a new branch back.
+git -C "$c" push -q --no-verify "$DE_PUSH" HEAD:refs/heads/main
+d="$TMP/de-clone"
+git clone -q "$DE_PUSH" "$d"
+"$TOP/install.sh" --pre-push "$d" --bin "$EG" --policy "$POLICY" > /dev/null
+git -C "$d" commit -q --allow-empty -m "a new commit"
+check "pre-push lets a new branch go to the URL origin was fetched from" \
+	git -C "$d" push -q origin HEAD:refs/heads/topic

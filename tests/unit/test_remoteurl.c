@@ -1,4 +1,4 @@
-/* test_remoteurl.c: the URLs git pushes a remote to, after url rewriting. */
+/* test_remoteurl.c: a remote's fetch and push URLs, after url rewriting. */
 #include <stdarg.h>
 #include <stddef.h>
 #include <stdint.h>
@@ -117,6 +117,32 @@ static void test_push_urls(void **state)
 	assert_string_equal(push_urls("none"), "");
 }
 
+static void test_fetch_url(void **state)
+{
+	git_config *snap;
+	char *url = NULL;
+
+	(void)state;
+	set("url.ssh://git@mirror.example.de/.pushInsteadOf",
+	    "https://git.example.ca/");
+	set("url.ssh://io.example/.insteadOf", "https://git.example.ca/");
+	/* The first url, by insteadOf only; a pushurl does not count. */
+	set("remote.a.url", "https://git.example.ca/geo/r.git");
+	set("remote.a.url", "https://other.example/r.git");
+	set("remote.a.pushurl", "https://other.example/p.git");
+	set("remote.d.url", "https://other.example/r.git");
+	snap = snapshot();
+	assert_int_equal(eg_remoteurl_fetch(&url, snap, "a"), 0);
+	assert_string_equal(url, "ssh://io.example/geo/r.git");
+	free(url);
+	assert_int_equal(eg_remoteurl_fetch(&url, snap, "d"), 0);
+	assert_string_equal(url, "https://other.example/r.git");
+	free(url);
+	assert_int_equal(eg_remoteurl_fetch(&url, snap, "none"), 0);
+	assert_null(url);
+	git_config_free(snap);
+}
+
 static void test_too_many_urls(void **state)
 {
 	struct eg_remoteurl_list urls = EG_REMOTEURL_LIST_INIT;
@@ -140,6 +166,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test_setup_teardown(test_push_urls, setup,
+						teardown),
+		cmocka_unit_test_setup_teardown(test_fetch_url, setup,
 						teardown),
 		cmocka_unit_test_setup_teardown(test_too_many_urls, setup,
 						teardown),
