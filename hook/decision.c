@@ -349,10 +349,9 @@ static void blocked_finding(struct lines *l, const struct eg_verdict *v,
 			    const struct eg_decision_input *in)
 {
 	const struct eg_finding *f = v->finding;
+	const struct eg_snapshot_id *s = v->unapproved;
 	char buf[LINE_MAX_CHARS + 1];
 	size_t i, len = 0;
-
-	const struct eg_snapshot_id *s = v->unapproved;
 
 	add(l, "  %s (ECCN %s, %s): %s", f->sig->id, eccn(f),
 	    eg_level_name(f->level), f->sig->title ? f->sig->title : "");

@@ -449,10 +449,22 @@ static void raise_level(struct walker *w, size_t s, enum eg_level level,
 }
 
 /*
+ * Whether signature `s` holding at `level` somewhere is news: a higher
+ * level than before names the finding; in a push, the same level on
+ * another tree is more content that needs approving.
+ */
+static int level_is_news(struct walker *w, size_t s, enum eg_level level)
+{
+	enum eg_level known = w->sigs[s].level;
+
+	return level > known || (level == known && level != EG_LEVEL_NONE &&
+				 w->opts->scope == EG_TARGET_PUSH);
+}
+
+/*
  * Signature `s` holds at `level` on `tree` (a snapshot's root, or its
- * folder `folder`) of `commit`.  A higher level than before names the
- * finding; in a push, the same level on another tree is more content that
- * needs approving.
+ * folder `folder`) of `commit`: raise the finding's level, or list the
+ * tree among its other snapshots (level_is_news()).
  */
 static void note_level(struct walker *w, size_t s, enum eg_level level,
 		       const git_oid *commit, const git_oid *tree,
@@ -464,8 +476,7 @@ static void note_level(struct walker *w, size_t s, enum eg_level level,
 		raise_level(w, s, level, commit, tree, folder, len);
 		return;
 	}
-	if (level != st->level || level == EG_LEVEL_NONE || !commit ||
-	    w->opts->scope != EG_TARGET_PUSH ||
+	if (!level_is_news(w, s, level) || !commit ||
 	    eg_oidmap_get(&st->also_trees, tree, 0))
 		return;
 	eg_oidmap_put(&st->also_trees, tree, 0, st);
@@ -527,8 +538,7 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 			continue;
 		anywhere_bits(w, sub, w->named);
 		level = eg_signature_level_of(sig, sub->bits, w->named);
-		if (level >= w->sigs[s].level && level != EG_LEVEL_NONE &&
-		    !tree_is_package(w, e.oid))
+		if (level_is_news(w, s, level) && !tree_is_package(w, e.oid))
 			note_level(w, s, level, commit, e.oid, e.name,
 				   e.name_len);
 	}
@@ -557,9 +567,7 @@ static void judge_snapshot(struct walker *w, const git_oid *commit,
 		level = eg_signature_level_of(sig, ti->bits, w->scratch);
 		note_level(w, s, level, commit, tree, NULL, 0);
 		bound = eg_signature_level_bound(sig, ti->bits, w->scratch);
-		if (bound > level && (bound > w->sigs[s].level ||
-				      (bound == w->sigs[s].level &&
-				       w->opts->scope == EG_TARGET_PUSH)))
+		if (bound > level && level_is_news(w, s, bound))
 			judge_folders(w, s, commit, tree);
 	}
 }
