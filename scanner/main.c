@@ -1,6 +1,7 @@
 /* main.c: the command line; parses options, runs the library, exits. */
 #define PCRE2_CODE_UNIT_WIDTH 8
 #include <errno.h>
+#include <fcntl.h>
 #include <getopt.h>
 #include <stdarg.h>
 #include <stdint.h>
@@ -190,17 +191,37 @@ static int load_rules(struct eg_sigset **out, const char **paths, size_t n,
 	return 0;
 }
 
-static int write_report(const struct eg_report *report,
+/*
+ * Create the report file before scanning, so that a path that cannot be
+ * written is a usage error found at once, not a failure after a long scan
+ * that has found what it was run to find.  The file is not emptied yet:
+ * --baseline may name the same file, and is read after the scan.
+ */
+static int open_output(FILE **out, const char *path)
+{
+	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	int err;
+
+	if (fd >= 0 && (*out = fdopen(fd, "w")))
+		return 0;
+	err = eg_error_set(EG_EUSAGE, "--output %s: %s", path, strerror(errno));
+	if (fd >= 0)
+		close(fd);
+	return err;
+}
+
+/* Write the report to out, and close out unless it is stdout. */
+static int write_report(FILE *out, const struct eg_report *report,
 			const struct scan_args *a)
 {
 	struct eg_output_opts o = {a->color, EG_VERSION};
-	FILE *out = stdout;
-	int err;
+	int err = 0;
 
-	if (a->output && !(out = fopen(a->output, "w")))
-		return eg_error_set(EG_EIO, "%s: %s", a->output,
-				    strerror(errno));
-	if (!strcmp(a->format, "json"))
+	/* a pipe or a device has nothing to empty, and fails with EINVAL */
+	if (out != stdout && ftruncate(fileno(out), 0) && errno != EINVAL)
+		err = eg_error_set(EG_EIO, "%s: %s", a->output,
+				   strerror(errno));
+	else if (!strcmp(a->format, "json"))
 		err = eg_report_write_json(report, out, &o);
 	else if (!strcmp(a->format, "sarif"))
 		err = eg_report_write_sarif(report, out, &o);
@@ -411,6 +432,7 @@ static int cmd_scan(int argc, char **argv)
 	struct eg_sigset *set = NULL;
 	struct eg_report *report = NULL;
 	git_repository *repo = NULL;
+	FILE *out = stdout;
 	int err, rc;
 
 	if ((rc = parse_scan_args(&a, argc, argv)) >= 0)
@@ -433,12 +455,18 @@ static int cmd_scan(int argc, char **argv)
 		git_error_clear();
 		a.opts.scope = EG_TARGET_DIR;
 	}
+	if (a.output && (err = open_output(&out, a.output))) {
+		rc = fail(err);
+		goto done;
+	}
 	err = repo ? eg_scan_repository(&report, repo, set, &a.opts)
 		   : eg_scan_dir(&report, a.path, set, &a.opts);
 	if (!err && a.baseline)
 		err = eg_report_apply_baseline(report, a.baseline);
-	if (!err)
-		err = write_report(report, &a);
+	if (!err) {
+		err = write_report(out, report, &a);
+		out = stdout;
+	}
 	if (err) {
 		rc = fail(err);
 		goto done;
@@ -451,6 +479,8 @@ static int cmd_scan(int argc, char **argv)
 	else
 		rc = EXIT_CLEAN;
 done:
+	if (out != stdout)
+		fclose(out);
 	eg_report_free(report);
 	git_repository_free(repo);
 	eg_sigset_free(set);

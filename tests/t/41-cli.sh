@@ -336,6 +336,25 @@ expect_exit 2 "a baseline that does not exist: exit 2" \
 	"$EG" scan --no-progress --baseline "$TMP/missing.json" "$R"
 check "... naming the file" grep -qF "$TMP/missing.json" "$TMP/prev.err"
 
+# --- --output -----------------------------------------------------------------
+
+expect_exit 2 "--output in a folder that does not exist: exit 2" \
+	"$EG" scan --no-progress --format json \
+	--output "$TMP/no/such/dir/r.json" "$R"
+check "... naming the path, and nothing reported" \
+	sh -c 'grep -qF "$1" "$2" && test ! -s "$3"' _ "$TMP/no/such/dir/r.json" \
+	"$TMP/prev.err" "$TMP/prev.out"
+cp "$TMP/base.json" "$TMP/same.json"
+expect_exit 0 "--output naming the --baseline file: exit 0" \
+	"$EG" scan --no-progress --baseline "$TMP/same.json" \
+	--format json --output "$TMP/same.json" "$R"
+check "... the file then holds the new report, with no findings" \
+	test "$(json_get "$TMP/same.json" 'len(d["findings"])')" = 0
+if [ -w /dev/full ]; then
+	expect_exit 3 "--output on a full disk: the report is lost, exit 3" \
+		"$EG" scan --no-progress --output /dev/full "$R"
+fi
+
 # --- rules list | check | explain | test -------------------------------------
 
 expect_exit 0 "rules list: exit 0" "$EG" rules list
