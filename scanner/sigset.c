@@ -126,6 +126,46 @@ static int parse_kinds(struct parse *ps, yaml_node_t *node, unsigned *out)
 }
 
 /*
+ * Whether `re` turns on extended mode anywhere ((?x), (?xx), (?ix),
+ * (?x: ...)): its white space and # comments are then not text.
+ */
+static int sets_extended(const char *re)
+{
+	const char *p;
+
+	for (p = strstr(re, "(?"); p; p = strstr(p + 2, "(?")) {
+		const char *f = p + 2;
+		int x = 0;
+
+		while (isalpha((unsigned char)*f) || *f == '-' || *f == '^')
+			x |= *f++ == 'x';
+		if (x && (*f == ')' || *f == ':'))
+			return 1;
+	}
+	return 0;
+}
+
+/*
+ * The ']' that ends the class opening at p ('['), or NULL where unsure:
+ * a POSIX class ([:alpha:]) or quoting (\Q) may hold a ']' that does not.
+ */
+static const char *class_end(const char *p)
+{
+	p++;
+	if (*p == '^')
+		p++;
+	if (*p == ']')
+		p++;
+	for (; *p && *p != ']'; p++) {
+		if (*p == '[' && p[1] && strchr(":.=", p[1]))
+			return NULL;
+		if (*p == '\\' && (!*++p || *p == 'Q'))
+			return NULL;
+	}
+	return *p ? p : NULL;
+}
+
+/*
  * A literal every match of `re` must contain, lower-cased, or NULL: the
  * longest run of at least three plain characters outside any group, class
  * or alternation.  Conservative: where unsure, no prefilter.
@@ -137,6 +177,8 @@ static char *derive_prefilter(const char *re)
 	const char *p;
 	int depth = 0;
 
+	if (sets_extended(re))
+		return NULL;
 	for (p = re; *p; p++) {
 		int lit = -1;
 
@@ -147,19 +189,21 @@ static char *derive_prefilter(const char *re)
 		} else if (*p == ')') {
 			depth--;
 		} else if (*p == '[') {
-			p++;
-			if (*p == '^')
-				p++;
-			if (*p == ']')
-				p++;
-			while (*p && *p != ']')
-				if (*p++ == '\\' && *p)
-					p++;
-			if (!*p)
+			if (!(p = class_end(p)))
 				return NULL;
+		} else if (*p == '{') {
+			/* a repeat count such as {2,5} is not text */
+			size_t k = strspn(p + 1, "0123456789, ");
+
+			if (p[1 + k] == '}')
+				p += 1 + k;
 		} else if (*p == '\\') {
 			p++;
-			if (!*p)
+			/*
+			 * Escapes that take arguments (\x6c, \154, \p{L},
+			 * \k<name>, \Q...\E): what follows is not plain text
+			 */
+			if (!*p || strchr("xo0123456789cNpPkgQ", *p))
 				return NULL;
 			if (strchr(".()[]{}|*+?^$\\/-_ #:=<>,'\"", *p))
 				lit = *p;

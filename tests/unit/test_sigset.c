@@ -1,4 +1,5 @@
 /* test_sigset.c: the signature parser and compiler, both ways. */
+#define PCRE2_CODE_UNIT_WIDTH 8
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -8,6 +9,7 @@
 #include <string.h>
 
 #include <cmocka.h>
+#include <pcre2.h>
 
 #include "bitset.h"
 #include "error.h"
@@ -91,6 +93,79 @@ static void parses_a_good_pack(void **state)
 	assert_string_equal(set->patterns[1].prefilter[0], "loss.backward()");
 	assert_int_equal(set->patterns[3].nprefilter, 0);
 	assert_true(set->patterns[4].kind_only);
+	eg_sigset_free(set);
+}
+
+/* Whether pattern `i`'s compiled regex matches `line`. */
+static int regex_matches(const struct eg_sigset *set, size_t i,
+			 const char *line)
+{
+	const pcre2_code *code = eg_sigset_code(set, i);
+	pcre2_match_data *md = pcre2_match_data_create_from_pattern(code, NULL);
+	int rc = pcre2_match(code, (PCRE2_SPTR)line, strlen(line), 0, 0, md,
+			     NULL);
+
+	pcre2_match_data_free(md);
+	return rc > 0;
+}
+
+/*
+ * A prefilter derived from a regex is text every match holds: what an
+ * escape takes as its arguments, the white space of extended mode, a
+ * repeat count and a POSIX class are not.  Else the regex never runs.
+ */
+static void derived_prefilters_are_in_every_match(void **state)
+{
+	static const struct {
+		const char *regex, *line;
+	} cases[] = {
+		{"\\x6coss\\.backward", "loss.backward()"},
+		{"\\x{6c}oss\\.backward", "loss.backward()"},
+		{"\\154oss\\.backward", "loss.backward()"},
+		{"\\o{154}oss\\.backward", "loss.backward()"},
+		{"(?x) loss \\. backward \\( \\)", "loss.backward()"},
+		{"(?xx) loss \\. backward", "loss.backward()"},
+		{"(?ix) LOSS \\. backward", "loss.backward()"},
+		{"(?x: loss \\. backward )", "loss.backward()"},
+		{"ab{2,4}cd", "abbbcd"},
+		{"[[:alpha:]abc]def", "xdef"},
+		{"\\p{Lu}oss\\.backward", "Loss.backward()"},
+		{"\\QConv\\E2d", "Conv2d"},
+	};
+	size_t i, j;
+
+	(void)state;
+	for (i = 0; i < sizeof(cases) / sizeof(cases[0]); i++) {
+		char to[128];
+		int err;
+		struct eg_sigset *set;
+
+		snprintf(to, sizeof(to), "regex: '%s'", cases[i].regex);
+		set = load_with("regex: 'Conv2d'", to, &err);
+		assert_int_equal(err, 0);
+		assert_true(regex_matches(set, 2, cases[i].line));
+		for (j = 0; j < set->patterns[2].nprefilter; j++)
+			if (!strcasestr(cases[i].line,
+					set->patterns[2].prefilter[j]))
+				fail_msg("%s: prefilter '%s' is not in '%s'",
+					 cases[i].regex,
+					 set->patterns[2].prefilter[j],
+					 cases[i].line);
+		eg_sigset_free(set);
+	}
+}
+
+/* ... while a repeat count or an escape it knows leaves the text around. */
+static void derives_around_what_it_skips(void **state)
+{
+	int err;
+	struct eg_sigset *set = load_with(
+		"regex: 'Conv2d'", "regex: '\\bConv2d\\(\\d{1,3}\\s*,'", &err);
+
+	(void)state;
+	assert_int_equal(err, 0);
+	assert_int_equal(set->patterns[2].nprefilter, 1);
+	assert_string_equal(set->patterns[2].prefilter[0], "conv2d(");
 	eg_sigset_free(set);
 }
 
@@ -274,6 +349,8 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(parses_a_good_pack),
+		cmocka_unit_test(derived_prefilters_are_in_every_match),
+		cmocka_unit_test(derives_around_what_it_skips),
 		cmocka_unit_test(unless_is_compiled_with_its_pattern),
 		cmocka_unit_test(conditions_decide_the_level),
 		cmocka_unit_test(none_turns_a_level_off),
