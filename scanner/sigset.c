@@ -864,6 +864,7 @@ int eg_sigset_add_path(struct eg_sigset *set, const char *path)
 	if (S_ISDIR(st.st_mode)) {
 		struct dirent **names = NULL;
 		int n = scandir(path, &names, NULL, alphasort), i;
+		int packs = 0;
 
 		if (n < 0)
 			return eg_error_set(EG_ECONFIG, "%s: %s", path,
@@ -881,10 +882,17 @@ int eg_sigset_add_path(struct eg_sigset *set, const char *path)
 					abort();
 				err = eg_sigset_add_path(set, full);
 				free(full);
+				packs++;
 			}
 			free(names[i]);
 		}
 		free(names);
+		/* with no signatures a scan finds nothing, and looks clean */
+		if (!err && !packs)
+			err = eg_error_set(
+				EG_ECONFIG,
+				"no signature pack (*.yml, *.yaml) in %s",
+				path);
 		return err;
 	}
 	if ((err = eg_read_file(path, 64 << 20, &buf, &len)))

@@ -134,7 +134,10 @@ struct eg_sigset *eg_sigset_new(void);
  */
 int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 			 const char *buf, size_t len);
-/* eg_sigset_add_buffer() on a file, or on each .yml or .yaml in a folder. */
+/*
+ * eg_sigset_add_buffer() on a file, or on each .yml or .yaml in a folder
+ * (not in its subfolders); a folder that holds none is an EG_ECONFIG.
+ */
 int eg_sigset_add_path(struct eg_sigset *set, const char *path);
 /* Add the packs compiled into the binary. */
 int eg_sigset_add_builtin(struct eg_sigset *set);

@@ -174,6 +174,14 @@ printf '\0\377\376garbage' > "$POLICY"
 failed_closed "a policy that is binary garbage" 'policy' \
 	"$b" badpolicy HEAD:refs/heads/main
 
+# A rules folder whose packs sit a folder down loads no signature: a gate
+# that judged with none would accept everything.
+mkdir -p "$TMP/norules/geo" && cp "$TOP/patterns/0d521.yml" "$TMP/norules/geo/"
+write_policy "rules: [$TMP/norules]"
+new_bare norules
+failed_closed "policy rules: a folder with no pack at its top" \
+	"no signature pack .* in $TMP/norules" "$b" norules HEAD:refs/heads/main
+
 write_policy
 new_bare badapprovals
 printf -- '- signature: "0D521.1"\n  content: [not, an, id]\n' > "$APPROVALS"
@@ -262,6 +270,8 @@ rm -f "$POLICY"
 refused "a missing policy" 'policy'
 printf 'jurisdiction: [US\n' > "$POLICY"
 refused "a malformed policy" 'policy\.yml:[0-9]+'
+write_policy "rules: [$TMP/norules]"
+refused "policy rules: a folder with no pack" 'no signature pack'
 write_policy
 cp "$big"/*.py "$pp/" && git -C "$pp" add -A && git -C "$pp" commit -qm big
 blob=$(git -C "$pp" rev-parse HEAD:m1.py)

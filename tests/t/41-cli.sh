@@ -369,6 +369,26 @@ check "... only those" \
 		grep -q "^GRP.2 .*contested" "$1" && ! grep -q "^0D521" "$1"' \
 	_ "$TMP/prev.out"
 
+# A folder of packs is read at its top only: one holding none is a mistake
+# (the packs a folder down, a wrong path), and a scan with no signatures
+# would find nothing and look clean.
+mkdir -p "$TMP/nopack/geo" && cp "$TMP/group.yml" "$TMP/nopack/geo/"
+expect_exit 2 "scan --rules a folder with no pack at its top: exit 2" \
+	"$EG" scan --no-progress --rules "$TMP/nopack" "$R"
+check "... naming the folder, and nothing reported" \
+	sh -c 'grep -qF "no signature pack (*.yml, *.yaml) in $1" "$2" &&
+		test ! -s "$3"' _ "$TMP/nopack" "$TMP/prev.err" "$TMP/prev.out"
+expect_exit 2 "rules list --rules that folder: exit 2" \
+	"$EG" rules list --rules "$TMP/nopack"
+check "... naming it" grep -qF "no signature pack (*.yml, *.yaml) in $TMP/nopack" \
+	"$TMP/prev.err"
+expect_exit 2 "rules explain with --rules that folder: exit 2" \
+	"$EG" rules explain GRP.1 --rules "$TMP/nopack"
+expect_exit 2 "rules check on that folder: exit 2" \
+	"$EG" rules check "$TMP/nopack"
+expect_exit 0 "... while its subfolder holding the pack is fine" \
+	"$EG" rules list --rules "$TMP/nopack/geo"
+
 expect_exit 0 "rules check on a good pack: exit 0" \
 	"$EG" rules check "$TMP/group.yml"
 check "... ok, with its counts" \
