@@ -28,9 +28,10 @@
  * 5: live scripts and R Markdown read inside (match.h), Qt resources binary;
  * 6: trees kept by place too (a top-level folder's README counts);
  * 7: UTF-16 text read as UTF-8 (utf16.h);
- * 8: a script named as text is of its "#!" interpreter's kind (kind.h)
+ * 8: a script named as text is of its "#!" interpreter's kind (kind.h);
+ * 9: hit columns count characters, not bytes (match.h)
  */
-#define MAGIC	  "EGCACHE8"
+#define MAGIC	  "EGCACHE9"
 #define MAX_CACHE (1u << 30)
 
 struct out {

@@ -197,7 +197,7 @@ static int search(struct eg_matcher *m, uint32_t pi, const unsigned char *buf,
 	int rc;
 
 	while (*found < EG_MATCH_HITS_PER_PATTERN && start <= end) {
-		size_t off;
+		size_t off, col;
 
 		rc = pcre2_match(code, buf, end, start, 0, m->md, m->mctx);
 		if (rc == PCRE2_ERROR_NOMATCH)
@@ -208,7 +208,8 @@ static int search(struct eg_matcher *m, uint32_t pi, const unsigned char *buf,
 		if (off < lc->scanned)
 			return 0; /* already found from an earlier window */
 		count_lines(lc, buf, off);
-		add_hit(m, pi, lc->line, (uint32_t)(off - lc->line_start + 1),
+		col = eg_utf8_chars(buf + lc->line_start, off - lc->line_start);
+		add_hit(m, pi, lc->line, (uint32_t)col + 1,
 			make_excerpt(buf, len, lc->line_start, off));
 		(*found)++;
 		/* one hit per line is enough evidence */

@@ -14,7 +14,8 @@
 
 struct eg_hit {
 	uint32_t pattern; /* index in eg_sigset.patterns */
-	uint32_t line, column;
+	uint32_t line;	  /* from 1 */
+	uint32_t column;  /* from 1, in characters (eg_utf8_chars()) */
 	char *excerpt;
 };
 

@@ -9,7 +9,10 @@
 
 #define EG_OID_HEX 41 /* 40 hex digits and NUL */
 
-/* One hit that shows a criterion: where, and the line it is on. */
+/*
+ * One hit that shows a criterion: where, and the line it is on.  Line and
+ * column count from 1, 0 when there is none; the column counts characters.
+ */
 struct eg_evidence {
 	char *path;
 	char blob[EG_OID_HEX];

@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "report.h"
+#include "text.h"
 
 #define SARIF_SCHEMA                                                          \
 	"https://docs.oasis-open.org/sarif/sarif/v2.1.0/errata01/os/schemas/" \
@@ -54,39 +55,6 @@ static void append(json_t *array, json_t *value)
 		must(NULL);
 }
 
-/*
- * Length of the valid UTF-8 sequence at s (at most `left` bytes), or 0 when
- * it is not one: overlong forms, surrogates and code points past U+10FFFF
- * are refused as JSON parsers refuse them.
- */
-static size_t utf8_valid_len(const unsigned char *s, size_t left)
-{
-	unsigned cp;
-	size_t n, i;
-
-	if (s[0] < 0x80)
-		return 1;
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
-	else
-		return 0;
-	if (n > left)
-		return 0;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
-		return 0;
-	return n;
-}
-
 /* s as a JSON string, each byte that is not valid UTF-8 made U+FFFD. */
 static json_t *jstr(const char *s)
 {
@@ -96,7 +64,7 @@ static json_t *jstr(const char *s)
 	json_t *value;
 
 	while (i < len) {
-		n = utf8_valid_len(p + i, len - i);
+		n = eg_utf8_len(p + i, len - i);
 		if (n) {
 			memcpy(buf + o, p + i, n);
 			o += n, i += n;
@@ -334,7 +302,10 @@ static json_t *artifact_location(const char *path)
 
 /*
  * One evidence hit as a location.  A hit without a line (a model file found
- * by its magic bytes) gets no region: SARIF lines start at 1.
+ * by its magic bytes) gets no region: SARIF lines start at 1.  The region
+ * runs from the hit to the end of its line; the excerpt of the line is the
+ * snippet of the whole line, the context region, unless the hit starts the
+ * line and the region is the line itself.
  */
 static json_t *evidence_location(const struct eg_evidence *ev,
 				 const struct eg_criterion *criterion)
@@ -345,18 +316,25 @@ static json_t *evidence_location(const struct eg_evidence *ev,
 
 	put(phys, "artifactLocation", artifact_location(ev->path));
 	if (ev->line >= 1 && ev->line <= INT_MAX) {
-		json_t *region = must(json_object());
+		json_t *region = must(json_object()), *snippet = NULL;
 
 		put(region, "startLine", json_integer(ev->line));
 		if (ev->column >= 1 && ev->column <= INT_MAX)
 			put(region, "startColumn", json_integer(ev->column));
 		if (ev->excerpt && *ev->excerpt) {
-			json_t *snippet = must(json_object());
-
+			snippet = must(json_object());
 			put(snippet, "text", jstr(ev->excerpt));
-			put(region, "snippet", snippet);
 		}
+		if (snippet && ev->column <= 1)
+			put(region, "snippet", snippet);
 		put(phys, "region", region);
+		if (snippet && ev->column > 1) {
+			json_t *line = must(json_object());
+
+			put(line, "startLine", json_integer(ev->line));
+			put(line, "snippet", snippet);
+			put(phys, "contextRegion", line);
+		}
 	}
 	put(loc, "physicalLocation", phys);
 
@@ -666,6 +644,8 @@ static json_t *sarif_json(const struct eg_report *report,
 	for (i = 0; i < report->nfindings; i++)
 		append(results, result_json(report, &report->findings[i]));
 	put(run, "results", results);
+	/* match.h: a character past U+FFFF is one column, not two units */
+	put(run, "columnKind", json_string("unicodeCodePoints"));
 	put(run, "properties", run_properties(report));
 	append(runs, run);
 

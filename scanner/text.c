@@ -4,28 +4,55 @@
 #include "error.h"
 #include "text.h"
 
+size_t eg_utf8_len(const unsigned char *s, size_t left)
+{
+	unsigned cp;
+	size_t n, i;
+
+	if (s[0] < 0x80)
+		return 1;
+	if (s[0] >= 0xc2 && s[0] <= 0xdf)
+		n = 2, cp = s[0] & 0x1f;
+	else if (s[0] >= 0xe0 && s[0] <= 0xef)
+		n = 3, cp = s[0] & 0x0f;
+	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
+		n = 4, cp = s[0] & 0x07;
+	else
+		return 0;
+	if (n > left)
+		return 0;
+	for (i = 1; i < n; i++) {
+		if ((s[i] & 0xc0) != 0x80)
+			return 0;
+		cp = cp << 6 | (s[i] & 0x3f);
+	}
+	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
+	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+		return 0;
+	return n;
+}
+
+size_t eg_utf8_chars(const unsigned char *s, size_t len)
+{
+	size_t i = 0, n, chars = 0;
+
+	while (i < len) {
+		n = eg_utf8_len(s + i, len - i);
+		i += n ? n : 1;
+		chars++;
+	}
+	return chars;
+}
+
 size_t eg_utf8_copy(char *dst, size_t *n, const unsigned char *s, size_t len)
 {
-	size_t need, i;
-	unsigned c = s[0];
+	size_t need;
 
-	if (c < 0x80) {
-		dst[(*n)++] = (c < 0x20 || c == 0x7f) ? ' ' : (char)c;
+	if (s[0] < 0x80) {
+		dst[(*n)++] = (s[0] < 0x20 || s[0] == 0x7f) ? ' ' : (char)s[0];
 		return 1;
 	}
-	need = c >= 0xf0 && c <= 0xf4 ? 4 : c >= 0xe0 ? 3 : c >= 0xc2 ? 2 : 0;
-	if (c > 0xf4)
-		need = 0;
-	for (i = 1; need && i < need; i++)
-		if (i >= len || (s[i] & 0xc0) != 0x80)
-			need = 0;
-	/* overlong or surrogate three-byte forms */
-	if (need == 3 &&
-	    ((c == 0xe0 && s[1] < 0xa0) || (c == 0xed && s[1] >= 0xa0)))
-		need = 0;
-	if (need == 4 &&
-	    ((c == 0xf0 && s[1] < 0x90) || (c == 0xf4 && s[1] >= 0x90)))
-		need = 0;
+	need = eg_utf8_len(s, len);
 	if (!need) {
 		memcpy(dst + *n, "\xef\xbf\xbd", 3);
 		*n += 3;

@@ -5,6 +5,19 @@
 #include <stddef.h>
 
 /*
+ * Length of the valid UTF-8 sequence at s (at most `left` bytes, `left` >= 1),
+ * 1 to 4, or 0 when it is not one: overlong forms, surrogates and code points
+ * past U+10FFFF are refused as JSON parsers refuse them.  Can't fail.
+ */
+size_t eg_utf8_len(const unsigned char *s, size_t left);
+
+/*
+ * The characters (Unicode code points) in len bytes of s, each byte that is
+ * not valid UTF-8 counted as one, as eg_utf8_copy() writes it.  Can't fail.
+ */
+size_t eg_utf8_chars(const unsigned char *s, size_t len);
+
+/*
  * Append to dst at *n one UTF-8 sequence from s, or U+FFFD for an invalid
  * byte, and return how many bytes of s it consumed.  Control characters
  * become a space.  dst must have room for 3 more bytes.  Can't fail.

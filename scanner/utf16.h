@@ -26,7 +26,8 @@
  * above: the bytes before the UTF-16 as they are, then each character
  * of it as UTF-8, a byte-order mark dropped; NUL-terminated, its length
  * in *out, and the caller frees it.  Lines are those of the file;
- * columns count the UTF-8 bytes.  NULL when `buf` is not UTF-16 text.
+ * columns count characters, as in any text (a character beyond U+FFFF is
+ * one, where UTF-16 has two units).  NULL when `buf` is not UTF-16 text.
  */
 char *eg_utf16_text(const unsigned char *buf, size_t len, size_t *out);
 

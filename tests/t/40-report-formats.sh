@@ -226,6 +226,32 @@ import json, sys
 assert json.load(open(sys.argv[1]))[\"runs\"][0][\"results\"] == []
 " "$3"' _ "$TMP/sarif_check.py" "$SCHEMA" "$TMP/clean.sarif"
 
+# --- columns count characters, in every report ------------------------------
+
+U="$TMP/accents"
+mkdir -p "$U"
+printf 'import os\n    \303\251\303\251\303\251\303\251 = 1; beta_call(2)\n' \
+	> "$U/accents.py"
+git -C "$U" init -q && git -C "$U" add -A && git -C "$U" commit -qm accents
+expect_exit 1 "a hit after four accented letters: SARIF" \
+	"$EG" scan --all --no-progress --rules "$TMP/pack.yml" \
+	--format sarif --output "$TMP/accents.sarif" "$U"
+expect_exit 1 "the same as JSON" \
+	"$EG" scan --all --no-progress --rules "$TMP/pack.yml" \
+	--format json --output "$TMP/accents.json" "$U"
+check "its SARIF validates" sarif_valid "$TMP/accents.sarif"
+check "column 15 in characters (not byte 19) in JSON and SARIF, said so" \
+	python3 -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+ev = json.load(open(sys.argv[2]))["findings"][0]["criteria"][1]["evidence"][0]
+phys = run["results"][0]["locations"][0]["physicalLocation"]
+assert run["columnKind"] == "unicodeCodePoints", run.get("columnKind")
+assert (ev["line"], ev["column"]) == (2, 15), ev
+assert phys["region"] == {"startLine": 2, "startColumn": 15}, phys
+assert phys["contextRegion"]["snippet"]["text"] == ev["excerpt"], phys' \
+	"$TMP/accents.sarif" "$TMP/accents.json"
+
 # --- the synthetic controlled repository ------------------------------------
 
 if [ ! -f "$FIXTURES/mkrepo.sh" ]; then

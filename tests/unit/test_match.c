@@ -144,6 +144,20 @@ static void evidence_has_line_column_and_a_clean_excerpt(void **state)
 	eg_blob_result_free(r);
 }
 
+/* Columns count characters: é is one, and so is each byte not UTF-8. */
+static void columns_count_characters_not_bytes(void **state)
+{
+	struct fixture *f = *state;
+	static const char text[] = "# \xc3\xa9\xc3\xa9 \xff import rasterio\n";
+	struct eg_blob_result *r;
+
+	criteria(f, "x.py", text, sizeof(text) - 1, &r);
+	assert_non_null(r);
+	assert_int_equal(r->nhits, 1);
+	assert_int_equal(r->hits[0].column, 8);
+	eg_blob_result_free(r);
+}
+
 static void notebooks_match_their_decoded_code_cells(void **state)
 {
 	struct fixture *f = *state;
@@ -354,6 +368,7 @@ int main(void)
 		cmocka_unit_test(path_globs_apply_to_the_file_name),
 		cmocka_unit_test(patterns_without_literals_always_run),
 		cmocka_unit_test(evidence_has_line_column_and_a_clean_excerpt),
+		cmocka_unit_test(columns_count_characters_not_bytes),
 		cmocka_unit_test(notebooks_match_their_decoded_code_cells),
 		cmocka_unit_test(binary_content_is_classified_not_searched),
 		cmocka_unit_test(kinds_from_names_and_magic),

@@ -255,6 +255,10 @@ static void test_sarif_results(void **state)
 			"text")),
 		"85 FR 459"));
 
+	/* Columns are characters (match.h), not UTF-16 units. */
+	assert_string_equal(
+		json_string_value(json_object_get(run, "columnKind")),
+		"unicodeCodePoints");
 	results = json_object_get(run, "results");
 	assert_int_equal(json_array_size(results), 2);
 
@@ -286,9 +290,17 @@ static void test_sarif_results(void **state)
 		json_integer_value(json_object_get(
 			json_object_get(loc, "region"), "startColumn")),
 		5);
+	/* The region runs from column 5; the line is its context. */
+	assert_null(json_object_get(json_object_get(loc, "region"), "snippet"));
+	assert_int_equal(
+		json_integer_value(json_object_get(
+			json_object_get(loc, "contextRegion"), "startLine")),
+		3);
+	assert_null(json_object_get(json_object_get(loc, "contextRegion"),
+				    "startColumn"));
 	assert_string_equal(
 		json_string_value(json_object_get(
-			json_object_get(json_object_get(loc, "region"),
+			json_object_get(json_object_get(loc, "contextRegion"),
 					"snippet"),
 			"text")),
 		"alpha_call(x) | `y`");
@@ -297,6 +309,14 @@ static void test_sarif_results(void **state)
 		json_string_value(json_object_get(
 			json_object_get(loc, "artifactLocation"), "uri")),
 		evil_uri);
+	/* A hit in column 1 is the line: its region has the snippet. */
+	assert_null(json_object_get(loc, "contextRegion"));
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_object_get(json_object_get(loc, "region"),
+					"snippet"),
+			"text")),
+		"beta_call(*z*)");
 	/* A hit without a line has no region: SARIF lines start at 1. */
 	loc = json_object_get(json_array_get(locs, 2), "physicalLocation");
 	assert_null(json_object_get(loc, "region"));
