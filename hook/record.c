@@ -32,7 +32,8 @@ static void set(json_t *obj, const char *key, json_t *value)
 /*
  * Git allows any byte but NUL in ref and file names, and a push option may
  * carry any byte too; jansson takes UTF-8 only.  Such a string is recorded
- * with its invalid bytes as U+FFFD, as the scan reports write it.
+ * with its invalid bytes as U+FFFD, as the scan reports write it, and its
+ * control characters as they are.
  */
 static json_t *str(const char *s)
 {

@@ -59,7 +59,8 @@ struct eg_record {
  * user, repository, refs, destinations, scan summary, findings with their
  * outcome, decision, reason, approvals and override used, and the error.
  * Bytes that are not UTF-8 (git allows them in names) are recorded as
- * U+FFFD.  Aborts when memory runs out, like eg_xmalloc().
+ * U+FFFD, control characters as they are.  Aborts when memory runs out,
+ * like eg_xmalloc().
  */
 json_t *eg_record_build(const struct eg_record *rec);
 

@@ -122,7 +122,7 @@ static char *make_excerpt(const unsigned char *buf, size_t len,
 		start++;
 	out = eg_xmalloc(EG_EXCERPT_MAX + 8);
 	for (i = start; i < end && n < EG_EXCERPT_MAX;)
-		i += eg_utf8_copy(out, &n, buf + i, end - i);
+		i += eg_utf8_line_copy(out, &n, buf + i, end - i);
 	while (n && out[n - 1] == ' ')
 		n--;
 	out[n] = '\0';

@@ -9,7 +9,10 @@
 #include "report.h"
 #include "text.h"
 
-/* A JSON string from bytes that may not be UTF-8 (paths can be anything). */
+/*
+ * A JSON string from bytes that may not be UTF-8 (paths can be anything):
+ * a tab or newline in a name stays, escaped, and names the file it names.
+ */
 static json_t *jstr(const char *s)
 {
 	char *u = eg_utf8_dup(s ? s : "");

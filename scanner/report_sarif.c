@@ -58,23 +58,10 @@ static void append(json_t *array, json_t *value)
 /* s as a JSON string, each byte that is not valid UTF-8 made U+FFFD. */
 static json_t *jstr(const char *s)
 {
-	const unsigned char *p = (const unsigned char *)(s ? s : "");
-	size_t len = strlen((const char *)p), i = 0, o = 0, n;
-	char *buf = eg_xmalloc(len * 3 + 1);
-	json_t *value;
+	char *u = eg_utf8_dup(s ? s : "");
+	json_t *value = must(json_string(u));
 
-	while (i < len) {
-		n = eg_utf8_len(p + i, len - i);
-		if (n) {
-			memcpy(buf + o, p + i, n);
-			o += n, i += n;
-		} else {
-			memcpy(buf + o, "\xef\xbf\xbd", 3);
-			o += 3, i++;
-		}
-	}
-	value = must(json_stringn(buf, o));
-	free(buf);
+	free(u);
 	return value;
 }
 

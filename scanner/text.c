@@ -46,13 +46,8 @@ size_t eg_utf8_chars(const unsigned char *s, size_t len)
 
 size_t eg_utf8_copy(char *dst, size_t *n, const unsigned char *s, size_t len)
 {
-	size_t need;
+	size_t need = eg_utf8_len(s, len);
 
-	if (s[0] < 0x80) {
-		dst[(*n)++] = (s[0] < 0x20 || s[0] == 0x7f) ? ' ' : (char)s[0];
-		return 1;
-	}
-	need = eg_utf8_len(s, len);
 	if (!need) {
 		memcpy(dst + *n, "\xef\xbf\xbd", 3);
 		*n += 3;
@@ -63,16 +58,37 @@ size_t eg_utf8_copy(char *dst, size_t *n, const unsigned char *s, size_t len)
 	return need;
 }
 
-char *eg_utf8_dup(const char *s)
+size_t eg_utf8_line_copy(char *dst, size_t *n, const unsigned char *s,
+			 size_t len)
+{
+	if (s[0] < 0x20 || s[0] == 0x7f) {
+		dst[(*n)++] = ' ';
+		return 1;
+	}
+	return eg_utf8_copy(dst, n, s, len);
+}
+
+static char *dup_with(const char *s,
+		      size_t (*copy)(char *, size_t *, const unsigned char *,
+				     size_t))
 {
 	size_t len = strlen(s), n = 0, i = 0;
 	char *out = eg_xmalloc(len * 3 + 1);
 
 	while (i < len)
-		i += eg_utf8_copy(out, &n, (const unsigned char *)s + i,
-				  len - i);
+		i += copy(out, &n, (const unsigned char *)s + i, len - i);
 	out[n] = '\0';
 	return out;
+}
+
+char *eg_utf8_dup(const char *s)
+{
+	return dup_with(s, eg_utf8_copy);
+}
+
+char *eg_utf8_line_dup(const char *s)
+{
+	return dup_with(s, eg_utf8_line_copy);
 }
 
 size_t eg_utf8_put(unsigned char out[4], unsigned cp)

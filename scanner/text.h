@@ -20,12 +20,23 @@ size_t eg_utf8_chars(const unsigned char *s, size_t len);
 /*
  * Append to dst at *n one UTF-8 sequence from s, or U+FFFD for an invalid
  * byte, and return how many bytes of s it consumed.  Control characters
- * become a space.  dst must have room for 3 more bytes.  Can't fail.
+ * are copied as they are: JSON escapes them, and a name keeps its tab.
+ * dst must have room for 3 more bytes.  Can't fail.
  */
 size_t eg_utf8_copy(char *dst, size_t *n, const unsigned char *s, size_t len);
 
-/* A valid UTF-8 copy of s, without control characters; caller frees. */
+/*
+ * eg_utf8_copy() for text that must stay on one line (an excerpt, a line
+ * of the text report): a control character becomes a space.
+ */
+size_t eg_utf8_line_copy(char *dst, size_t *n, const unsigned char *s,
+			 size_t len);
+
+/* A valid UTF-8 copy of s, control characters kept; caller frees. */
 char *eg_utf8_dup(const char *s);
+
+/* eg_utf8_dup() on one line, control characters as spaces; caller frees. */
+char *eg_utf8_line_dup(const char *s);
 
 /*
  * Write the code point cp (at most U+10FFFF) to out as UTF-8 and return

@@ -201,6 +201,40 @@ check "markdown: the scan says it is incomplete, and why" \
 	sh -c 'grep -q "scan is incomplete" "$1" &&
 		grep -q "^| .big file.txt. |" "$1"' _ "$TMP/evil.md"
 
+expect_exit 1 "the same as JSON" \
+	"$EG" scan --all --no-progress --rules "$TMP/pack.yml" \
+	--max-blob-size 1024 --format json --output "$TMP/evil.json" "$E"
+check "JSON: the hostile path exactly, its newline kept, its 0xff U+FFFD" \
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+paths = {e["path"] for f in d["findings"] for c in f["criteria"]
+         for e in c["evidence"]}
+want = "src/ev|il `x` \n name\ufffd.py"
+sys.exit(0 if want in paths else "%r not in %r" % (want, paths))' \
+	"$TMP/evil.json"
+
+T="$TMP/tabs"
+mkdir -p "$T"
+printf 'x = alpha_call(1)\n' > "$T/$(printf 'train\tstep.py')"
+printf 'y = beta_call(2)\n' > "$T/train step.py"
+git -C "$T" init -q && git -C "$T" add -A && git -C "$T" commit -qm tabs
+expect_exit 1 "a file named with a tab beside one named with a space" \
+	"$EG" scan --all --no-progress --rules "$TMP/pack.yml" \
+	--format json --output "$TMP/tabs.json" "$T"
+check "JSON: two files, each by its own name" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+paths = sorted(e["path"] for f in d["findings"] for c in f["criteria"]
+               for e in c["evidence"])
+sys.exit(0 if paths == ["train\tstep.py", "train step.py"] else paths)' \
+	"$TMP/tabs.json"
+expect_exit 1 "the text report of it" \
+	"$EG" scan --all --no-progress --rules "$TMP/pack.yml" "$T"
+check "text: each piece of evidence on a line of its own" \
+	sh -c '[ "$(grep -c "^ *train step.py:1" "$1")" -eq 2 ]' _ \
+	"$TMP/prev.out"
+
 expect_exit 1 "--dir: the folder alone, no commit" \
 	"$EG" scan --dir --no-progress --rules "$TMP/pack.yml" \
 	--format sarif --output "$TMP/dir.sarif" "$E"

@@ -141,12 +141,41 @@ static void test_many_findings_with_long_paths_are_counted(void **state)
 	free(f);
 }
 
+/* A byte not UTF-8 is U+FFFD; a tab beside it stays a tab, not a space. */
+static void test_names_keep_their_control_characters(void **state)
+{
+	struct eg_updates u = EG_UPDATES_INIT;
+	struct eg_record rec;
+	json_t *json;
+	size_t len;
+
+	(void)state;
+	u.n = u.alloc = 1;
+	u.items = eg_xcalloc(1, sizeof(*u.items));
+	u.items[0].ref = eg_xstrdup("refs/heads/a\tb\xff");
+	strcpy(u.items[0].old_hex, ZERO);
+	strcpy(u.items[0].new_hex, COMMIT);
+	memset(&rec, 0, sizeof(rec));
+	rec.hook = "pre-receive";
+	rec.updates = &u;
+	rec.reason = "accepted";
+	json = build(&rec, &len);
+	assert_string_equal(
+		json_string_value(json_object_get(
+			json_array_get(json_object_get(json, "refs"), 0),
+			"name")),
+		"refs/heads/a\tb\xef\xbf\xbd");
+	json_decref(json);
+	eg_updates_release(&u);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(test_many_long_refs_are_counted_and_hashed),
 		cmocka_unit_test(
 			test_many_findings_with_long_paths_are_counted),
+		cmocka_unit_test(test_names_keep_their_control_characters),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
