@@ -7,6 +7,16 @@
 #include "history.h"
 #include "oidmap.h"
 
+/* The refs a `git rev-list` word stands for, or NULL for a revision. */
+static const char *rev_glob(const char *tok)
+{
+	return !strcmp(tok, "--all")	    ? "refs/*"
+	       : !strcmp(tok, "--branches") ? "refs/heads/*"
+	       : !strcmp(tok, "--tags")	    ? "refs/tags/*"
+	       : !strcmp(tok, "--remotes")  ? "refs/remotes/*"
+					    : NULL;
+}
+
 /*
  * `git rev-list` arguments: "A..B", "^A B", "B", and --all, --branches,
  * --tags, --remotes.
@@ -19,12 +29,7 @@ static int push_revs(git_revwalk *walk, git_repository *repo, const char *revs)
 	for (tok = strtok_r(copy, " \t", &save); tok && !err;
 	     tok = strtok_r(NULL, " \t", &save)) {
 		git_object *obj = NULL;
-		const char *glob = !strcmp(tok, "--all")	? "refs/*"
-				   : !strcmp(tok, "--branches") ? "refs/heads/*"
-				   : !strcmp(tok, "--tags")	? "refs/tags/*"
-				   : !strcmp(tok, "--remotes")
-					   ? "refs/remotes/*"
-					   : NULL;
+		const char *glob = rev_glob(tok);
 
 		if (glob) {
 			if (git_revwalk_push_glob(walk, glob) < 0)
@@ -232,4 +237,120 @@ done:
 	git_revwalk_free(walk);
 	*out = list;
 	return err;
+}
+
+struct ref_names {
+	char **v; /* owned, as each name */
+	size_t n, alloc;
+};
+
+static int add_ref_name(const char *name, void *payload)
+{
+	struct ref_names *names = payload;
+
+	EG_GROW(names->v, names->alloc, names->n + 1);
+	names->v[names->n++] = eg_xstrdup(name);
+	return 0;
+}
+
+/* The names of the refs opts->scope walks, sorted, each once. */
+static void scope_ref_names(struct ref_names *names, git_repository *repo,
+			    const struct eg_scan_opts *opts)
+{
+	char *copy, *tok, *save = NULL;
+	size_t i, kept = 0;
+
+	if (opts->scope == EG_TARGET_ALL) {
+		git_reference_foreach_glob(repo, "refs/*", add_ref_name, names);
+	} else if (opts->scope == EG_TARGET_REV) {
+		copy = eg_xstrdup(opts->rev);
+		for (tok = strtok_r(copy, " \t", &save); tok;
+		     tok = strtok_r(NULL, " \t", &save))
+			if (rev_glob(tok))
+				git_reference_foreach_glob(repo, rev_glob(tok),
+							   add_ref_name, names);
+		free(copy);
+	}
+	git_error_clear(); /* refs that cannot be listed: the walk says so */
+	if (names->n)
+		qsort(names->v, names->n, sizeof(*names->v), cmp_name);
+	for (i = 0; i < names->n; i++) {
+		if (kept && !strcmp(names->v[i], names->v[kept - 1]))
+			free(names->v[i]);
+		else
+			names->v[kept++] = names->v[i];
+	}
+	names->n = kept;
+}
+
+/*
+ * Add what ref `name` leads to when it is a tree or a blob not met yet.
+ * A symbolic ref to no ref holds nothing; a ref to an object that cannot
+ * be read holds what the scan cannot see.
+ */
+static void add_object_tip(struct eg_object_tip **tips, size_t *n,
+			   size_t *alloc, struct eg_oidmap *seen,
+			   git_repository *repo, const char *name,
+			   struct eg_report *report)
+{
+	git_reference *ref = NULL, *direct = NULL;
+	git_object *obj = NULL;
+	git_object_t type;
+	char hex[EG_OID_HEX];
+
+	if (git_reference_lookup(&ref, repo, name) < 0 ||
+	    git_reference_resolve(&direct, ref) < 0)
+		goto done;
+	if (git_reference_peel(&obj, direct, GIT_OBJECT_ANY) < 0) {
+		/* libgit2's message names no more than the tag */
+		git_oid_tostr(hex, sizeof(hex), git_reference_target(direct));
+		eg_report_add_unscanned(
+			report, name, hex,
+			"ref leads to an object not present (missing or unreadable)");
+		goto done;
+	}
+	type = git_object_type(obj);
+	if ((type != GIT_OBJECT_TREE && type != GIT_OBJECT_BLOB) ||
+	    eg_oidmap_get(seen, git_object_id(obj), 0))
+		goto done;
+	eg_oidmap_put(seen, git_object_id(obj), 0, (void *)1);
+	EG_GROW(*tips, *alloc, *n + 1);
+	(*tips)[*n].ref = eg_xstrdup(name);
+	git_oid_cpy(&(*tips)[*n].oid, git_object_id(obj));
+	(*tips)[*n].type = type;
+	(*n)++;
+done:
+	git_error_clear();
+	git_object_free(obj);
+	git_reference_free(direct);
+	git_reference_free(ref);
+}
+
+void eg_history_object_tips(struct eg_object_tip **out, size_t *n,
+			    git_repository *repo,
+			    const struct eg_scan_opts *opts,
+			    struct eg_report *report)
+{
+	struct ref_names names = {0};
+	struct eg_oidmap seen = {0};
+	size_t i, alloc = 0;
+
+	*out = NULL;
+	*n = 0;
+	scope_ref_names(&names, repo, opts);
+	for (i = 0; i < names.n; i++) {
+		add_object_tip(out, n, &alloc, &seen, repo, names.v[i], report);
+		free(names.v[i]);
+	}
+	free(names.v);
+	eg_oidmap_clear(&seen);
+}
+
+void eg_history_object_tips_free(struct eg_object_tip *tips, size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++)
+		free(tips[i].ref);
+	free(tips);
 }

@@ -704,11 +704,20 @@ static void describe_commits(struct walker *w)
 	}
 }
 
-/* One snapshot to judge: a commit's tree, or a tree the target has. */
+/*
+ * One snapshot to judge: a commit's tree, a tree the target has, or a
+ * tree a ref leads to without a commit (`commit` zero).
+ */
 struct snapshot {
 	git_oid commit, tree;
 	int old;
 };
+
+/* The snapshot's commit, or NULL for a tree a ref leads to. */
+static const git_oid *snapshot_commit(const struct snapshot *s)
+{
+	return git_oid_is_zero(&s->commit) ? NULL : &s->commit;
+}
 
 struct snapshot_list {
 	struct snapshot *items;
@@ -1343,7 +1352,7 @@ static int replay_part(struct walker *w, const struct lister *lr,
 		}
 		eg_tape_get_oid(&rp.at, &root);
 		w->old = s->old;
-		w->commit = &s->commit;
+		w->commit = snapshot_commit(s);
 		if (((word & 7) == EG_TAPE_TREE ||
 		     (word & 7) == EG_TAPE_TREE_NEW) &&
 		    git_oid_equal(&root, &s->tree))
@@ -1356,8 +1365,8 @@ static int replay_part(struct walker *w, const struct lister *lr,
 					   i);
 			break;
 		}
-		judge_snapshot(w, &s->commit, &s->tree, ti);
-		if (!s->old) {
+		judge_snapshot(w, w->commit, &s->tree, ti);
+		if (!s->old && w->commit) {
 			w->report->commits++;
 			eg_progress_update(&w->progress, w->report);
 		}
@@ -1386,8 +1395,8 @@ static int judge_history(struct walker *w, const struct snapshot_list *list)
 			break;
 		}
 		w->old = s->old;
-		err = eval_snapshot(w, &s->commit, &s->tree);
-		if (!s->old) {
+		err = eval_snapshot(w, snapshot_commit(s), &s->tree);
+		if (!s->old && snapshot_commit(s)) {
 			w->report->commits++;
 			eg_progress_update(&w->progress, w->report);
 		}
@@ -1396,15 +1405,60 @@ static int judge_history(struct walker *w, const struct snapshot_list *list)
 }
 
 /*
- * The commits to judge and their snapshots.  libgit2 keeps every commit it
- * walked in its repository's cache, and the packs' commits mapped: a
- * history opened by path is walked on a handle of its own, freed after,
- * so that this memory is not held through the scan.
+ * Judge a blob a ref leads to as a file of its own.  It has no name: its
+ * kind comes from its first bytes, and its findings name the ref as their
+ * path, and no commit.  A blob judged already at a path of a snapshot
+ * was judged there.
+ */
+static int judge_blob_tip(struct walker *w, const struct eg_object_tip *tip)
+{
+	unsigned kind = eg_kind_from_name("", 0);
+	struct eg_blob_info *bi;
+
+	w->commit = NULL;
+	path_set_len(w, 0);
+	path_push(w, tip->ref);
+	if (!(bi = eg_oidmap_get(&w->blobs, &tip->oid, kind))) {
+		if (past_deadline(w))
+			return eg_error_set(EG_EDEADLINE, "deadline passed");
+		bi = scan_blob(w, &tip->oid, kind, "");
+	}
+	if (bi->result && !bi->seen) {
+		bi->seen = 1;
+		file_findings(w, &tip->oid, bi->result, "");
+	}
+	path_set_len(w, 0);
+	return 0;
+}
+
+/* Judge the blobs refs lead to, after the snapshots. */
+static int judge_blob_tips(struct walker *w, const struct eg_object_tip *tips,
+			   size_t n)
+{
+	size_t i;
+	int err = 0;
+
+	for (i = 0; i < n && !err; i++)
+		if (tips[i].type == GIT_OBJECT_BLOB)
+			err = judge_blob_tip(w, &tips[i]);
+	return err;
+}
+
+/*
+ * The commits to judge and their snapshots, then the trees refs lead to
+ * without a commit, each a snapshot of its own; `tips` (the caller's to
+ * free) gets those trees and the blobs refs lead to.  libgit2 keeps every
+ * commit it walked in its repository's cache, and the packs' commits
+ * mapped: a history opened by path is walked on a handle of its own,
+ * freed after, so that this memory is not held through the scan.
  */
 static int walk_commits(struct walker *w, git_oid **commits, size_t *n,
-			struct snapshot_list *list)
+			struct snapshot_list *list, struct eg_object_tip **tips,
+			size_t *ntips)
 {
 	git_repository *repo = w->repo, *own = NULL;
+	git_oid none = {{0}};
+	size_t i;
 	int err;
 
 	if (!w->opts->open_from_env &&
@@ -1415,6 +1469,11 @@ static int walk_commits(struct walker *w, git_oid **commits, size_t *n,
 	if (!(err = eg_history_list(commits, n, w->repo, w->opts, w->report))) {
 		w->progress.total_commits = *n;
 		list_snapshots(w, *commits, *n, list);
+		eg_history_object_tips(tips, ntips, w->repo, w->opts,
+				       w->report);
+		for (i = 0; i < *ntips; i++)
+			if ((*tips)[i].type == GIT_OBJECT_TREE)
+				add_snapshot(list, &none, &(*tips)[i].oid, 0);
 	}
 	w->repo = repo;
 	git_repository_free(own);
@@ -1425,14 +1484,15 @@ static int walk_history(struct walker *w)
 {
 	struct snapshot_list list = {0};
 	struct lister lr[2];
+	struct eg_object_tip *tips = NULL;
 	git_oid *commits = NULL;
-	size_t n = 0, split = 0;
+	size_t n = 0, ntips = 0, split = 0;
 	int err, taped = 0;
 
 	long long t0 = eg_now_ms(), t1, t2, listed;
 
 	memset(lr, 0, sizeof(lr));
-	if ((err = walk_commits(w, &commits, &n, &list)))
+	if ((err = walk_commits(w, &commits, &n, &list, &tips, &ntips)))
 		goto done;
 	t1 = eg_now_ms();
 	listed = t1;
@@ -1450,6 +1510,8 @@ static int walk_history(struct walker *w)
 		err = replay_part(w, &lr[1], &list, split, list.n);
 	}
 	w->old = 0;
+	if (!err)
+		err = judge_blob_tips(w, tips, ntips);
 	if (getenv("EXPORTGATE_PROFILE"))
 		fprintf(stderr,
 			"profile phases: commits %lld ms, trees listed %lld ms, "
@@ -1461,6 +1523,7 @@ static int walk_history(struct walker *w)
 done:
 	lister_clear(&lr[0]);
 	lister_clear(&lr[1]);
+	eg_history_object_tips_free(tips, ntips);
 	free(list.items);
 	free(commits);
 	return err;

@@ -296,6 +296,53 @@ expect_exit 1 "training inside a notebook's code cell counts" \
 check "... with evidence in the notebook" \
 	test "$(report "any(e['path'].endswith('.ipynb') for c in d['findings'][0]['criteria'] for e in c['evidence'])")" = True
 
+# --- refs that lead to no commit -----------------------------------------------
+# A tag may name a tree (git.git's v2.6.11-tree) or a blob.  A revision walk
+# steps over such refs, yet `git push --tags` and a mirror publish what they
+# hold: --all judges the tree as a snapshot of its own, the blob as a file.
+tg() { git -C "$TMP/tagged" -c user.name=T -c user.email=t@example.com "$@"; }
+git clone -q "$TMP/benign" "$TMP/tagged"
+tg fetch -q "$TMP/controlled" main:refs/tmp/controlled
+tg fetch -q "$TMP/weights" main:refs/tmp/weights
+ctree=$(tg rev-parse "$(sed -n 's/^first_controlled=//p' "$TMP/controlled.ids")^{tree}")
+wblob=$(tg rev-parse refs/tmp/weights:models/chipnet.pt)
+tg update-ref -d refs/tmp/controlled
+tg update-ref -d refs/tmp/weights
+expect_exit 0 "a benign repository holding a controlled tree no ref leads to: clean" \
+	scan "$TMP/tagged"
+tg tag -a -m snapshot snap-tree "$ctree"
+expect_exit 1 "--all finds a controlled tree an annotated tag leads to" \
+	scan --format json --output "$TMP/r.json" "$TMP/tagged"
+check "... one controlled finding, naming the tree and no commit" \
+	test "$(report "[(f['level'], f['content'], 'commit' in f) for f in d['findings']]")" = \
+	"[('controlled', '$ctree', False)]"
+check "... the summary counts the commits alone" \
+	test "$(report "d['summary']['commits']")" = "$(tg rev-list --all | wc -l)"
+scan --jobs 4 --format json --output "$TMP/tagged4.json" "$TMP/tagged"
+check "... the same report with --jobs 4" cmp "$TMP/r.json" "$TMP/tagged4.json"
+expect_exit 1 "--rev --tags finds it too" scan --rev --tags "$TMP/tagged"
+expect_exit 0 "--rev --branches does not walk the tags" \
+	scan --rev --branches "$TMP/tagged"
+tg tag -d snap-tree > /dev/null
+tg tag snap-light "$ctree"
+expect_exit 1 "--all finds it under a lightweight tag" scan "$TMP/tagged"
+tg tag -d snap-light > /dev/null
+tg tag -a -m weights weights-blob "$wblob"
+expect_exit 1 "--all judges a blob a tag leads to as a file" \
+	scan --format json --output "$TMP/r.json" "$TMP/tagged"
+check "... a 4E091.1 finding from its magic bytes, naming the tag and no commit" \
+	test "$(report "[(f['signature'], f['content'], f['path'], 'commit' in f) for f in d['findings']]")" = \
+	"[('4E091.1', '$wblob', 'refs/tags/weights-blob', False)]"
+tg tag -d weights-blob > /dev/null
+gone=$(printf 'object %s\ntype tree\ntag gone\ntagger T <t@example.com> 1704067200 +0000\n\ngone\n' \
+	1234567890123456789012345678901234567890 |
+	tg hash-object -t tag -w --literally --stdin)
+tg update-ref refs/tags/gone "$gone"
+expect_exit 3 "a tag of an object not present leaves the scan incomplete" \
+	scan --format json --output "$TMP/r.json" "$TMP/tagged"
+check "... and names the tag as not scanned" \
+	test "$(report "[u['path'] for u in d['summary']['unscanned']]")" = "['refs/tags/gone']"
+
 # --- bad input -----------------------------------------------------------------
 printf 'pack: {id: x, version: "1"}\nsignatures:\n  - id: S\n    criteria:\n      - id: c\n        patterns: [{id: p, regex: "a(b"}]\n    controlled: c\n' > "$TMP/bad.yml"
 expect_exit 2 "a bad regex in a signature file: exit 2" \
