@@ -33,39 +33,16 @@ static const char *const scope_words[] = {
 
 /*
  * The code point of the UTF-8 sequence at s (at most `left` bytes) in *cp,
- * and its length; an invalid byte is U+FFFD of length 1.  Overlong forms,
- * surrogates and values past U+10FFFF are invalid.
+ * and its length; an invalid byte is U+FFFD of length 1.
  */
 static size_t utf8_next(const unsigned char *s, size_t left, unsigned *cp)
 {
-	size_t n, i;
-	unsigned c;
+	size_t n = eg_utf8_decode(s, left, cp);
 
+	if (n)
+		return n;
 	*cp = 0xfffd;
-	if (s[0] < 0x80) {
-		*cp = s[0];
-		return 1;
-	}
-	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, c = s[0] & 0x1f;
-	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, c = s[0] & 0x0f;
-	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, c = s[0] & 0x07;
-	else
-		return 1;
-	if (n > left)
-		return 1;
-	for (i = 1; i < n; i++) {
-		if ((s[i] & 0xc0) != 0x80)
-			return 1;
-		c = c << 6 | (s[i] & 0x3f);
-	}
-	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
-	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
-		return 1;
-	*cp = c;
-	return n;
+	return 1;
 }
 
 static void put_cp(FILE *f, unsigned cp)

@@ -4,19 +4,21 @@
 #include "error.h"
 #include "text.h"
 
-size_t eg_utf8_len(const unsigned char *s, size_t left)
+size_t eg_utf8_decode(const unsigned char *s, size_t left, unsigned *cp)
 {
-	unsigned cp;
+	unsigned c;
 	size_t n, i;
 
-	if (s[0] < 0x80)
+	if (s[0] < 0x80) {
+		*cp = s[0];
 		return 1;
+	}
 	if (s[0] >= 0xc2 && s[0] <= 0xdf)
-		n = 2, cp = s[0] & 0x1f;
+		n = 2, c = s[0] & 0x1f;
 	else if (s[0] >= 0xe0 && s[0] <= 0xef)
-		n = 3, cp = s[0] & 0x0f;
+		n = 3, c = s[0] & 0x0f;
 	else if (s[0] >= 0xf0 && s[0] <= 0xf4)
-		n = 4, cp = s[0] & 0x07;
+		n = 4, c = s[0] & 0x07;
 	else
 		return 0;
 	if (n > left)
@@ -24,12 +26,20 @@ size_t eg_utf8_len(const unsigned char *s, size_t left)
 	for (i = 1; i < n; i++) {
 		if ((s[i] & 0xc0) != 0x80)
 			return 0;
-		cp = cp << 6 | (s[i] & 0x3f);
+		c = c << 6 | (s[i] & 0x3f);
 	}
-	if ((n == 3 && cp < 0x800) || (n == 4 && cp < 0x10000) ||
-	    (cp >= 0xd800 && cp <= 0xdfff) || cp > 0x10ffff)
+	if ((n == 3 && c < 0x800) || (n == 4 && c < 0x10000) ||
+	    (c >= 0xd800 && c <= 0xdfff) || c > 0x10ffff)
 		return 0;
+	*cp = c;
 	return n;
+}
+
+size_t eg_utf8_len(const unsigned char *s, size_t left)
+{
+	unsigned cp;
+
+	return eg_utf8_decode(s, left, &cp);
 }
 
 size_t eg_utf8_chars(const unsigned char *s, size_t len)

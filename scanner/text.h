@@ -11,6 +11,9 @@
  */
 size_t eg_utf8_len(const unsigned char *s, size_t left);
 
+/* eg_utf8_len(), and the code point in *cp when the sequence is valid. */
+size_t eg_utf8_decode(const unsigned char *s, size_t left, unsigned *cp);
+
 /*
  * The characters (Unicode code points) in len bytes of s, each byte that is
  * not valid UTF-8 counted as one, as eg_utf8_copy() writes it.  Can't fail.
