@@ -254,8 +254,8 @@ static json_t *rule_json(const struct eg_sigset *set,
 	put(rule, "defaultConfiguration", config);
 
 	append(tags, json_string("export-control"));
-	tag = eg_xmalloc(strlen(nz(sig->eccn)) + sizeof("ECCN "));
-	sprintf(tag, "ECCN %s", nz(sig->eccn));
+	if (asprintf(&tag, "ECCN %s", nz(sig->eccn)) < 0)
+		abort();
 	append(tags, jstr(tag));
 	free(tag);
 	put(props, "tags", tags);
