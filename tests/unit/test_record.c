@@ -48,8 +48,7 @@ static void test_many_long_refs_are_counted_and_hashed(void **state)
 	size_t i, len;
 
 	(void)state;
-	/* As many refs as are listed at most, each as long as the hook takes.
-	 */
+	/* As many refs as are listed, each as long as the hook takes. */
 	u.n = u.alloc = EG_RECORD_MAX_REFS;
 	u.items = eg_xcalloc(u.n, sizeof(*u.items));
 	for (i = 0; i < u.n; i++) {
