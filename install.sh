@@ -330,11 +330,43 @@ uninstall_hook() {
 	fi
 }
 
+# The git config of the account that owns GITDIR, which is the account
+# git runs its hooks as on a server: when root installs, that account's
+# own ~/.gitconfig may set core.hooksPath too.
+as_owner() {
+	local gitdir=$1 owner home
+	shift
+	owner=$(stat -c %U "$gitdir" 2> /dev/null) || owner=
+	if [ "$(id -u)" -eq 0 ] && [ -n "$owner" ] && [ "$owner" != root ] &&
+		home=$(getent passwd "$owner" | cut -d: -f6) && [ -n "$home" ]; then
+		HOME=$home XDG_CONFIG_HOME= g "$@"
+	else
+		g "$@"
+	fi
+}
+
+# Where git runs GITDIR's hooks: what `git rev-parse --git-path hooks`
+# gives, with core.hooksPath as the owner's config sets it; git takes a
+# relative core.hooksPath from the folder hooks run in, GITDIR for a bare
+# repository and the top of the work tree for a clone.
 hooks_path() {
-	local gitdir=$1 hooks
-	hooks=$(g --git-dir="$gitdir" rev-parse --git-path hooks) ||
+	local gitdir hooks top
+	gitdir=$(abspath "$1")
+	hooks=$(as_owner "$gitdir" --git-dir="$gitdir" rev-parse --git-path hooks) ||
 		die "cannot find the hooks directory of $gitdir"
-	abspath "$hooks"
+	case $hooks in
+	/*) printf '%s\n' "$hooks" ;;
+	*)
+		if [ "$(g --git-dir="$gitdir" rev-parse --is-bare-repository)" = true ]; then
+			top=$gitdir
+		else
+			top=$(g --git-dir="$gitdir" config --get core.worktree) ||
+				top=$(dirname "$gitdir")
+			case $top in /*) ;; *) top=$gitdir/$top ;; esac
+		fi
+		printf '%s/%s\n' "${top%/}" "${hooks#./}"
+		;;
+	esac
 }
 
 # Config change that keeps the file's owner (the git service account).
@@ -385,7 +417,12 @@ find_bare() {
 		return 0
 	fi
 	for sub in "$d"/* "$d"/.[!.]*; do
-		[ -d "$sub" ] && [ ! -L "$sub" ] || continue
+		if [ -L "$sub" ] && [ -d "$sub" ]; then
+			warn "$sub is a symbolic link, not followed; gate what it \
+leads to with --repos $(readlink -f "$sub")"
+			continue
+		fi
+		[ -d "$sub" ] || continue
 		find_bare "$sub"
 	done
 }

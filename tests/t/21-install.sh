@@ -131,6 +131,32 @@ check "  ... but not a work tree's repository" test ! -e "$tree/workdir/.git/hoo
 check "install.sh --uninstall --repos removes them" inst --uninstall --repos "$tree"
 check "  ... all" bash -c "! ls '$tree'/a.git/hooks/pre-receive '$tree'/group/sub/b.git/hooks/pre-receive 2>/dev/null"
 
+# A relative core.hooksPath is taken from the folder hooks run in, GIT_DIR
+# for a bare repository, not from where install.sh runs.
+rel="$SRV/relative.git"
+git init -q --bare "$rel"
+git -C "$rel" config core.hooksPath custom-hooks
+mkdir -p "$TMP/admin"
+check "install.sh --repo with a relative core.hooksPath" \
+	bash -c "cd '$TMP/admin' && '$TOP/install.sh' --repo '$rel' --bin '$STUB/exportgate' --policy '$POLICY' > '$TMP/install.log' 2>&1"
+check "  ... writes the hook below the repository, where git runs it" \
+	test -x "$rel/custom-hooks/pre-receive"
+check "  ... not below the folder it ran in" test ! -e "$TMP/admin/custom-hooks"
+check "  ... and a push goes through it" pushto "$rel"
+check "  ... which ran the hook" test -e "$STUB/args"
+
+# A folder of repositories reached through a symbolic link is not walked;
+# install.sh says so rather than leave those repositories ungated.
+mkdir -p "$TMP/linked-target" "$TMP/linked-root"
+git init -q --bare "$TMP/linked-target/c.git"
+git init -q --bare "$TMP/linked-root/d.git"
+ln -s "$TMP/linked-target" "$TMP/linked-root/group"
+check "install.sh --repos over a folder holding a symbolic link succeeds" \
+	inst --repos "$TMP/linked-root" --bin "$STUB/exportgate" --policy "$POLICY"
+check "  ... warns that it did not follow the link" \
+	grep -q "group.*symbolic link" "$TMP/install.log"
+inst --uninstall --repos "$TMP/linked-root"
+
 # --- a Gitea/GitLab style pre-receive.d ------------------------------------
 gitea="$SRV/gitea.git"
 git init -q --bare "$gitea"
@@ -175,6 +201,20 @@ git -C "$clone" commit -q --allow-empty -m "again"
 expect_exit 1 "  ... and its refusal stops the push" \
 	timeout "$PUSH_TIMEOUT" git -C "$clone" push origin HEAD:refs/heads/topic
 echo 0 > "$STUB/exit"
+
+# A relative core.hooksPath in a clone (husky's .husky, .githooks) is taken
+# from the top of its work tree.
+git -C "$clone" config core.hooksPath .githooks
+check "install.sh --pre-push into a clone with a relative core.hooksPath" \
+	bash -c "cd '$TMP/admin' && '$TOP/install.sh' --pre-push '$clone' --bin '$STUB/exportgate' --policy '$POLICY' > '$TMP/install.log' 2>&1"
+check "  ... writes the hook in the work tree's .githooks" \
+	test -x "$clone/.githooks/pre-push"
+echo 1 > "$STUB/exit"
+git -C "$clone" commit -q --allow-empty -m "through .githooks"
+expect_exit 1 "  ... where git runs it: its refusal stops the push" \
+	timeout "$PUSH_TIMEOUT" git -C "$clone" push origin HEAD:refs/heads/topic
+echo 0 > "$STUB/exit"
+git -C "$clone" config --unset core.hooksPath
 
 # --- the real build, installed into a prefix --------------------------------
 need_binary
