@@ -406,7 +406,7 @@ use --hooks-dir with its custom hooks directory instead"
 }
 
 # Every bare repository below DIR, into FOUND. A git directory is not
-# descended into; symbolic links are not followed.
+# descended into; symbolic links are not followed, and each is warned of.
 FOUND=()
 find_bare() {
 	local d=$1 sub
