@@ -195,18 +195,25 @@ static int load_rules(struct eg_sigset **out, const char **paths, size_t n,
  * Create the report file before scanning, so that a path that cannot be
  * written is a usage error found at once, not a failure after a long scan
  * that has found what it was run to find.  The file is not emptied yet:
- * --baseline may name the same file, and is read after the scan.
+ * --baseline may name the same file, and is read after the scan.  *created
+ * says whether the file is new, so that a scan that fails leaves no empty
+ * report behind.
  */
-static int open_output(FILE **out, const char *path)
+static int open_output(FILE **out, int *created, const char *path)
 {
-	int fd = open(path, O_WRONLY | O_CREAT | O_CLOEXEC, 0666);
+	int fd = open(path, O_WRONLY | O_CREAT | O_EXCL | O_CLOEXEC, 0666);
 	int err;
 
+	*created = fd >= 0;
+	if (fd < 0 && errno == EEXIST)
+		fd = open(path, O_WRONLY | O_CLOEXEC);
 	if (fd >= 0 && (*out = fdopen(fd, "w")))
 		return 0;
 	err = eg_error_set(EG_EUSAGE, "--output %s: %s", path, strerror(errno));
 	if (fd >= 0)
 		close(fd);
+	if (*created)
+		unlink(path);
 	return err;
 }
 
@@ -433,6 +440,7 @@ static int cmd_scan(int argc, char **argv)
 	struct eg_report *report = NULL;
 	git_repository *repo = NULL;
 	FILE *out = stdout;
+	int created = 0;
 	int err, rc;
 
 	if ((rc = parse_scan_args(&a, argc, argv)) >= 0)
@@ -455,7 +463,7 @@ static int cmd_scan(int argc, char **argv)
 		git_error_clear();
 		a.opts.scope = EG_TARGET_DIR;
 	}
-	if (a.output && (err = open_output(&out, a.output))) {
+	if (a.output && (err = open_output(&out, &created, a.output))) {
 		rc = fail(err);
 		goto done;
 	}
@@ -466,6 +474,8 @@ static int cmd_scan(int argc, char **argv)
 	if (!err) {
 		err = write_report(out, report, &a);
 		out = stdout;
+		if (err && created)
+			unlink(a.output);
 	}
 	if (err) {
 		rc = fail(err);
@@ -479,8 +489,11 @@ static int cmd_scan(int argc, char **argv)
 	else
 		rc = EXIT_CLEAN;
 done:
-	if (out != stdout)
+	if (out != stdout) {
 		fclose(out);
+		if (created)
+			unlink(a.output);
+	}
 	eg_report_free(report);
 	git_repository_free(repo);
 	eg_sigset_free(set);

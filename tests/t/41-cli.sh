@@ -344,6 +344,16 @@ expect_exit 2 "--output in a folder that does not exist: exit 2" \
 check "... naming the path, and nothing reported" \
 	sh -c 'grep -qF "$1" "$2" && test ! -s "$3"' _ "$TMP/no/such/dir/r.json" \
 	"$TMP/prev.err" "$TMP/prev.out"
+expect_exit 2 "a scan that fails: exit 2" \
+	"$EG" scan --no-progress --rev no-such-rev --format json \
+	--output "$TMP/failed.json" "$R"
+check "... leaves no empty report behind" test ! -e "$TMP/failed.json"
+echo "an older report" > "$TMP/older.json"
+expect_exit 2 "a scan that fails over an older report: exit 2" \
+	"$EG" scan --no-progress --rev no-such-rev --format json \
+	--output "$TMP/older.json" "$R"
+check "... keeps the older report as it was" \
+	grep -qx "an older report" "$TMP/older.json"
 cp "$TMP/base.json" "$TMP/same.json"
 expect_exit 0 "--output naming the --baseline file: exit 0" \
 	"$EG" scan --no-progress --baseline "$TMP/same.json" \
