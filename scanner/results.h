@@ -17,6 +17,14 @@ struct eg_blob_info {
 	int unscanned;
 	int seen; /* met in a tree already: its first commit is known */
 	/*
+	 * The walker's: the paths its file-scope signatures were judged at
+	 * (owned), kept only when another path may give another finding:
+	 * one held at the first path, or a hit pattern has path globs.
+	 * Empty otherwise, and then a blob is judged at its first path only.
+	 */
+	char **judged_at;
+	size_t njudged;
+	/*
 	 * The walker's: the criteria its hits meet (owned), computed once
 	 * unless a hit pattern has path globs (`by_name`), which make them
 	 * depend on the file's name.

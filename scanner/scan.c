@@ -174,15 +174,20 @@ static int in_boundary(struct walker *w, const git_oid *oid)
 	return found;
 }
 
-/* Judge file-scope signatures on a blob the first time it is met. */
-static void file_findings(struct walker *w, const git_oid *oid,
-			  const struct eg_blob_result *r, const char *name)
+/*
+ * Judge file-scope signatures on a blob at w->path, and add their findings
+ * unless the blob is in what a push starts from.  Returns whether one
+ * holds there, added or not.
+ */
+static int file_findings(struct walker *w, const git_oid *oid,
+			 const struct eg_blob_result *r, const char *name)
 {
 	const struct eg_sigset *set = w->set;
 	struct eg_snapshot_file file;
 	char hex[EG_OID_HEX];
 	size_t s;
-	int old = -1; /* unknown until needed */
+	int old = w->old ? 1 : -1; /* unknown until needed */
+	int held = 0;
 
 	memset(w->scratch, 0, w->words * sizeof(eg_word));
 	eg_match_criteria(set, r, name, w->scratch);
@@ -197,11 +202,12 @@ static void file_findings(struct walker *w, const git_oid *oid,
 		level = eg_signature_level(sig, w->scratch);
 		if (level == EG_LEVEL_NONE)
 			continue;
+		held = 1;
 		/* with cached trees, old blobs are met again in new trees */
 		if (old < 0)
 			old = w->nboundary && in_boundary(w, oid);
 		if (old)
-			return;
+			break;
 		f = eg_report_add_finding(w->report, sig, level);
 		f->path = eg_xstrdup(w->path);
 		memcpy(f->content, hex, sizeof(hex));
@@ -211,6 +217,26 @@ static void file_findings(struct walker *w, const git_oid *oid,
 		file.result = r;
 		eg_evidence_fill(f, set, w->scratch, NULL, &file, 1);
 	}
+	return held;
+}
+
+static void judged_add(struct eg_blob_info *bi, const char *path)
+{
+	size_t n = bi->njudged + 1;
+
+	bi->judged_at = eg_xrealloc(bi->judged_at, n * sizeof(char *));
+	bi->judged_at[bi->njudged++] = eg_xstrdup(path);
+}
+
+/* Whether a blob's file-scope signatures were judged at w->path. */
+static int judged_here(const struct walker *w, const struct eg_blob_info *bi)
+{
+	size_t i;
+
+	for (i = 0; i < bi->njudged; i++)
+		if (!strcmp(bi->judged_at[i], w->path))
+			return 1;
+	return 0;
 }
 
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
@@ -262,7 +288,9 @@ static void note_tree(const struct walker *w, const char *name, size_t len,
 
 /*
  * OR what a blob meets into its entry's note, and judge its file-scope
- * signatures the first time it is met.  It is at w->path + name.
+ * signatures the first time it is met, and again at each other path when
+ * that may find what the first did not (judged_at).  It is at w->path +
+ * name.
  */
 static void note_blob(struct walker *w, struct eg_blob_info *bi,
 		      const char *name, size_t len, eg_word *note)
@@ -277,14 +305,19 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 			   ? note + words
 			   : note,
 		   blob_criteria(w, bi, name), words);
-	if (bi->seen)
+	if (bi->seen && !bi->njudged)
 		return;
-	bi->seen = 1;
-	if (!w->old) {
-		path_push(w, name);
-		file_findings(w, &bi->oid, bi->result, name);
-		path_set_len(w, base);
+	path_push(w, name);
+	if (!bi->seen || !judged_here(w, bi)) {
+		int first = !bi->seen;
+
+		bi->seen = 1;
+		if (file_findings(w, &bi->oid, bi->result, name) ||
+		    bi->by_name || !first) {
+			judged_add(bi, w->path);
+		}
 	}
+	path_set_len(w, base);
 }
 
 /*
@@ -1571,6 +1604,9 @@ static void walker_release(struct walker *w)
 
 		eg_blob_result_free(bi->result);
 		free(bi->criteria);
+		while (bi->njudged)
+			free(bi->judged_at[--bi->njudged]);
+		free(bi->judged_at);
 		free(bi);
 	}
 	eg_oidmap_foreach(&w->trees, e) free(e->value);

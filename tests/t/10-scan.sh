@@ -290,6 +290,23 @@ expect_exit 1 "... and before the training code" \
 	scan --rev "$first_review" --format json --output "$TMP/r.json" "$TMP/weights"
 check "... review, weights and geospatial code alone" \
 	test "$(report "[(f['level'], f['commit']) for f in d['findings'] if f['signature'] == 'MODEL.1']")" = "[('review', '$first_review')]"
+# A blob is read once, whatever its paths; a file-scope signature is still
+# judged at each path that may change its finding: a shard name given by a
+# rename, and a second copy of a weights file, are each reported.
+git init -q "$TMP/moved"
+tm() { git -C "$TMP/moved" -c user.name=T -c user.email=t@example.com "$@"; }
+cp "$TMP/weights/models/chipnet.safetensors" "$TMP/moved/model.safetensors"
+tm add -A && tm commit -qm one
+tm mv model.safetensors model-00001-of-00002.safetensors && tm commit -qm two
+mkdir "$TMP/moved/copy"
+cp "$TMP/moved/model-00001-of-00002.safetensors" "$TMP/moved/copy/chip.safetensors"
+tm add -A && tm commit -qm three
+expect_exit 1 "a weights file renamed to a shard's name, then copied" \
+	scan --format json --output "$TMP/r.json" "$TMP/moved"
+check "... a finding at each of its three paths, the shard controlled" \
+	test "$(report "sorted((f['path'], f['level']) for f in d['findings'] if f['signature'] == '4E091.1')")" = \
+	"[('copy/chip.safetensors', 'review'), ('model-00001-of-00002.safetensors', 'controlled'), ('model.safetensors', 'review')]"
+check "... and one blob read" test "$(report "d['summary']['blobs']")" = 1
 fx notebook
 expect_exit 1 "training inside a notebook's code cell counts" \
 	scan --format json --output "$TMP/r.json" "$TMP/notebook"

@@ -252,17 +252,35 @@ static void a_range_starts_after_its_base(void **state)
 	eg_report_free(r);
 }
 
-static void file_findings_name_first_path_and_commit(void **state)
+/* The path a file finding names, from 0 when there is none. */
+static const struct eg_finding *find_at(const struct eg_report *r,
+					const char *id, const char *path)
+{
+	size_t i;
+
+	for (i = 0; i < r->nfindings; i++)
+		if (!strcmp(r->findings[i].sig->id, id) &&
+		    !strcmp(r->findings[i].path, path))
+			return &r->findings[i];
+	return NULL;
+}
+
+static void file_findings_name_each_path_at_its_first_commit(void **state)
 {
 	struct eg_report *r = scan(EG_TARGET_ALL, NULL);
-	const struct eg_finding *f = find(r, "F");
+	const struct eg_finding *f = find_at(r, "F", "s.c");
+	const struct eg_finding *copy = find_at(r, "F", "copy/s.c");
 
 	(void)state;
 	assert_non_null(f);
-	assert_string_equal(f->path, "s.c");
 	assert_string_equal(f->commit, rev("c1"));
 	assert_string_equal(f->content, rev("c1:s.c"));
-	assert_int_equal(r->nfindings, 2); /* copy/s.c is the same blob */
+	/* copy/s.c is the same blob, read once, and a place of its own */
+	assert_non_null(copy);
+	assert_string_equal(copy->commit, rev("c4"));
+	assert_string_equal(copy->content, rev("c1:s.c"));
+	assert_int_equal(r->nfindings, 3);
+	assert_int_equal(r->blobs, 4);
 	eg_report_free(r);
 }
 
@@ -445,7 +463,8 @@ int main(void)
 		cmocka_unit_test(the_top_readme_counts_other_docs_do_not),
 		cmocka_unit_test(the_tip_alone_is_only_review),
 		cmocka_unit_test(a_range_starts_after_its_base),
-		cmocka_unit_test(file_findings_name_first_path_and_commit),
+		cmocka_unit_test(
+			file_findings_name_each_path_at_its_first_commit),
 		cmocka_unit_test(a_push_judges_whole_trees_but_only_new_blobs),
 		cmocka_unit_test(a_missing_blob_is_listed_and_the_scan_goes_on),
 		cmocka_unit_test(weak_files_count_only_for_controlled),
