@@ -10,6 +10,7 @@
 
 #include "error.h"
 #include "conf.h"
+#include "yamlutil.h"
 #include "digest.h"
 
 static int read_file(char **out, size_t *outlen, const char *path)
@@ -76,37 +77,6 @@ int eg_conf_read(struct eg_conf *conf, const char *path)
 	return err;
 }
 
-/*
- * Refuse aliases, as signature packs do: an alias makes one node count
- * many times, and a small file could stand for a huge one.
- */
-static int refuse_aliases(const char *name, const char *buf, size_t len)
-{
-	yaml_parser_t parser;
-	yaml_event_t ev;
-	int err = 0, done = 0;
-
-	if (!yaml_parser_initialize(&parser))
-		return eg_error_set(EG_ENOMEM, "%s: cannot start libyaml",
-				    name);
-	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	while (!done && !err) {
-		/* Syntax errors are reported by the loader, with context. */
-		if (!yaml_parser_parse(&parser, &ev))
-			break;
-		if (ev.type == YAML_ALIAS_EVENT)
-			err = eg_error_set(EG_ECONFIG,
-					   "%s:%zu:%zu: YAML aliases are not "
-					   "allowed; write the value out",
-					   name, ev.start_mark.line + 1,
-					   ev.start_mark.column + 1);
-		done = ev.type == YAML_STREAM_END_EVENT;
-		yaml_event_delete(&ev);
-	}
-	yaml_parser_delete(&parser);
-	return err;
-}
-
 int eg_conf_parse(struct eg_conf *conf, const char *name, const char *buf,
 		  size_t len)
 {
@@ -128,7 +98,7 @@ int eg_conf_parse(struct eg_conf *conf, const char *name, const char *buf,
 				    name);
 	err = eg_digest_sha256(conf->sha256, buf, len);
 	if (!err)
-		err = refuse_aliases(name, conf->text, len);
+		err = eg_yaml_screen(name, conf->text, len);
 	if (err < 0)
 		return err;
 
@@ -153,12 +123,7 @@ int eg_conf_parse(struct eg_conf *conf, const char *name, const char *buf,
 	goto done;
 
 parse_error:
-	err = eg_error_set(EG_ECONFIG, "%s:%zu:%zu: %s%s%s", name,
-			   parser.problem_mark.line + 1,
-			   parser.problem_mark.column + 1,
-			   parser.problem ? parser.problem : "malformed YAML",
-			   parser.context ? " " : "",
-			   parser.context ? parser.context : "");
+	err = eg_yaml_parse_error(name, &parser, conf->text, len);
 done:
 	yaml_parser_delete(&parser);
 	return err;

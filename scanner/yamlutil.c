@@ -14,38 +14,69 @@ struct eg_yaml {
 	int loaded;
 };
 
-/* Refuse aliases: an alias bomb would make a small file expand hugely. */
-static int find_alias(const char *name, const char *buf, size_t len)
+int eg_yaml_parse_error(const char *name, const yaml_parser_t *parser,
+			const char *buf, size_t len)
+{
+	size_t line = parser->problem_mark.line + 1;
+	size_t col = parser->problem_mark.column + 1;
+	const char *problem =
+		parser->problem ? parser->problem : "malformed YAML";
+
+	/* a reader error has a byte offset, not a mark */
+	if (parser->error == YAML_READER_ERROR) {
+		size_t i, end = parser->problem_offset;
+
+		line = col = 1;
+		for (i = 0; i < end && i < len; i++) {
+			if (buf[i] == '\n')
+				line++, col = 1;
+			else if (((unsigned char)buf[i] & 0xc0) != 0x80)
+				col++;
+		}
+	}
+	return eg_error_set(EG_ECONFIG, "%s:%zu:%zu: %s%s%s", name, line, col,
+			    problem, parser->context ? " " : "",
+			    parser->context ? parser->context : "");
+}
+
+int eg_yaml_screen(const char *name, const char *buf, size_t len)
 {
 	yaml_parser_t parser;
 	yaml_event_t ev;
-	int rc = 0, done = 0;
+	int err = 0, done = 0, depth = 0;
 
-	yaml_parser_initialize(&parser);
+	if (!yaml_parser_initialize(&parser))
+		return eg_error_set(EG_ENOMEM, "%s: cannot start libyaml",
+				    name);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
-	while (!done) {
-		if (!yaml_parser_parse(&parser, &ev)) {
-			rc = eg_error_set(EG_ECONFIG, "%s:%zu:%zu: %s", name,
-					  parser.problem_mark.line + 1,
-					  parser.problem_mark.column + 1,
-					  parser.problem ? parser.problem
-							 : "malformed YAML");
+	while (!done && !err) {
+		/* a syntax error is the loader's to report, with its context */
+		if (!yaml_parser_parse(&parser, &ev))
 			break;
-		}
-		if (ev.type == YAML_ALIAS_EVENT) {
-			rc = eg_error_set(
-				EG_ECONFIG,
-				"%s:%zu:%zu: YAML aliases are not allowed",
-				name, ev.start_mark.line + 1,
-				ev.start_mark.column + 1);
-			done = 1;
-		}
-		if (ev.type == YAML_STREAM_END_EVENT)
-			done = 1;
+		if (ev.type == YAML_ALIAS_EVENT)
+			err = eg_error_set(EG_ECONFIG,
+					   "%s:%zu:%zu: YAML aliases are not "
+					   "allowed; write the value out",
+					   name, ev.start_mark.line + 1,
+					   ev.start_mark.column + 1);
+		if (ev.type == YAML_MAPPING_START_EVENT ||
+		    ev.type == YAML_SEQUENCE_START_EVENT)
+			depth++;
+		if (ev.type == YAML_MAPPING_END_EVENT ||
+		    ev.type == YAML_SEQUENCE_END_EVENT)
+			depth--;
+		if (!err && depth > EG_YAML_MAX_DEPTH)
+			err = eg_error_set(EG_ECONFIG,
+					   "%s:%zu:%zu: nested deeper than %d "
+					   "levels",
+					   name, ev.start_mark.line + 1,
+					   ev.start_mark.column + 1,
+					   EG_YAML_MAX_DEPTH);
+		done = ev.type == YAML_STREAM_END_EVENT;
 		yaml_event_delete(&ev);
 	}
 	yaml_parser_delete(&parser);
-	return rc;
+	return err;
 }
 
 static int cmp_key(const void *a, const void *b)
@@ -110,6 +141,26 @@ static int find_duplicate_key(const char *name, yaml_document_t *doc)
 	return err;
 }
 
+/*
+ * Refuse a string that holds a NUL ("a\0b"): every reader takes scalars
+ * as C strings, and would quietly use what comes before it.
+ */
+static int find_nul(const char *name, yaml_document_t *doc)
+{
+	yaml_node_t *node;
+
+	for (node = doc->nodes.start; node < doc->nodes.top; node++)
+		if (node->type == YAML_SCALAR_NODE &&
+		    memchr(node->data.scalar.value, '\0',
+			   node->data.scalar.length))
+			return eg_error_set(
+				EG_ECONFIG,
+				"%s:%zu:%zu: a string holds a NUL character",
+				name, node->start_mark.line + 1,
+				node->start_mark.column + 1);
+	return 0;
+}
+
 int eg_yaml_load(struct eg_yaml **out, const char *name, const char *buf,
 		 size_t len)
 {
@@ -118,18 +169,14 @@ int eg_yaml_load(struct eg_yaml **out, const char *name, const char *buf,
 	int err;
 
 	*out = NULL;
-	if ((err = find_alias(name, buf, len)))
+	if ((err = eg_yaml_screen(name, buf, len)))
 		return err;
 	y = eg_xcalloc(1, sizeof(*y));
 	y->name = eg_xstrdup(name);
 	yaml_parser_initialize(&parser);
 	yaml_parser_set_input_string(&parser, (const unsigned char *)buf, len);
 	if (!yaml_parser_load(&parser, &y->doc)) {
-		err = eg_error_set(EG_ECONFIG, "%s:%zu:%zu: %s", name,
-				   parser.problem_mark.line + 1,
-				   parser.problem_mark.column + 1,
-				   parser.problem ? parser.problem
-						  : "malformed YAML");
+		err = eg_yaml_parse_error(name, &parser, buf, len);
 		yaml_parser_delete(&parser);
 		free(y->name);
 		free(y);
@@ -137,7 +184,8 @@ int eg_yaml_load(struct eg_yaml **out, const char *name, const char *buf,
 	}
 	yaml_parser_delete(&parser);
 	y->loaded = 1;
-	if ((err = find_duplicate_key(name, &y->doc))) {
+	if ((err = find_duplicate_key(name, &y->doc)) ||
+	    (err = find_nul(name, &y->doc))) {
 		eg_yaml_free(y);
 		return err;
 	}

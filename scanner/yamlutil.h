@@ -18,6 +18,25 @@ int eg_yaml_load(struct eg_yaml **out, const char *name, const char *buf,
 		 size_t len);
 void eg_yaml_free(struct eg_yaml *y);
 
+/* No file the tool reads needs more; libyaml slows down past it. */
+#define EG_YAML_MAX_DEPTH 64
+
+/*
+ * Refuse what the loader would take at too great a cost: an alias (an
+ * alias bomb makes a small file expand hugely) and nesting deeper than
+ * EG_YAML_MAX_DEPTH.  EG_ECONFIG with "name:line:column: message"; a
+ * syntax error is left to the loader.
+ */
+int eg_yaml_screen(const char *name, const char *buf, size_t len);
+
+/*
+ * The error of `parser`, which failed on `buf`: EG_ECONFIG with
+ * "name:line:column: problem context".  A reader error (bytes that are not
+ * UTF-8) has its byte offset counted into the line and column.
+ */
+int eg_yaml_parse_error(const char *name, const yaml_parser_t *parser,
+			const char *buf, size_t len);
+
 /* Borrowed nodes; NULL when absent. */
 yaml_node_t *eg_yaml_root(struct eg_yaml *y);
 yaml_node_t *eg_yaml_node(struct eg_yaml *y, int index);

@@ -376,6 +376,17 @@ check "... naming it" grep -q "bad3.yml:7:.*unknown criterion 'nope'" "$TMP/prev
 printf 'pack: [oops\n' > "$TMP/bad4.yml"
 expect_exit 2 "malformed YAML: exit 2" scan --rules "$TMP/bad4.yml" "$TMP/benign"
 check "... with a line and column" grep -q "bad4.yml:[0-9]*:[0-9]*:" "$TMP/prev.err"
+printf 'pack: {id: x, version: "1"}\nsignatures:\n  - id: S\n    criteria:\n      - id: c\n        patterns: [{id: p, regex: "a\\0b"}]\n    controlled: c\n' > "$TMP/bad5.yml"
+expect_exit 2 "a NUL inside a pattern's string: exit 2, not a shorter regex" \
+	scan --rules "$TMP/bad5.yml" "$TMP/benign"
+check "... naming its place" grep -q "bad5.yml:6:35: a string holds a NUL" "$TMP/prev.err"
+printf 'pack: {id: x, version: "1"}\nsignatures:\n  - id: S\n    criteria:\n      - id: c\n        patterns: [{id: p, regex: "caf\351"}]\n    controlled: c\n' > "$TMP/bad6.yml"
+expect_exit 2 "a byte that is not UTF-8: exit 2" scan --rules "$TMP/bad6.yml" "$TMP/benign"
+check "... at its line and column, not at 1:1" grep -q "bad6.yml:6:40: " "$TMP/prev.err"
+python3 -c 'print("pack: {id: x, version: \"1\"}\nsignatures: " + "[" * 40000 + "]" * 40000)' > "$TMP/bad7.yml"
+expect_exit 2 "lists nested 40,000 deep: exit 2, at once" \
+	timeout 5 "$EG" rules check "$TMP/bad7.yml"
+check "... saying so" grep -q "bad7.yml:2:.*nested deeper than" "$TMP/prev.err"
 expect_exit 2 "not a repository with --all: exit 2" scan --all "$TMP/plain"
 expect_exit 2 "a bad revision: exit 2" scan --rev no-such-rev "$TMP/benign"
 expect_exit 2 "an unknown option: exit 2" scan --frobnicate
