@@ -242,7 +242,8 @@ static void sync_dir(const char *path)
 	free(copy);
 }
 
-int eg_audit_append(const char *path, const json_t *record)
+int eg_audit_append(const char *path, const json_t *record,
+		    char head[EG_DIGEST_HEX])
 {
 	struct tail t = {NULL, 0, 0};
 	char prev[EG_DIGEST_HEX];
@@ -296,6 +297,10 @@ int eg_audit_append(const char *path, const json_t *record)
 	}
 	if (st.st_size == 0)
 		sync_dir(path);
+	/* the record alone: a seal's newline ends the line before it */
+	if (head)
+		err = eg_digest_sha256(head, line + (torn != NULL),
+				       len - 1 - (torn != NULL));
 done:
 	if (fd >= 0)
 		close(fd); /* releases the lock */
@@ -377,7 +382,8 @@ static int check_record(struct eg_audit_check *check, json_t *obj, size_t ln,
 	return 0;
 }
 
-int eg_audit_verify(const char *path, struct eg_audit_check *check)
+int eg_audit_verify(const char *path, const char *expect,
+		    struct eg_audit_check *check)
 {
 	struct verify_state st;
 	size_t cap = 0;
@@ -426,6 +432,8 @@ int eg_audit_verify(const char *path, struct eg_audit_check *check)
 		err = eg_digest_sha256(st.hash, line, len);
 		if (err < 0)
 			goto done;
+		if (expect && !check->head_line && !strcmp(st.hash, expect))
+			check->head_line = ln;
 		st.len = len;
 		st.fragment = fragment;
 		errno = 0;
@@ -440,6 +448,7 @@ int eg_audit_verify(const char *path, struct eg_audit_check *check)
 		       "not a record (the last line), and not sealed as torn");
 done:
 	check->lines = st.ln;
+	memcpy(check->head, st.hash, EG_DIGEST_HEX);
 	free(line);
 	fclose(f);
 	return err;

@@ -6,6 +6,8 @@
 
 #include <jansson.h>
 
+#include "digest.h"
+
 #define EG_AUDIT_DEFAULT_PATH "/var/log/exportgate/audit.jsonl"
 
 /* No record may be longer; the record writer keeps well under it. */
@@ -15,8 +17,11 @@
  * The log is a file of lines, one JSON object each.  Every record's first
  * key is "prev": the hex SHA-256 of the previous line's bytes (without its
  * newline), or 64 zeros for the first line, so changing, removing or
- * inserting a record breaks the chain at the next one.  The chain does not
- * show records cut from the end; keep a copy of the log elsewhere for that.
+ * inserting a record breaks the chain at the next one.  The chain alone
+ * does not show records cut from the end, nor a tail rewritten with its
+ * hashes computed again: the chain's head (the SHA-256 of the last line)
+ * kept elsewhere does.  The hook writes each new head to syslog, and
+ * `audit verify --head` checks that the chain still reaches one.
  *
  * A torn line (an append cut short by a crash or power loss, so the file
  * does not end with a newline) is handled thus:
@@ -47,9 +52,11 @@
  * after the other.  A failed or short write is undone (the file is cut back
  * to its length before) and returns EG_EIO, as do an unwritable file, a
  * full disk, a failed fsync and a lock not obtained within 30 seconds; the
- * caller turns that into a rejection.
+ * caller turns that into a rejection.  On success `head`, when not NULL,
+ * is the SHA-256 of the line written: the chain's new head.
  */
-int eg_audit_append(const char *path, const json_t *record);
+int eg_audit_append(const char *path, const json_t *record,
+		    char head[EG_DIGEST_HEX]);
 
 /* What eg_audit_verify() found. */
 struct eg_audit_check {
@@ -59,14 +66,18 @@ struct eg_audit_check {
 	char why[256];	     /* why bad_line is broken */
 	size_t sealed;	     /* torn lines sealed by the record after them */
 	size_t first_sealed; /* the line of the first of those, or 0 */
+	char head[EG_DIGEST_HEX]; /* SHA-256 of the last line read, or zeros */
+	size_t head_line;	  /* the line whose SHA-256 is `expect`, or 0 */
 };
 
 /*
  * Check the chain of the log at `path`.  Returns 0 after reading the whole
  * log or up to its first broken record, with check->bad_line 0 when the
  * chain is intact (an empty file is intact, with no records); EG_EIO when
- * the file cannot be opened or read.
+ * the file cannot be opened or read.  `expect`, when not NULL, is a head
+ * kept elsewhere: check->head_line says which line it is, 0 when none.
  */
-int eg_audit_verify(const char *path, struct eg_audit_check *check);
+int eg_audit_verify(const char *path, const char *expect,
+		    struct eg_audit_check *check);
 
 #endif

@@ -10,12 +10,16 @@
 #include "policy.h"
 
 static const char usage[] =
-	"usage: exportgate audit verify [FILE] [--policy FILE]\n"
+	"usage: exportgate audit verify [FILE] [--policy FILE] [--head SHA256]\n"
 	"\n"
 	"Check the hash chain of the gate's audit log: FILE, else the policy's\n"
 	"audit_log, else " EG_AUDIT_DEFAULT_PATH ".\n"
+	"--head: a head kept elsewhere (the hook writes each new one to\n"
+	"syslog); the chain must still reach it, or records after it were cut\n"
+	"or rewritten.\n"
 	"Exit: 0 the chain is intact, 1 a record is broken (its line is\n"
-	"named), 2 the log or the policy cannot be read.\n";
+	"named) or the chain does not reach --head, 2 the log or the policy\n"
+	"cannot be read.\n";
 
 /*
  * The log to check when none is named: the policy's audit_log.  Without a
@@ -43,7 +47,7 @@ static int default_log(char **out, const char *policy_cli)
 	return err;
 }
 
-static int verify(const char *file, const char *policy_cli)
+static int verify(const char *file, const char *policy_cli, const char *head)
 {
 	struct eg_audit_check check;
 	char *path = NULL;
@@ -51,7 +55,7 @@ static int verify(const char *file, const char *policy_cli)
 
 	err = file ? 0 : default_log(&path, policy_cli);
 	if (!err)
-		err = eg_audit_verify(file ? file : path, &check);
+		err = eg_audit_verify(file ? file : path, head, &check);
 	if (err < 0) {
 		fprintf(stderr, "exportgate: audit verify: %s\n",
 			eg_gate_reason());
@@ -75,7 +79,18 @@ static int verify(const char *file, const char *policy_cli)
 			       "the first at line %zu\n",
 			       file, check.sealed, check.sealed == 1 ? "" : "s",
 			       check.first_sealed);
+		printf("%s: head %s (line %zu)\n", file, check.head,
+		       check.lines);
 		rc = 0;
+	}
+	if (!check.bad_line && head && !check.head_line) {
+		printf("%s: the chain does not reach head %s: records after "
+		       "it were cut or rewritten\n",
+		       file, head);
+		rc = 1;
+	} else if (!check.bad_line && head) {
+		printf("%s: head %s is line %zu\n", file, head,
+		       check.head_line);
 	}
 	fflush(stdout);
 	free(path);
@@ -84,7 +99,7 @@ static int verify(const char *file, const char *policy_cli)
 
 int eg_cmd_audit(int argc, char **argv)
 {
-	const char *file = NULL, *policy_cli = NULL;
+	const char *file = NULL, *policy_cli = NULL, *head = NULL;
 	int i;
 
 	if (argc < 2 || !strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
@@ -101,6 +116,10 @@ int eg_cmd_audit(int argc, char **argv)
 			policy_cli = argv[++i];
 		} else if (!strncmp(argv[i], "--policy=", 9) && argv[i][9]) {
 			policy_cli = argv[i] + 9;
+		} else if (!strcmp(argv[i], "--head") && i + 1 < argc) {
+			head = argv[++i];
+		} else if (!strncmp(argv[i], "--head=", 7)) {
+			head = argv[i] + 7;
 		} else if (!strcmp(argv[i], "--help") ||
 			   !strcmp(argv[i], "-h")) {
 			fputs(usage, stdout);
@@ -114,5 +133,13 @@ int eg_cmd_audit(int argc, char **argv)
 			file = argv[i];
 		}
 	}
-	return verify(file, policy_cli);
+	if (head &&
+	    (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64)) {
+		fprintf(stderr,
+			"exportgate: audit verify: --head '%s' is not a "
+			"SHA-256 of 64 hex digits\n",
+			head);
+		return EG_GATE_USAGE;
+	}
+	return verify(file, policy_cli, head);
 }

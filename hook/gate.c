@@ -27,8 +27,27 @@ int eg_gate_sigset(struct eg_sigset **out, const struct eg_policy *policy)
 	err = eg_sigset_add_builtin(set);
 	for (i = 0; !err && i < policy->nrules; i++)
 		err = eg_sigset_add_path(set, policy->rules[i]);
+	/* a pack the policy names and that cannot be read is its error */
+	if (err == EG_EIO)
+		err = EG_ECONFIG;
 	if (!err)
 		err = eg_sigset_compile(set);
+	/*
+	 * An entry for a signature no pack defines would never apply, and
+	 * the pack's defaults would stand in for what it says ("0d521.1",
+	 * a typo): the policy is wrong, not the push.
+	 */
+	for (i = 0; !err && i < policy->nsignatures; i++) {
+		const struct eg_policy_signature *ps = &policy->signatures[i];
+
+		if (!eg_sigset_find(set, ps->id))
+			err = eg_error_set(EG_ECONFIG,
+					   "%s:%zu:%zu: no signature pack "
+					   "defines '%s' (ids are "
+					   "case-sensitive)",
+					   policy->path, ps->line, ps->column,
+					   ps->id);
+	}
 	if (err < 0) {
 		eg_sigset_free(set);
 		return err;
@@ -66,9 +85,10 @@ static int add_tip(git_oid *tips, size_t *n, git_repository *repo,
 			 u->new_hex);
 		return eg_error_set_git(what);
 	}
+	/* what the pusher sends, not a failure to read it */
 	if (git_object_peel(&commit, obj, GIT_OBJECT_COMMIT) < 0) {
 		err = eg_error_set(
-			EG_EGIT,
+			EG_EUSAGE,
 			"%s: %s is a %s, not a commit or a tag of "
 			"one; the gate judges commits only",
 			u->ref, u->new_hex,
@@ -157,6 +177,18 @@ int eg_gate_incomplete(const struct eg_report *r)
 			    "scanned%s; an incomplete scan never passes",
 			    r->nunscanned, r->nunscanned == 1 ? "" : "s",
 			    first);
+}
+
+int eg_gate_may_accept(int err)
+{
+	switch (err) {
+	case EG_ECONFIG:
+	case EG_EUSAGE:
+	case EG_ENOTREPO:
+		return 0;
+	default:
+		return 1;
+	}
 }
 
 int eg_gate_exit_code(int err)

@@ -56,6 +56,15 @@ void eg_gate_known_old(git_oid **out, size_t *n, git_repository *repo,
  */
 int eg_gate_incomplete(const struct eg_report *report);
 
+/*
+ * Whether `on_error: accept` may let a push through after this failure.
+ * Only a failure to do the work may (an unreadable object, a full disk,
+ * the deadline, an internal error); a wrong policy, pack or approvals
+ * file, and input the pusher controls (push options, a ref to a tree),
+ * never do.
+ */
+int eg_gate_may_accept(int err);
+
 /* The exit code for a failure: EG_GATE_USAGE or EG_GATE_INCOMPLETE. */
 int eg_gate_exit_code(int err);
 

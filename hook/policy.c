@@ -321,6 +321,8 @@ static int parse_signatures(struct parser *ps, yaml_node_t *node)
 		yaml_node_t *v[3];
 
 		s->id = eg_xstrdup((const char *)key->data.scalar.value);
+		s->line = key->start_mark.line + 1;
+		s->column = key->start_mark.column + 1;
 		p->nsignatures++;
 		err = eg_conf_mapping(v, &ps->conf, val, s->id, keys);
 		if (err < 0)

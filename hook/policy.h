@@ -30,6 +30,7 @@ struct eg_policy_group {
 /* One entry of signatures: what is not given falls back to the pack. */
 struct eg_policy_signature {
 	char *id;
+	size_t line, column; /* of the id in the policy file, from 1 */
 	int has_controlled, has_review, has_permitted;
 	enum eg_action controlled, review;
 	char **permitted; /* group names expanded, upper-case, no repeats */

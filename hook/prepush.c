@@ -176,7 +176,8 @@ static int judge(struct push *p, int argc, char **argv)
 
 static int failed(struct push *p, int err)
 {
-	if (p->policy && p->policy->on_error_accept) {
+	if (p->policy && p->policy->on_error_accept &&
+	    eg_gate_may_accept(err)) {
 		fprintf(stderr,
 			"exportgate: warning: %s; the push goes ahead, as the "
 			"policy says on_error: accept\n",

@@ -2,6 +2,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <syslog.h>
 #include <time.h>
 
 #include "error.h"
@@ -146,15 +147,22 @@ static int judge(struct gate *g)
 {
 	int err;
 
-	if ((err = setup(g)) ||
-	    (err = eg_pushenv_override(&g->ticket,
+	if ((err = setup(g)))
+		return err;
+	/* a decision the server cannot put on record is not made */
+	if (!g->policy->audit_log)
+		return eg_error_set(EG_ECONFIG,
+				    "%s:1:1: policy: audit_log is missing; the "
+				    "server records every push decision",
+				    g->policy_path);
+	if ((err = eg_pushenv_override(&g->ticket,
 				       g->policy->override_option)) ||
 	    (err = eg_destinations_collect(&g->dests, g->policy, g->repo,
 					   g->repository)))
 		return err;
 	if (g->policy->approvals &&
 	    (err = eg_approvals_load(&g->approvals, g->policy->approvals)))
-		return err;
+		return err == EG_EIO ? EG_ECONFIG : err;
 	if ((err = eg_gate_sigset(&g->set, g->policy)) ||
 	    (err = eg_gate_tips(&g->tips, &g->ntips, g->repo, &g->updates)) ||
 	    (err = scan(g)))
@@ -174,6 +182,19 @@ static int judge(struct gate *g)
 }
 
 /*
+ * Tell syslog the audit log's new head, a witness kept out of the log's
+ * reach: whoever can rewrite the log's tail (cut records, or compute the
+ * hashes again) cannot make `audit verify --head` reach a head syslog has.
+ */
+static void witness(const char *path, const char *head, int accept)
+{
+	openlog("exportgate", LOG_PID, LOG_AUTHPRIV);
+	syslog(LOG_NOTICE, "audit %s head %s (%s)", path, head,
+	       accept ? "accepted" : "rejected");
+	closelog();
+}
+
+/*
  * Append the record of this decision.  Without a policy the log is
  * unknown: the default log is used when it exists, else nothing is kept.
  */
@@ -182,6 +203,7 @@ static int record(struct gate *g, int accept, const char *reason,
 {
 	struct eg_record rec;
 	const char *path = g->policy ? g->policy->audit_log : NULL;
+	char head[EG_DIGEST_HEX];
 	json_t *json;
 	FILE *f;
 	int err;
@@ -209,8 +231,10 @@ static int record(struct gate *g, int accept, const char *reason,
 	rec.reason = reason;
 	rec.error = error;
 	json = eg_record_build(&rec);
-	err = eg_audit_append(path, json);
+	err = eg_audit_append(path, json, head);
 	json_decref(json);
+	if (!err)
+		witness(path, head, accept);
 	return err;
 }
 
@@ -218,7 +242,8 @@ static int record(struct gate *g, int accept, const char *reason,
 static int failed(struct gate *g, int err)
 {
 	char reason[1100];
-	int accept = g->policy && g->policy->on_error_accept;
+	int accept = g->policy && g->policy->on_error_accept &&
+		     eg_gate_may_accept(err);
 
 	snprintf(reason, sizeof(reason), "%s", eg_gate_reason());
 	if (accept)

@@ -76,6 +76,12 @@ int eg_reponame_match(const char *glob, const char *name)
 		free(g);
 		return match;
 	}
+	/* the hosting software's name is whole: no folder is unknown */
+	if (name[0] != '/') {
+		match = !fnmatch(g, name, 0);
+		free(g);
+		return match;
+	}
 	for (p = g; *p; p++)
 		parts += *p == '/';
 	suffix = name;

@@ -76,6 +76,22 @@ sed 3d "$AUDIT" > "$TMP/dropped.jsonl"
 expect_exit 1 "audit verify fails on a log with a record removed" \
 	"$EG" audit verify "$TMP/dropped.jsonl"
 
+# The chain alone cannot show a tail cut off or rewritten: the head the
+# hook sends to syslog, kept out of the log's reach, does.
+head=$(sha256sum < <(tail -n 1 "$AUDIT" | tr -d '\n') | cut -c1-64)
+expect_exit 0 "audit verify --head: the chain reaches the last head" \
+	"$EG" audit verify --head "$head" "$AUDIT"
+check "  ... and says it is the last line" \
+	grep -q "head $head (line $(grep -c '' "$AUDIT"))" "$TMP/prev.out"
+sed '$d' "$AUDIT" > "$TMP/cut.jsonl"
+expect_exit 0 "a log with its last record cut still chains" \
+	"$EG" audit verify "$TMP/cut.jsonl"
+expect_exit 1 "  ... but does not reach the head kept elsewhere" \
+	"$EG" audit verify --head "$head" "$TMP/cut.jsonl"
+check "  ... and says so" grep -q "does not reach head $head" "$TMP/prev.out"
+expect_exit 2 "audit verify --head that is not a SHA-256: exit 2" \
+	"$EG" audit verify --head 1234 "$AUDIT"
+
 # Four pushes at once: four more records, the chain still intact.
 pids=()
 for i in 1 2 3 4; do

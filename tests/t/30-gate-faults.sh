@@ -4,7 +4,7 @@
 # a corrupt or missing object in the history a push builds on: each rejects
 # the push with one line on stderr ("exportgate: push rejected: ...") and
 # leaves the refs as they were.  on_error: accept is the only way to fail
-# open, and it is on record.  A torn audit record is reported and sealed.
+# open, for a failure to do the work alone, and it is on record.  A torn audit record is reported and sealed.
 . "$(dirname "$0")/lib.sh"
 . "$(dirname "$0")/20-gatelib.sh"
 need_binary
@@ -280,24 +280,63 @@ refused "a missing object in the clone" 'incomplete|not scanned|object'
 write_policy
 
 # --- on_error: accept ----------------------------------------------------------
+# It lets a push through a failure to do the work (here the deadline), on
+# record; never a wrong policy, pack or approvals file, nor what the pusher
+# controls: those reject whatever on_error says.
 rm -f "$AUDIT"
-policy_with on_error "on_error: accept"
-printf 'not: [a list\n' > "$APPROVALS"
+# policy_edit SED-SCRIPT: the policy of 20-gatelib.sh, edited.
+policy_edit() {
+	write_policy
+	sed -e "$1" "$POLICY" > "$POLICY.new" && mv "$POLICY.new" "$POLICY"
+}
+policy_edit 's/^on_error: reject/on_error: accept/; s/^deadline_ms: .*/deadline_ms: 1/'
 new_bare fail-open
 before=$(audit_records)
-accepted "on_error: accept lets a push through malformed approvals" \
-	"$b" fail-open HEAD:refs/heads/main
+accepted "on_error: accept lets a push through a deadline passed" \
+	"$big" fail-open HEAD:refs/heads/main
 stderr_has "  ... with a warning that says so" 'on_error: accept'
 check "  ... and records it: decision accept, with the error" python3 -c '
 import json, sys
 r = json.loads(open(sys.argv[1]).read().splitlines()[-1])
 assert r["decision"] == "accept", r["decision"]
-assert "approvals" in r.get("error", ""), r.get("error")' "$AUDIT"
+assert "deadline" in r.get("error", ""), r.get("error")' "$AUDIT"
 check "  ... one record more" test "$(audit_records)" -eq $((before + 1))
-write_policy
-failed_closed "the same fault without on_error: accept" 'approvals' \
-	"$b" fail-open HEAD:refs/heads/other
+
+policy_with on_error "on_error: accept"
+printf 'not: [a list\n' > "$APPROVALS"
+new_bare accept-config
+failed_closed "on_error: accept and malformed approvals" 'approvals' \
+	"$b" accept-config HEAD:refs/heads/main
 echo "[]" > "$APPROVALS"
+policy_edit "s/^on_error: reject/on_error: accept\nrules: [${TMP//\//\\/}\/no-such-pack.yml]/"
+failed_closed "on_error: accept and a pack the policy names that is missing" \
+	'no-such-pack' "$b" accept-config HEAD:refs/heads/main
+policy_with on_error "on_error: accept"
+tree=$(git -C "$b" rev-parse 'HEAD^{tree}')
+failed_closed "on_error: accept and a ref to a tree" 'tree.*not a commit' \
+	"$b" accept-config "$tree:refs/tags/a-tree"
+before=$(refs "$SRV/accept-config.git")
+(
+	cd "$b" && timeout "$PUSH_TIMEOUT" git push $(printf -- '-o x%.0s ' $(seq 101)) \
+		"$(url_of accept-config)" HEAD:refs/heads/main
+) > "$TMP/push.out" 2> "$TMP/push.err"
+check "on_error: accept and 101 push options: rejected, refs untouched" \
+	test "$?" -ne 0 -a "$before" = "$(refs "$SRV/accept-config.git")"
+
+# A policy entry for a signature no pack defines ("0d521.1") would leave
+# the pack's defaults in force, quietly: it is an error of the policy.
+policy_edit 's/"0D521.1": {/"0d521.1": {/'
+new_bare unknown-sig
+failed_closed "a policy entry for a signature no pack defines" \
+	"policy\.yml:[0-9]+:[0-9]+: no signature pack defines '0d521.1'" \
+	"$b" unknown-sig HEAD:refs/heads/main
+
+# The server records every decision: a policy without audit_log is wrong.
+policy_edit '/^audit_log:/d'
+new_bare no-log
+failed_closed "a policy without audit_log" 'audit_log is missing' \
+	"$b" no-log HEAD:refs/heads/main
+write_policy
 
 # --- a torn audit record -------------------------------------------------------
 # A crash mid-append leaves a line without its newline; verify reports it,

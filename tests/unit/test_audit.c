@@ -47,7 +47,7 @@ static void append(const char *path, int n)
 	json_t *rec = json_pack("{s:s,s:i,s:[s]}", "decision", "accept", "n", n,
 				"refs", "refs/heads/main");
 
-	if (eg_audit_append(path, rec) < 0)
+	if (eg_audit_append(path, rec, NULL) < 0)
 		fail_msg("append failed: %s", eg_error_last());
 	json_decref(rec);
 }
@@ -81,7 +81,7 @@ static void spit(const char *path, const char *buf, size_t len)
 
 static void verify(const char *path, struct eg_audit_check *check)
 {
-	if (eg_audit_verify(path, check) < 0)
+	if (eg_audit_verify(path, NULL, check) < 0)
 		fail_msg("verify failed: %s", eg_error_last());
 }
 
@@ -184,6 +184,55 @@ static void test_garbage_is_caught(void **state)
 	/* A line that is not a record and not torn stays broken. */
 	verify(path, &check);
 	assert_int_equal(check.bad_line, 3);
+	drop_log(path);
+}
+
+static void append_head(const char *path, int n, char head[EG_DIGEST_HEX])
+{
+	json_t *rec = json_pack("{s:s,s:i}", "decision", "reject", "n", n);
+
+	if (eg_audit_append(path, rec, head) < 0)
+		fail_msg("append failed: %s", eg_error_last());
+	json_decref(rec);
+}
+
+/*
+ * The head an append gives is the chain's head as verify computes it, a
+ * sealing append's too; a head kept elsewhere shows a tail cut off, or
+ * rewritten with its hashes computed again, which the chain alone cannot.
+ */
+static void test_heads_kept_elsewhere_show_a_cut_tail(void **state)
+{
+	struct eg_audit_check check;
+	char *path = new_log(), *text;
+	char head[4][EG_DIGEST_HEX];
+	size_t len, keep;
+	FILE *f;
+	int i;
+
+	(void)state;
+	for (i = 0; i < 2; i++)
+		append_head(path, i, head[i]);
+	f = fopen(path, "a");
+	fputs("{\"prev\":\"0123", f); /* a crash in an append */
+	fclose(f);
+	for (i = 2; i < 4; i++)
+		append_head(path, i, head[i]);
+	assert_int_equal(eg_audit_verify(path, head[2], &check), 0);
+	assert_int_equal(check.bad_line, 0);
+	assert_string_equal(check.head, head[3]);
+	assert_int_equal(check.head_line, 4); /* after the sealed fragment */
+
+	/* cut the last record: the chain holds, and misses the head */
+	text = slurp(path, &len);
+	text[len - 1] = '\0';
+	keep = (size_t)(strrchr(text, '\n') + 1 - text);
+	spit(path, text, keep);
+	free(text);
+	assert_int_equal(eg_audit_verify(path, head[3], &check), 0);
+	assert_int_equal(check.bad_line, 0);
+	assert_int_equal(check.head_line, 0);
+	assert_string_equal(check.head, head[2]);
 	drop_log(path);
 }
 
@@ -291,7 +340,7 @@ static void test_empty_log(void **state)
 	char *path = new_log();
 
 	(void)state;
-	assert_int_equal(eg_audit_verify(path, &check), EG_EIO);
+	assert_int_equal(eg_audit_verify(path, NULL, &check), EG_EIO);
 	spit(path, "", 0);
 	verify(path, &check);
 	assert_int_equal(check.bad_line, 0);
@@ -304,8 +353,9 @@ static void test_unwritable_log_fails(void **state)
 	json_t *rec = json_object();
 
 	(void)state;
-	assert_int_equal(eg_audit_append("/nonexistent/dir/audit.jsonl", rec),
-			 EG_EIO);
+	assert_int_equal(
+		eg_audit_append("/nonexistent/dir/audit.jsonl", rec, NULL),
+		EG_EIO);
 	assert_non_null(strstr(eg_error_last(), "/nonexistent/dir"));
 	json_decref(rec);
 }
@@ -331,7 +381,7 @@ static void test_full_disk_fails_and_leaves_log_intact(void **state)
 		stat(path, &st);
 		rl.rlim_cur = rl.rlim_max = (rlim_t)st.st_size + 10;
 		setrlimit(RLIMIT_FSIZE, &rl);
-		_exit(eg_audit_append(path, rec) == EG_EIO ? 0 : 1);
+		_exit(eg_audit_append(path, rec, NULL) == EG_EIO ? 0 : 1);
 	}
 	assert_int_equal(waitpid(pid, &status, 0), pid);
 	assert_true(WIFEXITED(status));
@@ -360,7 +410,7 @@ static void test_concurrent_appends_chain(void **state)
 				json_t *rec = json_pack("{s:i,s:i}", "writer",
 							i, "n", j);
 
-				if (eg_audit_append(path, rec) < 0)
+				if (eg_audit_append(path, rec, NULL) < 0)
 					_exit(1);
 				json_decref(rec);
 			}
@@ -384,6 +434,7 @@ int main(void)
 		cmocka_unit_test(test_edited_record_is_caught),
 		cmocka_unit_test(test_removed_record_is_caught),
 		cmocka_unit_test(test_garbage_is_caught),
+		cmocka_unit_test(test_heads_kept_elsewhere_show_a_cut_tail),
 		cmocka_unit_test(test_torn_line_then_append),
 		cmocka_unit_test(test_torn_first_line),
 		cmocka_unit_test(test_forged_seal_is_caught),

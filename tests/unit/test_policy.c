@@ -198,6 +198,12 @@ static void test_errors_name_file_line_column(void **state)
 		    "pol.yml:1:15:", "not a jurisdiction code");
 	parse_fails("destinations: []\n",
 		    "pol.yml:1:1:", "jurisdiction is missing");
+	/* a byte that is not UTF-8 where it is, not at 1:1 */
+	parse_fails("jurisdiction: US\naudit_log: a.jsonl\ncontact: caf\351\n",
+		    "pol.yml:3:13:", "UTF-8");
+	parse_fails("jurisdiction: US\ncontact: [[[[[[[[[[[[[[[[[[[[[[[[[[[[[["
+		    "[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[[\n",
+		    "pol.yml:2:", "nested deeper than");
 	parse_fails("jurisdiction: US\njurisdiction: CA\n",
 		    "pol.yml:2:1:", "duplicate key 'jurisdiction'");
 	parse_fails("jurisdiction: [US\n", "pol.yml:2:1:", "");
@@ -351,6 +357,11 @@ static void test_repository_globs(void **state)
 	assert_false(eg_reponame_match("geo/*", "/srv/git/geo/sub/radar"));
 	assert_false(eg_reponame_match("/geo/*", "/srv/git/geo/radar"));
 	assert_false(eg_reponame_match("geo/*", "radar"));
+	/* a hosting software's name is whole: no unknown folder before it */
+	assert_true(eg_reponame_match("*", "team-x/geo/radar"));
+	assert_true(eg_reponame_match("geo/*", "geo/sub/radar"));
+	assert_false(eg_reponame_match("geo/*", "team-x/geo/radar"));
+	assert_false(eg_reponame_match("radar", "geo/radar"));
 }
 
 static void test_repository_name(void **state)

@@ -422,7 +422,7 @@ static void test_fails_closed(void **state)
 	write_policy("audit.jsonl", "");
 
 	/* Every decision above is chained in the log. */
-	assert_int_equal(eg_audit_verify(audit, &check), 0);
+	assert_int_equal(eg_audit_verify(audit, NULL, &check), 0);
 	assert_int_equal(check.bad_line, 0);
 	assert_true(check.records >= 12);
 }
