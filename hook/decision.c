@@ -6,6 +6,7 @@
 
 #include "error.h"
 #include "decision.h"
+#include "text.h"
 
 /* Evidence paths shown per finding in a message. */
 #define SHOWN_PATHS 4
@@ -314,7 +315,8 @@ static void add(struct lines *l, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(buf, sizeof(buf), fmt, ap);
 	va_end(ap);
-	l->line[l->n++] = eg_xstrdup(buf);
+	/* names come from the pushed repository: show them as they are */
+	l->line[l->n++] = eg_utf8_shown_dup(buf);
 }
 
 static void flush(struct lines *l, FILE *out)

@@ -65,9 +65,7 @@ static unsigned visible(unsigned cp)
 		return 0x2400 + cp;
 	if (cp == 0x7f)
 		return 0x2421;
-	if ((cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
-	    cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
-	    (cp >= 0x2066 && cp <= 0x2069))
+	if (eg_unicode_hides(cp))
 		return 0xfffd;
 	return cp;
 }

@@ -33,7 +33,7 @@ static size_t columns(const char *s, size_t n)
 
 static void print_safe(FILE *out, const char *s)
 {
-	char *u = eg_utf8_line_dup(s ? s : "");
+	char *u = eg_utf8_shown_dup(s ? s : "");
 
 	fputs(u, out);
 	free(u);
@@ -42,7 +42,7 @@ static void print_safe(FILE *out, const char *s)
 /* Print s made safe, in at most `max` columns (>= 1), "…" where it is cut. */
 static void print_clipped(FILE *out, const char *s, size_t max)
 {
-	char *u = eg_utf8_line_dup(s ? s : "");
+	char *u = eg_utf8_shown_dup(s ? s : "");
 	size_t i, cols = 0;
 
 	if (columns(u, strlen(u)) > max) {
@@ -68,7 +68,7 @@ static void print_clipped(FILE *out, const char *s, size_t max)
  */
 static void print_wrapped(FILE *out, const char *s, size_t col, size_t indent)
 {
-	char *u = eg_utf8_line_dup(s ? s : "");
+	char *u = eg_utf8_shown_dup(s ? s : "");
 	const char *p = u;
 	int line_empty = 1;
 
@@ -232,7 +232,7 @@ static void print_origin(FILE *out, const struct eg_report *r,
 static void print_evidence(FILE *out, const struct eg_evidence *e,
 			   const struct style *st)
 {
-	char *path = eg_utf8_line_dup(e->path ? e->path : "");
+	char *path = eg_utf8_shown_dup(e->path ? e->path : "");
 	char where[64];
 	size_t used;
 

@@ -78,6 +78,27 @@ size_t eg_utf8_line_copy(char *dst, size_t *n, const unsigned char *s,
 	return eg_utf8_copy(dst, n, s, len);
 }
 
+int eg_unicode_hides(unsigned cp)
+{
+	return (cp >= 0x80 && cp <= 0x9f) || cp == 0x61c || cp == 0x200e ||
+	       cp == 0x200f || (cp >= 0x202a && cp <= 0x202e) ||
+	       (cp >= 0x2066 && cp <= 0x2069);
+}
+
+static size_t shown_copy(char *dst, size_t *n, const unsigned char *s,
+			 size_t len)
+{
+	unsigned cp;
+	size_t need = eg_utf8_decode(s, len, &cp);
+
+	if (need && eg_unicode_hides(cp)) {
+		memcpy(dst + *n, "\xef\xbf\xbd", 3);
+		*n += 3;
+		return need;
+	}
+	return eg_utf8_line_copy(dst, n, s, len);
+}
+
 static char *dup_with(const char *s,
 		      size_t (*copy)(char *, size_t *, const unsigned char *,
 				     size_t))
@@ -99,6 +120,11 @@ char *eg_utf8_dup(const char *s)
 char *eg_utf8_line_dup(const char *s)
 {
 	return dup_with(s, eg_utf8_line_copy);
+}
+
+char *eg_utf8_shown_dup(const char *s)
+{
+	return dup_with(s, shown_copy);
 }
 
 size_t eg_utf8_put(unsigned char out[4], unsigned cp)

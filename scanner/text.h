@@ -42,6 +42,22 @@ char *eg_utf8_dup(const char *s);
 char *eg_utf8_line_dup(const char *s);
 
 /*
+ * Whether a code point changes how the text around it is shown while
+ * showing nothing itself: the C1 controls and the bidirectional controls
+ * (U+061C, U+200E, U+200F, U+202A to U+202E, U+2066 to U+2069), with
+ * which a name such as "rtl<U+202E>gnp.c" reads "rtlc.png" ("Trojan
+ * Source", CVE-2021-42574).
+ */
+int eg_unicode_hides(unsigned cp);
+
+/*
+ * eg_utf8_line_dup() for a terminal: what eg_unicode_hides() also becomes
+ * U+FFFD, so that a name or an excerpt reads as its bytes are.  Caller
+ * frees.
+ */
+char *eg_utf8_shown_dup(const char *s);
+
+/*
  * Write the code point cp (at most U+10FFFF) to out as UTF-8 and return
  * how many bytes it took, 1 to 4.  Can't fail.
  */

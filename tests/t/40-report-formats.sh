@@ -235,6 +235,17 @@ check "text: each piece of evidence on a line of its own" \
 	sh -c '[ "$(grep -c "^ *train step.py:1" "$1")" -eq 2 ]' _ \
 	"$TMP/prev.out"
 
+# A right-to-left override makes "rtl<U+202E>gnp.c" read "rtlc.png" on a
+# terminal (CVE-2021-42574): the text report shows U+FFFD in its place.
+T="$TMP/rtl"
+mkdir -p "$T"
+printf 'x = alpha_call(1)\ny = beta_call(2)\n' > "$T/$(printf 'rtl\342\200\256gnp.py')"
+expect_exit 1 "a file named with a right-to-left override" \
+	"$EG" scan --dir --no-progress --rules "$TMP/pack.yml" "$T"
+check "text: the override shown as U+FFFD, never as itself" \
+	sh -c 'grep -q "rtl�gnp.py" "$1" && ! grep -q "$(printf "\342\200\256")" "$1"' _ \
+	"$TMP/prev.out"
+
 expect_exit 1 "--dir: the folder alone, no commit" \
 	"$EG" scan --dir --no-progress --rules "$TMP/pack.yml" \
 	--format sarif --output "$TMP/dir.sarif" "$E"
