@@ -345,6 +345,11 @@ static int rules_explain(int argc, char **argv)
 	return 0;
 }
 
+static int is_dot_or_dotdot(const char *name)
+{
+	return !strcmp(name, ".") || !strcmp(name, "..");
+}
+
 /*
  * Match every file of dir; count those where the criterion (not) holds.
  * A folder inside holds more samples, so that two can share the name
@@ -369,7 +374,8 @@ static void test_samples(const struct eg_sigset *set, struct eg_matcher *m,
 		size_t len;
 		int holds;
 
-		if (name[0] == '.') {
+		/* a sample may be a dot-file: .gitlab-ci.yml, .env */
+		if (is_dot_or_dotdot(name)) {
 			free(names[i]);
 			continue;
 		}
@@ -418,7 +424,38 @@ static int has_criterion(const struct eg_sigset *set,
 }
 
 /*
- * Sample folders that name no signature or criterion of the pack would
+ * In a criterion's folder, what is not match/ or nomatch/ (a "matchs/", a
+ * file beside them) would never run; counts each as failed.
+ */
+static void stray_in_criterion(const char *dir, unsigned *failed)
+{
+	struct dirent **names = NULL;
+	int n = scandir(dir, &names, NULL, alphasort), i;
+
+	for (i = 0; i < n; i++) {
+		const char *name = names[i]->d_name;
+		char *full;
+		struct stat st;
+
+		if (asprintf(&full, "%s/%s", dir, name) < 0)
+			abort();
+		if (!is_dot_or_dotdot(name) &&
+		    (lstat(full, &st) || !S_ISDIR(st.st_mode) ||
+		     (strcmp(name, "match") && strcmp(name, "nomatch")))) {
+			printf("FAIL %s: not a match/ or nomatch/ folder; "
+			       "its samples would never run\n",
+			       full);
+			(*failed)++;
+		}
+		free(full);
+		free(names[i]);
+	}
+	free(names);
+}
+
+/*
+ * Sample folders that name no signature or criterion of the pack, and
+ * entries of a criterion's folder that are not match/ or nomatch/, would
  * never run: a typo must not pass for a tested criterion.  Counts each as
  * failed.
  */
@@ -433,7 +470,7 @@ static void stray_samples(const struct eg_sigset *set, const char *samples,
 		const struct eg_signature *sig = eg_sigset_find(set, id);
 		char *dir;
 
-		if (id[0] == '.')
+		if (is_dot_or_dotdot(id))
 			goto next;
 		if (!sig) {
 			printf("FAIL %s/%s: no signature '%s' in the pack\n",
@@ -446,11 +483,21 @@ static void stray_samples(const struct eg_sigset *set, const char *samples,
 		m = scandir(dir, &crits, NULL, alphasort);
 		for (k = 0; k < m; k++) {
 			const char *crit = crits[k]->d_name;
+			char *cdir;
 
-			if (crit[0] != '.' && !has_criterion(set, sig, crit)) {
+			if (is_dot_or_dotdot(crit)) {
+				free(crits[k]);
+				continue;
+			}
+			if (!has_criterion(set, sig, crit)) {
 				printf("FAIL %s/%s: no criterion '%s' in %s\n",
 				       dir, crit, crit, id);
 				(*failed)++;
+			} else {
+				if (asprintf(&cdir, "%s/%s", dir, crit) < 0)
+					abort();
+				stray_in_criterion(cdir, failed);
+				free(cdir);
 			}
 			free(crits[k]);
 		}

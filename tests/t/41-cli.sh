@@ -515,6 +515,23 @@ expect_exit 1 "a sample folder naming no criterion (a typo): exit 1" \
 check "... named as FAIL" grep -q "^FAIL .*alhpa: no criterion 'alhpa'" \
 	"$TMP/prev.out"
 rm -r "$P/samples/S.1/alhpa"
+mkdir -p "$P/samples/S.1/alpha/matchs"
+printf 'nothing here\n' > "$P/samples/S.1/alpha/matchs/miss.py"
+printf 'nothing here\n' > "$P/samples/S.1/alpha/loose.py"
+expect_exit 1 "a misspelt match/ folder and a file beside it (they never run): exit 1" \
+	"$EG" rules test "$P"
+check "... each named as FAIL" \
+	sh -c 'grep -q "^FAIL .*alpha/matchs: not a match/ or nomatch/" "$1" &&
+		grep -q "^FAIL .*alpha/loose.py: not a match/ or nomatch/" "$1"' _ \
+	"$TMP/prev.out"
+rm -r "$P/samples/S.1/alpha/matchs" "$P/samples/S.1/alpha/loose.py"
+printf 'nothing here\n' > "$P/samples/S.1/alpha/match/.hidden.py"
+expect_exit 1 "a dot-file sample is tested too: exit 1 when it fails" \
+	"$EG" rules test "$P"
+check "... named as FAIL" \
+	grep -q "^FAIL .*alpha/match/.hidden.py: criterion alpha does not hold" \
+	"$TMP/prev.out"
+rm "$P/samples/S.1/alpha/match/.hidden.py"
 mkdir -p "$P/samples/S.1/alpha/match/two" "$P/samples/S.1/alpha/nomatch/two"
 printf 'x = alpha_call(4)\n' > "$P/samples/S.1/alpha/match/two/call.py"
 expect_exit 0 "a sample in a folder of match/, beside one of its name: exit 0" \
