@@ -166,8 +166,7 @@ static void held_init(struct held *h, const struct eg_sigset *set,
 			     sizeof(eg_word));
 	h->weak = eg_xcalloc(nfiles ? nfiles : 1, 1);
 	for (i = 0; i < nfiles; i++) {
-		eg_match_criteria(set, files[i].result,
-				  eg_basename(files[i].path),
+		eg_match_criteria(set, files[i].result, files[i].path,
 				  h->bits + i * h->words);
 		h->weak[i] = (unsigned char)eg_path_is_weak(files[i].path,
 							    files[i].result);
@@ -189,7 +188,6 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 	     i++) {
 		const struct eg_snapshot_file *file = &h->files[i];
 		const struct eg_blob_result *r = file->result;
-		const char *base = eg_basename(file->path);
 		int taken = 0;
 
 		if (h->weak[i] != weak || !held_by(h, i, ci))
@@ -200,7 +198,8 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 			const struct eg_pattern *p =
 				&set->patterns[r->hits[k].pattern];
 
-			if (p->criterion != ci || !eg_pattern_applies(p, base))
+			if (p->criterion != ci ||
+			    !eg_pattern_applies(p, file->path))
 				continue;
 			if (has_evidence(c, file->path, r->hits[k].line))
 				continue;

@@ -10,6 +10,7 @@
 #include <pcre2.h>
 
 #include "error.h"
+#include "evidence.h"
 #include "kind.h"
 #include "livescript.h"
 #include "match.h"
@@ -530,20 +531,22 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	*out = r;
 }
 
-int eg_pattern_applies(const struct eg_pattern *p, const char *basename)
+int eg_pattern_applies(const struct eg_pattern *p, const char *path)
 {
+	const char *base = eg_basename(path);
 	size_t i;
 
 	if (!p->npaths)
 		return 1;
 	for (i = 0; i < p->npaths; i++)
-		if (!fnmatch(p->paths[i], basename, 0))
+		if (!fnmatch(p->paths[i],
+			     strchr(p->paths[i], '/') ? path : base, 0))
 			return 1;
 	return 0;
 }
 
 void eg_match_criteria(const struct eg_sigset *set,
-		       const struct eg_blob_result *r, const char *basename,
+		       const struct eg_blob_result *r, const char *path,
 		       eg_word *criteria)
 {
 	size_t ci, k;
@@ -557,7 +560,7 @@ void eg_match_criteria(const struct eg_sigset *set,
 			size_t pi = c->first_pattern + k;
 
 			if (eg_bit_test(r->patterns, pi) &&
-			    eg_pattern_applies(&set->patterns[pi], basename))
+			    eg_pattern_applies(&set->patterns[pi], path))
 				n++;
 		}
 		switch (c->match) {

@@ -81,13 +81,19 @@ void eg_blob_result_free(struct eg_blob_result *r);
 
 /*
  * OR into `criteria` (EG_BITSET_WORDS(set->ncriteria) words) the criteria
- * that hold in a file with this result and base name.  Can't fail.
+ * that hold in a file with this result at `path` (from the top of the
+ * repository or folder, or a base name alone).  Can't fail.
  */
 void eg_match_criteria(const struct eg_sigset *set,
-		       const struct eg_blob_result *r, const char *basename,
+		       const struct eg_blob_result *r, const char *path,
 		       eg_word *criteria);
 
-/* Whether pattern `i` applies to a file of this base name (its globs). */
-int eg_pattern_applies(const struct eg_pattern *p, const char *basename);
+/*
+ * Whether pattern `p` applies to the file at `path` (its globs): a glob
+ * with a "/" is matched against the whole path, as .gitignore anchors
+ * one at the top ("docs" then "/" then "*.md"; its "*" crosses "/"), a
+ * glob without one against the base name.
+ */
+int eg_pattern_applies(const struct eg_pattern *p, const char *path);
 
 #endif

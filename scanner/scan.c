@@ -180,7 +180,7 @@ static int in_boundary(struct walker *w, const git_oid *oid)
  * holds there, added or not.
  */
 static int file_findings(struct walker *w, const git_oid *oid,
-			 const struct eg_blob_result *r, const char *name)
+			 const struct eg_blob_result *r)
 {
 	const struct eg_sigset *set = w->set;
 	struct eg_snapshot_file file;
@@ -190,7 +190,7 @@ static int file_findings(struct walker *w, const git_oid *oid,
 	int held = 0;
 
 	memset(w->scratch, 0, w->words * sizeof(eg_word));
-	eg_match_criteria(set, r, name, w->scratch);
+	eg_match_criteria(set, r, w->path, w->scratch);
 	git_oid_tostr(hex, sizeof(hex), oid);
 	for (s = 0; s < set->nsigs; s++) {
 		const struct eg_signature *sig = &set->sigs[s];
@@ -254,22 +254,21 @@ static int hits_by_name(const struct eg_sigset *set,
 	return 0;
 }
 
-/* The criteria a blob with hits meets as `name`; borrowed. */
-static const eg_word *blob_criteria(struct walker *w, struct eg_blob_info *bi,
-				    const char *name)
+/* The criteria a blob with hits meets at w->path; borrowed. */
+static const eg_word *blob_criteria(struct walker *w, struct eg_blob_info *bi)
 {
 	if (!bi->criteria) {
 		bi->criteria =
 			eg_xcalloc(w->words ? w->words : 1, sizeof(eg_word));
 		bi->by_name = hits_by_name(w->set, bi->result);
 		if (!bi->by_name)
-			eg_match_criteria(w->set, bi->result, name,
+			eg_match_criteria(w->set, bi->result, w->path,
 					  bi->criteria);
 	}
 	if (!bi->by_name)
 		return bi->criteria;
 	memset(w->named, 0, w->words * sizeof(eg_word));
-	eg_match_criteria(w->set, bi->result, name, w->named);
+	eg_match_criteria(w->set, bi->result, w->path, w->named);
 	return w->named;
 }
 
@@ -298,24 +297,23 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 	const size_t words = w->words;
 	size_t base = w->path_len;
 
+	eg_word *into;
+
 	note[2 * words] |= (eg_word)bi->unscanned;
 	if (!bi->result)
 		return;
-	eg_bits_or(eg_weak_file(name, len, bi->result, w->path, w->path_len)
-			   ? note + words
-			   : note,
-		   blob_criteria(w, bi, name), words);
-	if (bi->seen && !bi->njudged)
-		return;
+	into = eg_weak_file(name, len, bi->result, w->path, w->path_len)
+		       ? note + words
+		       : note;
 	path_push(w, name);
-	if (!bi->seen || !judged_here(w, bi)) {
+	eg_bits_or(into, blob_criteria(w, bi), words);
+	if (!bi->seen || (bi->njudged && !judged_here(w, bi))) {
 		int first = !bi->seen;
 
 		bi->seen = 1;
-		if (file_findings(w, &bi->oid, bi->result, name) ||
-		    bi->by_name || !first) {
+		if (file_findings(w, &bi->oid, bi->result) || bi->by_name ||
+		    !first)
 			judged_add(bi, w->path);
-		}
 	}
 	path_set_len(w, base);
 }
@@ -1458,7 +1456,7 @@ static int judge_blob_tip(struct walker *w, const struct eg_object_tip *tip)
 	}
 	if (bi->result && !bi->seen) {
 		bi->seen = 1;
-		file_findings(w, &tip->oid, bi->result, "");
+		file_findings(w, &tip->oid, bi->result);
 	}
 	path_set_len(w, 0);
 	return 0;

@@ -288,6 +288,52 @@ static int compile_regex(struct parse *ps, yaml_node_t *at, const char *what,
 	return 0;
 }
 
+/* An id: a string, and not an empty one, which nothing could name. */
+static int parse_id(struct parse *ps, yaml_node_t *v, char **out)
+{
+	int err = eg_yaml_string(ps->y, v, out);
+
+	if (!err && !**out)
+		return eg_yaml_error(ps->y, v, "an empty id");
+	return err;
+}
+
+/* A jurisdiction code, as a policy writes it: US, DE, US-CA. */
+static int is_jurisdiction(const char *s)
+{
+	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
+
+	return n >= 2 && n <= 32 && !s[n] && isupper((unsigned char)s[0]);
+}
+
+/*
+ * The jurisdictions a signature permits, one code or a list.  A code a
+ * policy could never name ("usa", "12") would leave every destination not
+ * permitted, silently.
+ */
+static int parse_permitted(struct parse *ps, yaml_node_t *v,
+			   struct eg_signature *s)
+{
+	size_t i;
+	int err = eg_yaml_strv(ps->y, v, &s->permitted, &s->npermitted);
+
+	for (i = 0; !err && i < s->npermitted; i++) {
+		yaml_node_t *item =
+			v->type == YAML_SEQUENCE_NODE
+				? eg_yaml_node(ps->y,
+					       v->data.sequence.items.start[i])
+				: v;
+
+		if (!is_jurisdiction(s->permitted[i]))
+			err = eg_yaml_error(ps->y, item,
+					    "'%s' is not a jurisdiction code "
+					    "(upper case, such as US, DE or "
+					    "US-CA)",
+					    s->permitted[i]);
+	}
+	return err;
+}
+
 static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 {
 	struct eg_sigset *set = ps->set;
@@ -313,7 +359,7 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 		if (!key)
 			return eg_yaml_error(ps->y, k, "keys must be strings");
 		if (!strcmp(key, "id"))
-			err = eg_yaml_string(ps->y, v, &p->id);
+			err = parse_id(ps, v, &p->id);
 		else if (!strcmp(key, "regex") || !strcmp(key, "literal")) {
 			if (p->text)
 				return eg_yaml_error(
@@ -454,7 +500,7 @@ static int parse_criterion(struct parse *ps, yaml_node_t *node, size_t sig)
 		if (!key)
 			return eg_yaml_error(ps->y, k, "keys must be strings");
 		if (!strcmp(key, "id"))
-			err = eg_yaml_string(ps->y, v, &c->id);
+			err = parse_id(ps, v, &c->id);
 		else if (!strcmp(key, "title"))
 			err = eg_yaml_string(ps->y, v, &c->title);
 		else if (!strcmp(key, "regulation"))
@@ -662,7 +708,7 @@ static int parse_signature(struct parse *ps, yaml_node_t *node)
 		if (!key)
 			return eg_yaml_error(ps->y, k, "keys must be strings");
 		if (!strcmp(key, "id"))
-			err = eg_yaml_string(ps->y, v, &s->id);
+			err = parse_id(ps, v, &s->id);
 		else if (!strcmp(key, "title"))
 			err = eg_yaml_string(ps->y, v, &s->title);
 		else if (!strcmp(key, "eccn"))
@@ -678,8 +724,7 @@ static int parse_signature(struct parse *ps, yaml_node_t *node)
 		else if (!strcmp(key, "expires"))
 			err = eg_yaml_date(ps->y, v, &s->expires);
 		else if (!strcmp(key, "permitted"))
-			err = eg_yaml_strv(ps->y, v, &s->permitted,
-					   &s->npermitted);
+			err = parse_permitted(ps, v, s);
 		else if (!strcmp(key, "references"))
 			err = eg_yaml_strv(ps->y, v, &s->references,
 					   &s->nreferences);
@@ -756,7 +801,7 @@ static int parse_pack_header(struct parse *ps, yaml_node_t *node)
 		const char *key = eg_yaml_scalar(k);
 
 		if (key && !strcmp(key, "id"))
-			err = eg_yaml_string(ps->y, v, &pack->id);
+			err = parse_id(ps, v, &pack->id);
 		else if (key && !strcmp(key, "version"))
 			err = eg_yaml_string(ps->y, v, &pack->version);
 		else if (key && !strcmp(key, "title"))

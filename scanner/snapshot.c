@@ -72,7 +72,7 @@ static int read_fd(int fd, size_t size, char **out)
 static void file_bits(const struct eg_snapshot *s, const char *path,
 		      const struct eg_blob_result *r, eg_word *bits)
 {
-	eg_match_criteria(s->set, r, eg_basename(path),
+	eg_match_criteria(s->set, r, path,
 			  eg_path_is_weak(path, r) ? bits + s->words : bits);
 }
 
@@ -331,8 +331,7 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 			const struct eg_snapshot_file *file = &s->files[k];
 
 			memset(fbits, 0, s->words * sizeof(eg_word));
-			eg_match_criteria(set, file->result,
-					  eg_basename(file->path), fbits);
+			eg_match_criteria(set, file->result, file->path, fbits);
 			level = eg_signature_level(sig, fbits);
 			if (level == EG_LEVEL_NONE)
 				continue;

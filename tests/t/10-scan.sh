@@ -307,6 +307,32 @@ check "... a finding at each of its three paths, the shard controlled" \
 	test "$(report "sorted((f['path'], f['level']) for f in d['findings'] if f['signature'] == '4E091.1')")" = \
 	"[('copy/chip.safetensors', 'review'), ('model-00001-of-00002.safetensors', 'controlled'), ('model.safetensors', 'review')]"
 check "... and one blob read" test "$(report "d['summary']['blobs']")" = 1
+# A glob with a "/" is matched against the path from the top, one without
+# against the base name; both in history and in a plain folder.
+cat > "$TMP/globs.yml" <<'EOF2'
+pack: {id: globs, version: "1"}
+signatures:
+  - id: "G.1"
+    scope: file
+    criteria:
+      - {id: a, patterns: [{id: a, regex: 'ALPHA\d+', paths: ["secret/*"]}]}
+      - {id: b, patterns: [{id: b, literal: "BETA", paths: ["*.txt"]}]}
+    controlled: {all: [a, b]}
+EOF2
+git init -q "$TMP/globs"
+mkdir -p "$TMP/globs/secret/deep" "$TMP/globs/other/secret"
+for f in secret/x.txt secret/deep/y.txt other/secret/z.txt secret/w.md; do
+	echo 'ALPHA1 BETA' > "$TMP/globs/$f"
+done
+git -C "$TMP/globs" add -A &&
+	git -C "$TMP/globs" -c user.name=T -c user.email=t@example.com commit -qm globs
+for how in --all --dir; do
+	expect_exit 1 "paths: globs with and without a slash ($how)" \
+		scan $how --rules "$TMP/globs.yml" --format json --output "$TMP/r.json" "$TMP/globs"
+	check "... secret/* from the top, crossing folders; *.txt on the base name" \
+		test "$(report "sorted(f['path'] for f in d['findings'])")" = \
+		"['secret/deep/y.txt', 'secret/x.txt']"
+done
 fx notebook
 expect_exit 1 "training inside a notebook's code cell counts" \
 	scan --format json --output "$TMP/r.json" "$TMP/notebook"
@@ -387,6 +413,13 @@ python3 -c 'print("pack: {id: x, version: \"1\"}\nsignatures: " + "[" * 40000 + 
 expect_exit 2 "lists nested 40,000 deep: exit 2, at once" \
 	timeout 5 "$EG" rules check "$TMP/bad7.yml"
 check "... saying so" grep -q "bad7.yml:2:.*nested deeper than" "$TMP/prev.err"
+printf 'pack: {id: x, version: "1"}\nsignatures:\n  - id: S\n    permitted: [US, us]\n    criteria:\n      - id: c\n        patterns: [{id: p, literal: xxxx}]\n    controlled: c\n' > "$TMP/bad8.yml"
+expect_exit 2 "a permitted jurisdiction no policy could name: exit 2" \
+	scan --rules "$TMP/bad8.yml" "$TMP/benign"
+check "... naming it at its place" grep -q "bad8.yml:4:21: 'us' is not a jurisdiction code" "$TMP/prev.err"
+printf 'pack: {id: x, version: "1"}\nsignatures:\n  - id: ""\n    criteria:\n      - id: c\n        patterns: [{id: p, literal: xxxx}]\n    controlled: c\n' > "$TMP/bad9.yml"
+expect_exit 2 "an empty signature id: exit 2" scan --rules "$TMP/bad9.yml" "$TMP/benign"
+check "... at its place" grep -q "bad9.yml:3:9: an empty id" "$TMP/prev.err"
 expect_exit 2 "not a repository with --all: exit 2" scan --all "$TMP/plain"
 expect_exit 2 "a bad revision: exit 2" scan --rev no-such-rev "$TMP/benign"
 expect_exit 2 "an unknown option: exit 2" scan --frobnicate
