@@ -31,7 +31,7 @@
  * 8: a script named as text is of its "#!" interpreter's kind (kind.h);
  * 9: hit columns count characters, not bytes (match.h)
  */
-#define MAGIC	  "EGCACHE9"
+#define MAGIC	  "EGCACHEA"
 #define MAX_CACHE (1u << 30)
 
 struct out {

@@ -6,7 +6,6 @@
 #include <string.h>
 #include <time.h>
 
-#include <jansson.h>
 #include <pcre2.h>
 
 #include "error.h"
@@ -14,6 +13,7 @@
 #include "kind.h"
 #include "livescript.h"
 #include "match.h"
+#include "notebook.h"
 #include "prefilter.h"
 #include "rmarkdown.h"
 #include "text.h"
@@ -302,55 +302,6 @@ static int run_timed(struct eg_matcher *m, uint32_t pi,
 	return rc;
 }
 
-/* Code cells of a notebook, decoded; NULL when it is not one. */
-static char *notebook_code(const unsigned char *buf, size_t len, size_t *out)
-{
-	json_t *root, *cells, *cell;
-	size_t i, n = 0, alloc = 0;
-	char *text = NULL;
-
-	if (len > NOTEBOOK_MAX)
-		return NULL;
-	root = json_loadb((const char *)buf, len, JSON_DECODE_ANY, NULL);
-	if (!root)
-		return NULL;
-	cells = json_object_get(root, "cells");
-	json_array_foreach(cells, i, cell)
-	{
-		json_t *src = json_object_get(cell, "source"), *part;
-		const char *type =
-			json_string_value(json_object_get(cell, "cell_type"));
-		size_t j;
-
-		if (!type || strcmp(type, "code"))
-			continue;
-		if (json_is_string(src))
-			src = json_pack("[O]", src);
-		else
-			json_incref(src);
-		json_array_foreach(src, j, part)
-		{
-			size_t l = json_string_length(part);
-
-			/* a part that is not a string holds no code */
-			if (!json_is_string(part))
-				continue;
-			EG_GROW(text, alloc, n + l + 2);
-			memcpy(text + n, json_string_value(part), l);
-			n += l;
-		}
-		json_decref(src);
-		EG_GROW(text, alloc, n + 2);
-		text[n++] = '\n';
-	}
-	json_decref(root);
-	if (!text)
-		text = eg_xstrdup("");
-	text[n] = '\0';
-	*out = n;
-	return text;
-}
-
 /* Whether a regex for notebooks may run on this raw notebook text. */
 static int worth_decoding(struct eg_matcher *m, const unsigned char *buf,
 			  size_t len)
@@ -419,7 +370,9 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	unsigned kind = eg_kind_classify(name_kind, name, buf, len);
 	const char *unscanned = NULL;
 	char *decoded = NULL, *wide = NULL;
-	size_t i, dlen, before;
+	struct eg_notebook_map cells = {NULL, 0, 0};
+	const unsigned char *raw = buf;
+	size_t i, dlen, before, rawlen = len;
 	int any = 0, scanned = 0;
 
 	*out = NULL;
@@ -460,8 +413,10 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 		 */
 		if (kind == EG_KIND_NOTEBOOK) {
 			scanned = 1; /* the raw text's candidates stand ... */
-			if (worth_decoding(m, buf, len) &&
-			    (decoded = notebook_code(buf, len, &dlen))) {
+			if (len <= NOTEBOOK_MAX &&
+			    worth_decoding(m, buf, len) &&
+			    (decoded = eg_notebook_code(buf, len, &dlen,
+							&cells))) {
 				buf = (const unsigned char *)decoded;
 				len = dlen;
 				/* ... unless the code cells replace it */
@@ -507,6 +462,12 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 		else if (m->nhits > before)
 			any = 1;
 	}
+	/* a notebook's hits name the file's lines, not the decoded code's */
+	for (i = 0; i < m->nhits && cells.n; i++)
+		if (!set->patterns[m->hits[i].pattern].kind_only)
+			eg_notebook_place(&cells, raw, rawlen, &m->hits[i].line,
+					  &m->hits[i].column);
+	eg_notebook_map_release(&cells);
 	if (!any && !unscanned) {
 		free(decoded);
 		free(wide);

@@ -338,6 +338,17 @@ expect_exit 1 "training inside a notebook's code cell counts" \
 	scan --format json --output "$TMP/r.json" "$TMP/notebook"
 check "... with evidence in the notebook" \
 	test "$(report "any(e['path'].endswith('.ipynb') for c in d['findings'][0]['criteria'] for e in c['evidence'])")" = True
+check "... at the notebook file's own lines and columns" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+lines = open(sys.argv[2]).read().split("\n")
+ev = [e for f in d["findings"] for c in f["criteria"] for e in c["evidence"]
+      if e["path"].endswith(".ipynb")]
+assert ev
+for e in ev:
+    line = lines[e["line"] - 1]
+    start = line.index(e["excerpt"].strip()[:8])
+    assert start < e["column"] <= len(line), (e, line)' "$TMP/r.json" "$TMP/notebook/notebooks/train.ipynb"
 
 # --- refs that lead to no commit -----------------------------------------------
 # A tag may name a tree (git.git's v2.6.11-tree) or a blob.  A revision walk
