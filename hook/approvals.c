@@ -9,10 +9,13 @@
 #include "approvals.h"
 #include "conf.h"
 #include "reponame.h"
+#include "sigset.h"
 
-static const char *const keys[] = {"signature", "repository", "content",
-				   "ticket",	"approver",   "basis",
-				   "expires",	NULL};
+/* Every key but the last is required. */
+static const char *const keys[] = {"signature", "repository",	 "content",
+				   "ticket",	"approver",	 "basis",
+				   "expires",	"jurisdictions", NULL};
+#define KEY_JURISDICTIONS 7
 
 static int is_object_id(const char *s)
 {
@@ -41,10 +44,35 @@ static int is_date(const char *s)
 	return m != 2 || d < 29 || (y % 4 == 0 && (y % 100 || y % 400 == 0));
 }
 
+/* An approval's jurisdictions: codes, as the policy writes them. */
+static int parse_jurisdictions(struct eg_approval *a, struct eg_conf *conf,
+			       yaml_node_t *node)
+{
+	size_t i, n;
+	int err = eg_conf_string_list(&a->jurisdictions, &n, conf, node,
+				      "jurisdictions");
+
+	if (err < 0)
+		return err;
+	if (!n)
+		return eg_conf_error(conf, node,
+				     "jurisdictions: an empty list would let "
+				     "the content go nowhere; leave the key "
+				     "out to approve every destination");
+	for (i = 0; i < n; i++)
+		if (!eg_is_jurisdiction(a->jurisdictions[i]))
+			return eg_conf_error(
+				conf, node,
+				"jurisdictions: '%s' is not a jurisdiction "
+				"code (upper case, such as US, DE or US-CA)",
+				a->jurisdictions[i]);
+	return 0;
+}
+
 static int parse_entry(struct eg_approval *a, struct eg_conf *conf,
 		       yaml_node_t *node)
 {
-	yaml_node_t *v[7];
+	yaml_node_t *v[KEY_JURISDICTIONS + 1];
 	char **fields[6];
 	const char *s;
 	size_t i;
@@ -53,7 +81,7 @@ static int parse_entry(struct eg_approval *a, struct eg_conf *conf,
 	err = eg_conf_mapping(v, conf, node, "approval", keys);
 	if (err < 0)
 		return err;
-	for (i = 0; keys[i]; i++)
+	for (i = 0; i < KEY_JURISDICTIONS; i++)
 		if (!v[i])
 			return eg_conf_error(conf, node,
 					     "approval: %s is missing (each "
@@ -90,6 +118,8 @@ static int parse_entry(struct eg_approval *a, struct eg_conf *conf,
 				     s);
 	memcpy(a->expires, s, sizeof(a->expires));
 	a->line = (unsigned)node->start_mark.line + 1;
+	if (v[KEY_JURISDICTIONS])
+		return parse_jurisdictions(a, conf, v[KEY_JURISDICTIONS]);
 	return 0;
 }
 
@@ -168,6 +198,7 @@ void eg_approvals_free(struct eg_approvals *approvals)
 		free(a->ticket);
 		free(a->approver);
 		free(a->basis);
+		eg_conf_free_list(a->jurisdictions);
 	}
 	free(approvals->items);
 	free(approvals->path);
@@ -189,14 +220,30 @@ static int covers(const struct eg_approval *a, const char *signature,
 	return 0;
 }
 
+const char *eg_approval_misses(const struct eg_approval *a,
+			       const char *const *to, size_t nto)
+{
+	size_t i, k;
+
+	for (i = 0; a->jurisdictions && i < nto; i++) {
+		for (k = 0; a->jurisdictions[k]; k++)
+			if (!strcmp(a->jurisdictions[k], to[i]))
+				break;
+		if (!a->jurisdictions[k])
+			return to[i];
+	}
+	return NULL;
+}
+
 enum eg_approval_state eg_approvals_find(const struct eg_approval **out,
 					 const struct eg_approvals *approvals,
 					 const char *signature,
 					 const char *repository,
 					 const char *const *content,
-					 size_t ncontent, const char *today)
+					 size_t ncontent, const char *const *to,
+					 size_t nto, const char *today)
 {
-	const struct eg_approval *best = NULL;
+	const struct eg_approval *best = NULL, *elsewhere = NULL;
 	size_t i;
 
 	for (i = 0; approvals && i < approvals->n; i++) {
@@ -204,13 +251,17 @@ enum eg_approval_state eg_approvals_find(const struct eg_approval **out,
 
 		if (!covers(a, signature, repository, content, ncontent))
 			continue;
+		if (eg_approval_misses(a, to, nto)) {
+			elsewhere = a;
+			continue;
+		}
 		if (!best || strcmp(a->expires, best->expires) > 0)
 			best = a;
 	}
 	if (out)
-		*out = best;
+		*out = best ? best : elsewhere;
 	if (!best)
-		return EG_APPROVAL_NONE;
+		return elsewhere ? EG_APPROVAL_ELSEWHERE : EG_APPROVAL_NONE;
 	return strcmp(best->expires, today) >= 0 ? EG_APPROVAL_VALID
 						 : EG_APPROVAL_EXPIRED;
 }

@@ -12,6 +12,8 @@
 #define SHOWN_PATHS 4
 /* Width a message line is cut to, beyond git's "remote: ". */
 #define LINE_MAX_CHARS 400
+/* What an approval's jurisdictions never name. */
+#define UNKNOWN_JURISDICTION "a destination of unknown jurisdiction"
 
 static void note_used(struct eg_verdict *v, const struct eg_approval *a)
 {
@@ -32,8 +34,16 @@ static void find_approvals(struct eg_verdict *v,
 			   const struct eg_decision_input *in)
 {
 	const struct eg_finding *f = v->finding;
+	const char **to = eg_xcalloc(v->ndenied, sizeof(*to));
 	size_t i;
 
+	/* where it may not go without one: the approval must name each */
+	for (i = 0; i < v->ndenied; i++) {
+		const char *j =
+			in->destinations->items[v->denied[i]].jurisdiction;
+
+		to[i] = j ? j : UNKNOWN_JURISDICTION;
+	}
 	v->approval_state = EG_APPROVAL_VALID;
 	for (i = 0; i <= f->nalso; i++) {
 		const struct eg_snapshot_id *s =
@@ -48,7 +58,8 @@ static void find_approvals(struct eg_verdict *v,
 		if (s->commit[0])
 			ids[n++] = s->commit;
 		state = eg_approvals_find(&a, in->approvals, f->sig->id,
-					  in->repository, ids, n, in->today);
+					  in->repository, ids, n, to,
+					  v->ndenied, in->today);
 		if (state == EG_APPROVAL_VALID) {
 			if (!v->approval)
 				v->approval = a;
@@ -59,8 +70,12 @@ static void find_approvals(struct eg_verdict *v,
 			v->unapproved = s;
 			v->approval_state = state;
 			v->approval = a;
+			if (state == EG_APPROVAL_ELSEWHERE)
+				v->not_approved_for =
+					eg_approval_misses(a, to, v->ndenied);
 		}
 	}
+	free(to);
 }
 
 static void judge(struct eg_verdict *v, const struct eg_decision_input *in)
@@ -388,6 +403,11 @@ static void blocked_finding(struct lines *l, const struct eg_verdict *v,
 		add(l,
 		    "    approval %s expired on %s; ask for it to be renewed",
 		    v->approval->ticket, v->approval->expires);
+	if (v->approval_state == EG_APPROVAL_ELSEWHERE)
+		add(l,
+		    "    approval %s does not cover %s; ask for one that "
+		    "does",
+		    v->approval->ticket, v->not_approved_for);
 }
 
 static void print_rejection(const struct eg_decision *d,

@@ -31,10 +31,12 @@ struct eg_verdict {
 	 * A push's finding may hold on several snapshots (eg_finding.also):
 	 * it is approved when each one is, and `unapproved` is then NULL;
 	 * else it names the first that is not, and the approval is that
-	 * one's expired approval, if any.
+	 * one's expired approval, or one for other jurisdictions, if any;
+	 * `not_approved_for` is then the first jurisdiction it misses.
 	 */
 	enum eg_approval_state approval_state;
 	const struct eg_approval *approval; /* borrowed, valid or expired */
+	const char *not_approved_for;	    /* borrowed, or NULL */
 	const struct eg_snapshot_id *unapproved; /* borrowed, or NULL */
 	size_t nunapproved;	     /* snapshots without a valid approval */
 	struct eg_snapshot_id named; /* the finding's commit and content */

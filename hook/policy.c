@@ -11,6 +11,7 @@
 #include "error.h"
 #include "conf.h"
 #include "policy.h"
+#include "sigset.h"
 
 /* Bounds a list expanded from groups; real lists have a handful. */
 #define MAX_LIST 1024
@@ -102,17 +103,9 @@ done:
 }
 
 /*
- * A jurisdiction is written in upper case: an ISO 3166 code ("US", "DE",
- * "US-CA") or a word the policy gives meaning to ("WORLD" for publishing).
- * Anything else in a list must be a group, which catches misspelt groups.
+ * A jurisdiction is written in upper case (eg_is_jurisdiction()); anything
+ * else in a list must be a group, which catches misspelt groups.
  */
-static int is_jurisdiction(const char *s)
-{
-	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
-
-	return n >= 2 && n <= 32 && !s[n] && isupper((unsigned char)s[0]);
-}
-
 static const struct eg_policy_group *find_group(const struct eg_policy *p,
 						const char *name)
 {
@@ -137,7 +130,7 @@ static int jurisdiction(char **out, struct parser *ps, const yaml_node_t *node,
 				     "%s: '%s' is a group; one jurisdiction "
 				     "is needed here",
 				     what, s);
-	if (!is_jurisdiction(s))
+	if (!eg_is_jurisdiction(s))
 		return eg_conf_error(
 			&ps->conf, node,
 			"%s: '%s' is not a jurisdiction code (upper "
@@ -184,7 +177,7 @@ static int list_item(char ***list, size_t *n, size_t *alloc, struct parser *ps,
 	if (g) {
 		for (i = 0; i < g->njurisdictions; i++)
 			list_add(list, n, alloc, g->jurisdictions[i]);
-	} else if (is_jurisdiction(s)) {
+	} else if (eg_is_jurisdiction(s)) {
 		list_add(list, n, alloc, s);
 	} else if (groups) {
 		return eg_conf_error(&ps->conf, v,
@@ -260,7 +253,7 @@ static int parse_groups(struct parser *ps, yaml_node_t *node)
 		struct eg_policy_group *g = &p->groups[p->ngroups];
 		const char *name = (const char *)key->data.scalar.value;
 
-		if (!*name || is_jurisdiction(name))
+		if (!*name || eg_is_jurisdiction(name))
 			return eg_conf_error(
 				&ps->conf, key,
 				"groups: '%s' reads as a "

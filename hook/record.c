@@ -175,6 +175,19 @@ static json_t *scan_summary(const struct eg_report *r)
 	return o;
 }
 
+/* How the approval a verdict names stands, in the record's words. */
+static const char *approval_state(const struct eg_verdict *v)
+{
+	switch (v->approval_state) {
+	case EG_APPROVAL_VALID:
+		return "valid";
+	case EG_APPROVAL_EXPIRED:
+		return "expired";
+	default:
+		return "other jurisdictions";
+	}
+}
+
 static json_t *approval(const struct eg_approval *a)
 {
 	json_t *o = check(json_object());
@@ -186,6 +199,14 @@ static json_t *approval(const struct eg_approval *a)
 	set(o, "approver", str(a->approver));
 	set(o, "basis", str(a->basis));
 	set(o, "expires", str(a->expires));
+	if (a->jurisdictions) {
+		json_t *list = check(json_array());
+		char **j;
+
+		for (j = a->jurisdictions; *j; j++)
+			append(list, str(*j));
+		set(o, "jurisdictions", list);
+	}
 	return o;
 }
 
@@ -223,9 +244,7 @@ static json_t *finding(const struct eg_verdict *v,
 	set(o, "not_permitted", denied);
 	if (v->approval) {
 		set(o, "approval", approval(v->approval));
-		set(o, "approval_state",
-		    str(v->approval_state == EG_APPROVAL_VALID ? "valid"
-							       : "expired"));
+		set(o, "approval_state", str(approval_state(v)));
 	}
 	return o;
 }

@@ -298,8 +298,7 @@ static int parse_id(struct parse *ps, yaml_node_t *v, char **out)
 	return err;
 }
 
-/* A jurisdiction code, as a policy writes it: US, DE, US-CA. */
-static int is_jurisdiction(const char *s)
+int eg_is_jurisdiction(const char *s)
 {
 	size_t n = strspn(s, "ABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789_-");
 
@@ -324,7 +323,7 @@ static int parse_permitted(struct parse *ps, yaml_node_t *v,
 					       v->data.sequence.items.start[i])
 				: v;
 
-		if (!is_jurisdiction(s->permitted[i]))
+		if (!eg_is_jurisdiction(s->permitted[i]))
 			err = eg_yaml_error(ps->y, item,
 					    "'%s' is not a jurisdiction code "
 					    "(upper case, such as US, DE or "

@@ -167,6 +167,14 @@ const void *eg_sigset_code(const struct eg_sigset *set, size_t pattern);
  */
 const void *eg_sigset_unless(const struct eg_sigset *set, size_t pattern);
 
+/*
+ * Whether s is a jurisdiction code as packs, policies and approvals write
+ * them: 2 to 32 of A-Z, 0-9, "-" and "_", starting with a letter: an ISO
+ * 3166 code (US, DE, US-CA) or a word a policy gives meaning to (WORLD).
+ * Lower case is refused, not folded: "us" is a typo to show.
+ */
+int eg_is_jurisdiction(const char *s);
+
 /* The signature with this id, or NULL; borrowed. */
 const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,
 					  const char *id);

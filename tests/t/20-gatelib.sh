@@ -89,6 +89,9 @@ add_approval() {
   basis: "licence D123456"
   expires: $2
 EOF
+	if [ -n "${3:-}" ]; then
+		printf '  jurisdictions: %s\n' "$3" >> "$APPROVALS"
+	fi
 }
 
 # mkfixture NAME: build tests/fixtures' repository NAME in $WORK/NAME once;
@@ -426,6 +429,17 @@ gate_decisions() {
 		rejected "$t: an expired approval does not let it through" \
 			"$c" "$t-approve" HEAD:refs/heads/main
 		stderr_has "$t: the message says the approval expired" 'expired'
+		# a licence for France does not let the content go to Germany
+		write_approval "$id" 2099-12-31 "[FR, CA]"
+		rejected "$t: an approval for other jurisdictions does not let it through" \
+			"$c" "$t-approve" HEAD:refs/heads/main
+		stderr_has "$t: the message says it does not cover DE" \
+			'approval EXP-42 does not cover DE'
+		write_approval "$id" 2099-12-31 "[DE]"
+		rejected "$t: one for DE covers this snapshot alone, not the others" \
+			"$c" "$t-approve" HEAD:refs/heads/main
+		check "$t: ... the next snapshot named, not DE" \
+			test "$(content_id "$TMP/push.err" "$c")" != "$id"
 		write_approval "$id" 2099-12-31
 		approve_each "$c" "$t-approve" "$id"
 	fi

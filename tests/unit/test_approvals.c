@@ -80,14 +80,14 @@ static void test_matching_approval(void **state)
 
 	(void)state;
 	assert_int_equal(eg_approvals_find(&got, a, "0D521.1",
-					   "/srv/git/geo/radar", ids, 2,
-					   "2026-01-01"),
+					   "/srv/git/geo/radar", ids, 2, NULL,
+					   0, "2026-01-01"),
 			 EG_APPROVAL_VALID);
 	assert_non_null(got);
 	assert_string_equal(got->ticket, "EXP-42");
 	/* It holds through the day it expires. */
 	assert_int_equal(eg_approvals_find(&got, a, "0D521.1", "geo/radar", ids,
-					   2, "2027-12-31"),
+					   2, NULL, 0, "2027-12-31"),
 			 EG_APPROVAL_VALID);
 	eg_approvals_free(a);
 }
@@ -102,17 +102,17 @@ static void test_no_approval(void **state)
 	(void)state;
 	/* Another repository, signature or content is not covered. */
 	assert_int_equal(eg_approvals_find(&got, a, "0D521.1", "/srv/git/x/y",
-					   tree, 1, "2026-01-01"),
+					   tree, 1, NULL, 0, "2026-01-01"),
 			 EG_APPROVAL_NONE);
 	assert_null(got);
 	assert_int_equal(eg_approvals_find(&got, a, "5D002.1", "geo/radar",
-					   tree, 1, "2026-01-01"),
+					   tree, 1, NULL, 0, "2026-01-01"),
 			 EG_APPROVAL_NONE);
 	assert_int_equal(eg_approvals_find(&got, a, "0D521.1", "geo/radar",
-					   other, 1, "2026-01-01"),
+					   other, 1, NULL, 0, "2026-01-01"),
 			 EG_APPROVAL_NONE);
 	assert_int_equal(eg_approvals_find(&got, NULL, "0D521.1", "geo/radar",
-					   tree, 1, "2026-01-01"),
+					   tree, 1, NULL, 0, "2026-01-01"),
 			 EG_APPROVAL_NONE);
 	eg_approvals_free(a);
 }
@@ -126,12 +126,12 @@ static void test_expired_approval(void **state)
 
 	(void)state;
 	assert_int_equal(eg_approvals_find(&got, a, "0D521.1", "old/radar", ids,
-					   1, "2026-01-01"),
+					   1, NULL, 0, "2026-01-01"),
 			 EG_APPROVAL_EXPIRED);
 	assert_non_null(got);
 	assert_string_equal(got->expires, "2021-06-30");
 	assert_int_equal(eg_approvals_find(&got, a, "0D521.1", "geo/radar",
-					   tree, 1, "2028-01-01"),
+					   tree, 1, NULL, 0, "2028-01-01"),
 			 EG_APPROVAL_EXPIRED);
 	eg_approvals_free(a);
 }
@@ -147,11 +147,48 @@ static void test_latest_approval_wins(void **state)
 	const char *tree[] = {TREE};
 
 	(void)state;
-	assert_int_equal(
-		eg_approvals_find(&got, a, "S", "r", tree, 1, "2025-01-01"),
-		EG_APPROVAL_VALID);
+	assert_int_equal(eg_approvals_find(&got, a, "S", "r", tree, 1, NULL, 0,
+					   "2025-01-01"),
+			 EG_APPROVAL_VALID);
 	assert_string_equal(got->ticket, "NEW");
 	eg_approvals_free(a);
+}
+
+/* An approval that names jurisdictions lets the content go there alone. */
+static void test_approval_for_some_jurisdictions(void **state)
+{
+	struct eg_approvals *a =
+		parse_ok("- {signature: S, repository: '*', content: " TREE ", "
+			 "ticket: DE-ONLY, approver: a, basis: 'licence D1', "
+			 "expires: 2030-01-01, jurisdictions: [DE, FR]}\n");
+	const struct eg_approval *got = NULL;
+	const char *tree[] = {TREE};
+	const char *de[] = {"DE"}, *de_fr[] = {"DE", "FR"};
+	const char *de_cn[] = {"DE", "CN"};
+
+	(void)state;
+	assert_int_equal(eg_approvals_find(&got, a, "S", "r", tree, 1, de, 1,
+					   "2025-01-01"),
+			 EG_APPROVAL_VALID);
+	assert_int_equal(eg_approvals_find(&got, a, "S", "r", tree, 1, de_fr, 2,
+					   "2025-01-01"),
+			 EG_APPROVAL_VALID);
+	assert_int_equal(eg_approvals_find(&got, a, "S", "r", tree, 1, de_cn, 2,
+					   "2025-01-01"),
+			 EG_APPROVAL_ELSEWHERE);
+	assert_non_null(got);
+	assert_string_equal(got->ticket, "DE-ONLY");
+	assert_string_equal(eg_approval_misses(got, de_cn, 2), "CN");
+	assert_null(eg_approval_misses(got, de_fr, 2));
+	eg_approvals_free(a);
+	parse_fails("- {signature: S, repository: r, content: " TREE ", "
+		    "ticket: T, approver: a, basis: b, expires: 2030-01-01, "
+		    "jurisdictions: [de]}\n",
+		    "appr.yml:1:", "'de' is not a jurisdiction code");
+	parse_fails("- {signature: S, repository: r, content: " TREE ", "
+		    "ticket: T, approver: a, basis: b, expires: 2030-01-01, "
+		    "jurisdictions: []}\n",
+		    "appr.yml:1:", "go nowhere");
 }
 
 static void test_errors(void **state)
@@ -225,6 +262,7 @@ int main(void)
 		cmocka_unit_test(test_no_approval),
 		cmocka_unit_test(test_expired_approval),
 		cmocka_unit_test(test_latest_approval_wins),
+		cmocka_unit_test(test_approval_for_some_jurisdictions),
 		cmocka_unit_test(test_errors),
 		cmocka_unit_test(test_empty_file),
 		cmocka_unit_test(test_load_file),
