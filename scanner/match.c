@@ -371,8 +371,8 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	const char *unscanned = NULL;
 	char *decoded = NULL, *wide = NULL;
 	struct eg_notebook_map cells = {NULL, 0, 0};
-	const unsigned char *raw = buf;
-	size_t i, dlen, before, rawlen = len;
+	const unsigned char *raw;
+	size_t i, dlen, before, rawlen;
 	int any = 0, scanned = 0;
 
 	*out = NULL;
@@ -388,6 +388,9 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 		len = dlen;
 		kind = eg_kind_classify(name_kind, name, buf, len);
 	}
+	/* a notebook's hits are placed in its text, as UTF-8 */
+	raw = buf;
+	rawlen = len;
 	if (kind == EG_KIND_LFS_POINTER) {
 		unscanned = "Git LFS pointer: content not present";
 	} else if (kind == EG_KIND_ARCHIVE && eg_livescript_named(name)) {
@@ -500,8 +503,7 @@ int eg_pattern_applies(const struct eg_pattern *p, const char *path)
 	if (!p->npaths)
 		return 1;
 	for (i = 0; i < p->npaths; i++)
-		if (!fnmatch(p->paths[i],
-			     strchr(p->paths[i], '/') ? path : base, 0))
+		if (!fnmatch(p->paths[i], base, 0))
 			return 1;
 	return 0;
 }

@@ -2,9 +2,11 @@
  * notebook.c: a Jupyter notebook's code cells, and where their lines are.
  *
  * A small JSON reader of its own, rather than a JSON library's: it has to
- * know where in the file each decoded line of code starts, so that a hit
+ * know where in the file each run of decoded code starts, so that a hit
  * names the file's line and column, which a reviewer opens, and not those
- * of the code once decoded.  It reads one pass, without recursion.
+ * of the code once decoded.  It reads one pass, without recursion, and as
+ * strictly as RFC 8259: what it does not take is read as plain text by the
+ * caller, never left unread.
  */
 #include <stdlib.h>
 #include <string.h>
@@ -28,16 +30,28 @@ enum role {
 /* The key an object's value is under, as far as the notebook cares. */
 enum key { KEY_OTHER, KEY_CELLS, KEY_CELL_TYPE, KEY_SOURCE };
 
-struct frame {
-	unsigned char is_object, role, key, want_key;
+/* What the grammar allows next. */
+enum expect {
+	EXPECT_VALUE,
+	EXPECT_VALUE_OR_CLOSE, /* after "[" */
+	EXPECT_KEY_OR_CLOSE,   /* after "{" */
+	EXPECT_KEY,	       /* after "," in an object */
+	EXPECT_COLON,
+	EXPECT_COMMA_OR_CLOSE,
+	EXPECT_END, /* the top value is read */
 };
 
-/* The text and the line map of one cell, or of all the code so far. */
+struct frame {
+	unsigned char is_object, role, key;
+};
+
+/* The text and the map of one cell, or of all the code so far. */
 struct code {
 	char *text;
 	size_t n, alloc;
 	struct eg_notebook_map map;
-	int at_line_start;
+	uint32_t lines;	 /* newlines in text */
+	uint32_t column; /* code points since the last newline */
 };
 
 struct reader {
@@ -46,11 +60,9 @@ struct reader {
 	uint32_t line, column; /* of buf[at] */
 	struct frame *stack;
 	size_t depth;
+	enum expect expect;
 	struct code cell, out;
 	int cell_is_code;
-	uint32_t cell_end_line, cell_end_column;
-	size_t cell_end_at;
-	int done; /* the top value has been read */
 };
 
 static void advance(struct reader *r, size_t n)
@@ -67,18 +79,16 @@ static void advance(struct reader *r, size_t n)
 
 static void skip_blanks(struct reader *r)
 {
-	while (r->at < r->len && strchr(" \t\r\n", r->buf[r->at]))
+	while (r->at < r->len && strchr(" \t\r\n", r->buf[r->at]) &&
+	       r->buf[r->at])
 		advance(r, 1);
 }
 
-static void map_add(struct eg_notebook_map *map, size_t at, uint32_t line,
-		    uint32_t column)
+static void map_add(struct eg_notebook_map *map,
+		    const struct eg_notebook_segment *seg)
 {
-	EG_GROW(map->lines, map->alloc, map->n + 1);
-	map->lines[map->n].at = at;
-	map->lines[map->n].line = line;
-	map->lines[map->n].column = column;
-	map->n++;
+	EG_GROW(map->v, map->alloc, map->n + 1);
+	map->v[map->n++] = *seg;
 }
 
 static void code_put(struct code *c, const char *s, size_t n)
@@ -86,6 +96,18 @@ static void code_put(struct code *c, const char *s, size_t n)
 	EG_GROW(c->text, c->alloc, c->n + n + 1);
 	memcpy(c->text + c->n, s, n);
 	c->n += n;
+}
+
+/* Add code point cp to `c`, keeping its line and column. */
+static void code_put_cp(struct code *c, unsigned cp)
+{
+	unsigned char utf8[4];
+
+	code_put(c, (const char *)utf8, eg_utf8_put(utf8, cp));
+	if (cp == '\n')
+		c->lines++, c->column = 0;
+	else
+		c->column++;
 }
 
 static int hex4(const unsigned char *s, unsigned *out)
@@ -117,8 +139,9 @@ static int hex4(const unsigned char *s, unsigned *out)
  */
 static size_t string_char(const unsigned char *s, size_t left, unsigned *cp)
 {
+	static const char escapes[] = "\"\"\\\\//b\bf\fn\nr\rt\t";
 	unsigned lo;
-	size_t n;
+	const char *e;
 
 	if (!left || s[0] == '"' || s[0] < 0x20)
 		return 0;
@@ -126,45 +149,25 @@ static size_t string_char(const unsigned char *s, size_t left, unsigned *cp)
 		return eg_utf8_decode(s, left, cp);
 	if (left < 2)
 		return 0;
-	switch (s[1]) {
-	case '"':
-	case '\\':
-	case '/':
-		*cp = s[1];
+	if (s[1] != 'u') {
+		for (e = escapes; *e && *e != (char)s[1]; e += 2)
+			;
+		if (!*e)
+			return 0;
+		*cp = (unsigned char)e[1];
 		return 2;
-	case 'b':
-		*cp = '\b';
-		return 2;
-	case 'f':
-		*cp = '\f';
-		return 2;
-	case 'n':
-		*cp = '\n';
-		return 2;
-	case 'r':
-		*cp = '\r';
-		return 2;
-	case 't':
-		*cp = '\t';
-		return 2;
-	case 'u':
-		break;
-	default:
-		return 0;
 	}
 	if (left < 6 || hex4(s + 2, cp))
 		return 0;
-	n = 6;
-	if (*cp >= 0xd800 && *cp <= 0xdbff) {
-		if (left < 12 || s[6] != '\\' || s[7] != 'u' ||
-		    hex4(s + 8, &lo) || lo < 0xdc00 || lo > 0xdfff)
-			return 0;
-		*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
-		n = 12;
-	} else if (*cp >= 0xdc00 && *cp <= 0xdfff) {
+	if (*cp >= 0xdc00 && *cp <= 0xdfff)
 		return 0;
-	}
-	return n;
+	if (*cp < 0xd800 || *cp > 0xdbff)
+		return 6;
+	if (left < 12 || s[6] != '\\' || s[7] != 'u' || hex4(s + 8, &lo) ||
+	    lo < 0xdc00 || lo > 0xdfff)
+		return 0;
+	*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
+	return 12;
 }
 
 /* How many code points of the file a character of n bytes at s is. */
@@ -174,38 +177,89 @@ static uint32_t raw_width(const unsigned char *s, size_t n)
 }
 
 /*
- * Read the string at r->at (its opening quote).  Into `into` with its line
- * map when it is a line of source, into key[] when it is a key, else
- * nowhere.  -1 when it is not a JSON string.
+ * Read the string at r->at (its opening quote): into `into` with its map
+ * when it is source, into key[] when it is a key, else nowhere.  -1 when
+ * it is not a JSON string.
  */
 static int read_string(struct reader *r, struct code *into, char *key,
 		       size_t keymax)
 {
 	size_t k = 0, n;
 	unsigned cp;
+	int first = 1;
 
 	advance(r, 1);
 	while ((n = string_char(r->buf + r->at, r->len - r->at, &cp))) {
 		if (into) {
-			unsigned char utf8[4];
+			/* a run starts at a line's start or a string's */
+			if (first || !into->column) {
+				struct eg_notebook_segment seg = {
+					r->at, r->line, r->column,
+					into->lines + 1, into->column + 1};
 
-			if (into->at_line_start)
-				map_add(&into->map, r->at, r->line, r->column);
-			into->at_line_start = cp == '\n';
-			code_put(into, (const char *)utf8,
-				 eg_utf8_put(utf8, cp));
+				map_add(&into->map, &seg);
+			}
+			code_put_cp(into, cp);
 		} else if (key && k < keymax) {
 			key[k++] = cp < 0x80 ? (char)cp : '?';
 		}
+		first = 0;
 		r->column += raw_width(r->buf + r->at, n);
 		r->at += n;
 	}
 	if (r->at >= r->len || r->buf[r->at] != '"')
 		return -1;
 	if (key)
-		key[k < keymax ? k : keymax] = '\0';
+		key[k] = '\0';
 	advance(r, 1);
 	return 0;
+}
+
+/* The length of the JSON number at s, 0 when there is none. */
+static size_t number_len(const unsigned char *s, size_t left)
+{
+	size_t i = 0, d;
+
+	if (i < left && s[i] == '-')
+		i++;
+	if (i < left && s[i] == '0')
+		i++;
+	else if (i < left && s[i] >= '1' && s[i] <= '9')
+		while (i < left && s[i] >= '0' && s[i] <= '9')
+			i++;
+	else
+		return 0;
+	if (i < left && s[i] == '.') {
+		for (d = ++i; i < left && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	if (i < left && (s[i] == 'e' || s[i] == 'E')) {
+		i++;
+		if (i < left && (s[i] == '+' || s[i] == '-'))
+			i++;
+		for (d = i; i < left && s[i] >= '0' && s[i] <= '9'; i++)
+			;
+		if (i == d)
+			return 0;
+	}
+	return i;
+}
+
+/* The length of the literal or number at r->at, 0 when there is none. */
+static size_t scalar_len(const struct reader *r)
+{
+	static const char *const words[] = {"true", "false", "null"};
+	const unsigned char *s = r->buf + r->at;
+	size_t left = r->len - r->at, i, n;
+
+	for (i = 0; i < 3; i++) {
+		n = strlen(words[i]);
+		if (left >= n && !memcmp(s, words[i], n))
+			return n;
+	}
+	return number_len(s, left);
 }
 
 static enum key key_of(const char *s)
@@ -240,11 +294,14 @@ static void cell_start(struct reader *r)
 {
 	r->cell.n = 0;
 	r->cell.map.n = 0;
-	r->cell.at_line_start = 1;
+	r->cell.lines = r->cell.column = 0;
 	r->cell_is_code = 0;
 }
 
-/* A cell ends: its code joins the rest, with a newline after it. */
+/*
+ * A cell ends at r->at (its closing brace): its code joins the rest, and
+ * a newline ends it.
+ */
 static void cell_end(struct reader *r)
 {
 	struct code *out = &r->out;
@@ -253,17 +310,25 @@ static void cell_end(struct reader *r)
 	if (!r->cell_is_code)
 		return;
 	code_put(out, r->cell.text ? r->cell.text : "", r->cell.n);
-	for (i = 0; i < r->cell.map.n; i++)
-		map_add(&out->map, r->cell.map.lines[i].at,
-			r->cell.map.lines[i].line, r->cell.map.lines[i].column);
+	for (i = 0; i < r->cell.map.n; i++) {
+		struct eg_notebook_segment seg = r->cell.map.v[i];
+
+		seg.dline += out->lines;
+		map_add(&out->map, &seg);
+	}
+	out->lines += r->cell.lines;
+	out->column = r->cell.column;
 	/* an empty last line still needs a place: the cell's end */
-	if (r->cell.at_line_start)
-		map_add(&out->map, r->cell_end_at, r->cell_end_line,
-			r->cell_end_column);
-	code_put(out, "\n", 1);
+	if (!out->column) {
+		struct eg_notebook_segment seg = {r->at, r->line, r->column,
+						  out->lines + 1, 1};
+
+		map_add(&out->map, &seg);
+	}
+	code_put_cp(out, '\n');
 }
 
-/* A value in a string: where it goes, by the container it is in. */
+/* A value that is a string: where it goes, by the container it is in. */
 static int value_string(struct reader *r)
 {
 	const struct frame *top = r->depth ? &r->stack[r->depth - 1] : NULL;
@@ -281,6 +346,57 @@ static int value_string(struct reader *r)
 	return read_string(r, NULL, NULL, 0);
 }
 
+static void after_value(struct reader *r)
+{
+	r->expect = r->depth ? EXPECT_COMMA_OR_CLOSE : EXPECT_END;
+}
+
+/* A value where one is expected; -1 when there is none. */
+static int read_value(struct reader *r, unsigned char c)
+{
+	size_t n;
+
+	if (c == '{' || c == '[') {
+		struct frame f = {c == '{', (unsigned char)child_role(r),
+				  KEY_OTHER};
+
+		if (r->depth == MAX_DEPTH)
+			return -1;
+		if (f.role == ROLE_CELL)
+			cell_start(r);
+		r->stack[r->depth++] = f;
+		r->expect =
+			c == '{' ? EXPECT_KEY_OR_CLOSE : EXPECT_VALUE_OR_CLOSE;
+		advance(r, 1);
+		return 0;
+	}
+	if (c == '"') {
+		if (value_string(r))
+			return -1;
+	} else if ((n = scalar_len(r))) {
+		advance(r, n);
+	} else {
+		return -1;
+	}
+	after_value(r);
+	return 0;
+}
+
+/* The container at the top closes with c; -1 when it is not its end. */
+static int close_container(struct reader *r, unsigned char c)
+{
+	const struct frame *top = &r->stack[r->depth - 1];
+
+	if (top->is_object != (c == '}'))
+		return -1;
+	if (top->role == ROLE_CELL)
+		cell_end(r);
+	r->depth--;
+	advance(r, 1);
+	after_value(r);
+	return 0;
+}
+
 static int read_json(struct reader *r)
 {
 	char key[16];
@@ -291,60 +407,53 @@ static int read_json(struct reader *r)
 
 		skip_blanks(r);
 		if (r->at >= r->len)
-			return r->done ? 0 : -1;
-		if (r->done)
-			return -1; /* something after the top value */
+			return r->expect == EXPECT_END ? 0 : -1;
 		c = r->buf[r->at];
-		if (c == '{' || c == '[') {
-			struct frame f = {c == '{',
-					  (unsigned char)child_role(r),
-					  KEY_OTHER, c == '{'};
-
-			if (r->depth == MAX_DEPTH)
-				return -1;
-			if (f.role == ROLE_CELL)
-				cell_start(r);
-			r->stack[r->depth++] = f;
-			advance(r, 1);
-			continue;
-		}
-		if (c == '}' || c == ']') {
-			if (!top || top->is_object != (c == '}'))
-				return -1;
-			if (top->role == ROLE_CELL) {
-				r->cell_end_at = r->at;
-				r->cell_end_line = r->line;
-				r->cell_end_column = r->column;
-				cell_end(r);
+		switch (r->expect) {
+		case EXPECT_VALUE_OR_CLOSE:
+			if (c == ']') {
+				if (close_container(r, c))
+					return -1;
+				break;
 			}
-			r->depth--;
-			advance(r, 1);
-		} else if (c == ',' && top) {
-			top->want_key = top->is_object;
-			advance(r, 1);
-			continue;
-		} else if (c == ':' && top && top->is_object) {
-			advance(r, 1);
-			continue;
-		} else if (c == '"' && top && top->want_key) {
-			if (read_string(r, NULL, key, sizeof(key) - 1))
+			/* fall through */
+		case EXPECT_VALUE:
+			if (read_value(r, c))
+				return -1;
+			break;
+		case EXPECT_KEY_OR_CLOSE:
+			if (c == '}') {
+				if (close_container(r, c))
+					return -1;
+				break;
+			}
+			/* fall through */
+		case EXPECT_KEY:
+			if (c != '"' ||
+			    read_string(r, NULL, key, sizeof(key) - 1))
 				return -1;
 			top->key = (unsigned char)key_of(key);
-			top->want_key = 0;
-			continue;
-		} else if (c == '"') {
-			if (value_string(r))
+			r->expect = EXPECT_COLON;
+			break;
+		case EXPECT_COLON:
+			if (c != ':')
 				return -1;
-		} else if (strchr("-0123456789tfn", c)) {
-			while (r->at < r->len &&
-			       strchr("-+.0123456789eEtruefalsn",
-				      r->buf[r->at]))
+			advance(r, 1);
+			r->expect = EXPECT_VALUE;
+			break;
+		case EXPECT_COMMA_OR_CLOSE:
+			if (c == ',') {
 				advance(r, 1);
-		} else {
-			return -1;
+				r->expect = top->is_object ? EXPECT_KEY
+							   : EXPECT_VALUE;
+			} else if ((c != '}' && c != ']') ||
+				   close_container(r, c)) {
+				return -1;
+			}
+			break;
+		case EXPECT_END:
+			return -1; /* something after the top value */
 		}
-		/* a value was read, or a container closed */
-		r->done = !r->depth;
 	}
 }
 
@@ -359,6 +468,7 @@ char *eg_notebook_code(const unsigned char *buf, size_t len, size_t *out_len,
 	r.buf = buf;
 	r.len = len;
 	r.line = r.column = 1;
+	r.expect = EXPECT_VALUE;
 	r.stack = eg_xcalloc(MAX_DEPTH, sizeof(*r.stack));
 	err = read_json(&r);
 	free(r.stack);
@@ -376,32 +486,47 @@ char *eg_notebook_code(const unsigned char *buf, size_t len, size_t *out_len,
 	return r.out.text;
 }
 
+/* Whether segment s starts at or before decoded line l, column c. */
+static int starts_by(const struct eg_notebook_segment *s, uint32_t l,
+		     uint32_t c)
+{
+	return s->dline < l || (s->dline == l && s->dcolumn <= c);
+}
+
 void eg_notebook_place(const struct eg_notebook_map *map,
 		       const unsigned char *buf, size_t len, uint32_t *line,
 		       uint32_t *column)
 {
-	const struct eg_notebook_line *e;
+	const struct eg_notebook_segment *s;
+	size_t lo = 0, hi = map->n, at, n;
 	uint32_t i, raw = 0;
-	size_t at, n;
 	unsigned cp;
 
-	if (*line < 1 || *line > map->n)
+	/* the last segment that starts by the place */
+	while (lo < hi) {
+		size_t mid = lo + (hi - lo) / 2;
+
+		if (starts_by(&map->v[mid], *line, *column))
+			lo = mid + 1;
+		else
+			hi = mid;
+	}
+	if (!lo || map->v[lo - 1].dline != *line)
 		return;
-	e = &map->lines[*line - 1];
-	at = e->at;
-	/* a line that runs on into the next string stops at this one's end */
-	for (i = 1;
+	s = &map->v[lo - 1];
+	at = s->at;
+	for (i = s->dcolumn;
 	     i < *column && (n = string_char(buf + at, len - at, &cp)) != 0;
 	     i++) {
 		raw += raw_width(buf + at, n);
 		at += n;
 	}
-	*line = e->line;
-	*column = e->column + raw;
+	*line = s->line;
+	*column = s->column + raw;
 }
 
 void eg_notebook_map_release(struct eg_notebook_map *map)
 {
-	free(map->lines);
+	free(map->v);
 	memset(map, 0, sizeof(*map));
 }

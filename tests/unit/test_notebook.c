@@ -103,6 +103,24 @@ static void an_empty_cell_and_a_trailing_newline_have_places(void **state)
 	eg_notebook_map_release(&map);
 }
 
+/* A line that runs on into the next string of source is placed there. */
+static void a_line_split_across_strings(void **state)
+{
+	static const char json[] = "{\"cells\": [{\"cell_type\": \"code\",\n"
+				   " \"source\": [\"x = foo(\",\n"
+				   "  \"bar)\\n\"]}]}";
+	struct eg_notebook_map map;
+	char *code = code_of(json, &map);
+
+	(void)state;
+	assert_string_equal(code, "x = foo(bar)\n\n");
+	assert_place(&map, json, 1, 1, 2, 14);
+	assert_place(&map, json, 1, 9, 3, 4); /* bar, on the next line */
+	assert_place(&map, json, 1, 11, 3, 6);
+	free(code);
+	eg_notebook_map_release(&map);
+}
+
 static void not_a_notebook(void **state)
 {
 	static const char *const bad[] = {
@@ -115,6 +133,14 @@ static void not_a_notebook(void **state)
 		"[\"\\ud83d\"]}]}",
 		"[}",
 		"",
+		/* what a strict parser refuses, though a cell may be read */
+		"{\"cells\": [{\"cell_type\": \"code\" \"source\": [\"x\"]}]}",
+		"{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"x\",]}]}",
+		"{\"cells\": [], \"n\": 01}",
+		"{\"cells\": [], \"n\": tru}",
+		"{\"cells\": [], \"n\": 1.}",
+		"{\"cells\" [] }",
+		"{\"cells\": []}}",
 	};
 	struct eg_notebook_map map;
 	size_t i, len;
@@ -156,6 +182,7 @@ int main(void)
 		cmocka_unit_test(escapes_count_as_the_file_writes_them),
 		cmocka_unit_test(
 			an_empty_cell_and_a_trailing_newline_have_places),
+		cmocka_unit_test(a_line_split_across_strings),
 		cmocka_unit_test(not_a_notebook),
 		cmocka_unit_test(json_without_cells_has_no_code),
 	};
