@@ -89,10 +89,9 @@ void eg_match_criteria(const struct eg_sigset *set,
 		       eg_word *criteria);
 
 /*
- * Whether pattern `p` applies to the file at `path` (its globs): a glob
- * with a "/" is matched against the whole path, as .gitignore anchors
- * one at the top ("docs" then "/" then "*.md"; its "*" crosses "/"), a
- * glob without one against the base name.
+ * Whether pattern `p` applies to the file at `path` (its globs, matched
+ * against the base name: a subtree's criteria are known once, wherever it
+ * is, so no glob may depend on the folders above).
  */
 int eg_pattern_applies(const struct eg_pattern *p, const char *path);
 

@@ -48,6 +48,15 @@ struct eg_blob_info {
 struct eg_tree_info {
 	int incomplete;
 	int old;
+	/*
+	 * A blob below is judged at each of its paths (eg_blob_info's
+	 * judged_at), so this tree is walked again, for those blobs alone,
+	 * where it is met at a path not in walked_at (owned), though its
+	 * criteria are known: a folder copied or renamed whole.
+	 */
+	int again;
+	char **walked_at;
+	size_t nwalked;
 	eg_word bits[];
 };
 

@@ -108,6 +108,10 @@ static void path_set_len(struct walker *w, size_t len)
  */
 enum tree_place { PLACE_OTHER, PLACE_FOLDER, PLACE_ROOT };
 
+/* The flags in a note's last word (see struct judging). */
+#define NOTE_INCOMPLETE 1 /* something below could not be read */
+#define NOTE_AGAIN	2 /* a blob below is judged at each path */
+
 /* The place of the tree at w->path. */
 static enum tree_place tree_place(const struct walker *w)
 {
@@ -282,7 +286,10 @@ static void note_tree(const struct walker *w, const char *name, size_t len,
 	/* below a weak folder, all is weak */
 	eg_bits_or(eg_weak_dir(name, len) ? weak : note, sub->bits, words);
 	eg_bits_or(weak, EG_TREE_WEAK(sub, words), words);
-	note[2 * words] |= (eg_word)sub->incomplete;
+	if (sub->incomplete)
+		note[2 * words] |= NOTE_INCOMPLETE;
+	if (sub->again)
+		note[2 * words] |= NOTE_AGAIN;
 }
 
 /*
@@ -299,7 +306,8 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 
 	eg_word *into;
 
-	note[2 * words] |= (eg_word)bi->unscanned;
+	if (bi->unscanned)
+		note[2 * words] |= NOTE_INCOMPLETE;
 	if (!bi->result)
 		return;
 	into = eg_weak_file(name, len, bi->result, w->path, w->path_len)
@@ -315,6 +323,8 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 		    !first)
 			judged_add(bi, w->path);
 	}
+	if (bi->njudged)
+		note[2 * words] |= NOTE_AGAIN;
 	path_set_len(w, base);
 }
 
@@ -364,8 +374,9 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
  * A new tree being judged beside the last version at its path (see
  * lastdir.h).  Each entry gets a note of `stride` (2 * words + 1) words:
  * the criteria that hold below it in product code, then in weak files,
- * then whether something there is incomplete.  An entry the same as in
- * the last version takes its note.
+ * then flags: whether something there is incomplete, whether a blob there
+ * is judged at each path (NOTE_*).  An entry the same as in the last
+ * version takes its note.
  */
 struct judging {
 	struct walker *w;
@@ -396,10 +407,91 @@ static int judge_step(void *arg, const struct eg_lastdir_step *st)
 	}
 	for (i = 0; i < st->count; i++, note += stride) {
 		eg_bits_or(j->ti->bits, note, 2 * words);
-		j->ti->incomplete |= note[2 * words] != 0;
+		j->ti->incomplete |= (note[2 * words] & NOTE_INCOMPLETE) != 0;
+		j->ti->again |= (note[2 * words] & NOTE_AGAIN) != 0;
 	}
 	j->n += st->count;
 	return err;
+}
+
+static int walked_here(const struct walker *w, const struct eg_tree_info *ti)
+{
+	size_t i;
+
+	for (i = 0; i < ti->nwalked; i++)
+		if (!strcmp(ti->walked_at[i], w->path))
+			return 1;
+	return 0;
+}
+
+/* Note that tree `ti`'s blobs that need it were judged at w->path. */
+static void walked_add(const struct walker *w, struct eg_tree_info *ti)
+{
+	size_t n = ti->nwalked + 1;
+
+	if (!ti->again || walked_here(w, ti))
+		return;
+	ti->walked_at = eg_xrealloc(ti->walked_at, n * sizeof(char *));
+	ti->walked_at[ti->nwalked++] = eg_xstrdup(w->path);
+}
+
+/* The tree info of `id` at w->path, at whatever place it was judged. */
+static struct eg_tree_info *tree_info_any(const struct walker *w,
+					  const git_oid *id)
+{
+	static const enum tree_place places[] = {PLACE_OTHER, PLACE_FOLDER,
+						 PLACE_ROOT};
+	struct eg_tree_info *ti = eg_oidmap_get(&w->trees, id, tree_place(w));
+	size_t i;
+
+	for (i = 0; !ti && i < sizeof(places) / sizeof(places[0]); i++)
+		ti = eg_oidmap_get(&w->trees, id, places[i]);
+	return ti;
+}
+
+/*
+ * A tree judged already, met at w->path where its blobs that are judged
+ * at each path (judged_at) were not: judge those there, and go down the
+ * subtrees that hold some.  Its criteria stand; it is read again, for
+ * them alone, which happens where a folder is copied or renamed whole.
+ */
+static void revisit(struct walker *w, const git_oid *id,
+		    struct eg_tree_info *ti)
+{
+	size_t base = w->path_len, i, n;
+	git_tree *tree = NULL;
+
+	if (!ti->again || walked_here(w, ti))
+		return;
+	walked_add(w, ti);
+	if (git_tree_lookup(&tree, w->repo, id) < 0) {
+		unscanned_git(w, id, "unreadable tree");
+		return;
+	}
+	n = git_tree_entrycount(tree);
+	for (i = 0; i < n; i++) {
+		const git_tree_entry *e = git_tree_entry_byindex(tree, i);
+		const char *name = git_tree_entry_name(e);
+		const git_oid *oid = git_tree_entry_id(e);
+		struct eg_blob_info *bi;
+		struct eg_tree_info *sub;
+
+		path_push(w, name);
+		if (git_tree_entry_type(e) == GIT_OBJECT_TREE) {
+			path_push(w, "/");
+			if ((sub = tree_info_any(w, oid)))
+				revisit(w, oid, sub);
+		} else if (git_tree_entry_type(e) == GIT_OBJECT_BLOB &&
+			   (bi = eg_oidmap_get(
+				    &w->blobs, oid,
+				    eg_kind_from_name(name, strlen(name)))) &&
+			   bi->result && bi->njudged && !judged_here(w, bi)) {
+			file_findings(w, oid, bi->result);
+			judged_add(bi, w->path);
+		}
+		path_set_len(w, base);
+	}
+	git_tree_free(tree);
 }
 
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
@@ -412,8 +504,10 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 	size_t size, *offs, n;
 	int err;
 
-	if ((*out = eg_oidmap_get(&w->trees, id, place)))
+	if ((*out = eg_oidmap_get(&w->trees, id, place))) {
+		revisit(w, id, *out);
 		return 0;
+	}
 	j.ti = eg_xcalloc(1, sizeof(*j.ti) + 2 * w->words * sizeof(eg_word));
 	j.ti->old = w->old;
 	eg_oidmap_put(&w->trees, id, place, j.ti);
@@ -430,6 +524,7 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 	}
 	j.last = last = eg_lastdir_at(&w->lastdirs, w->path, w->path_len);
 	err = eg_lastdir_walk(last, tree, size, judge_step, &j, &offs, &n);
+	walked_add(w, j.ti);
 	if (!err) {
 		/* the next version of this folder is judged beside this one */
 		eg_lastdir_keep(last, tree, size, offs, n, j.notes);
@@ -1233,7 +1328,8 @@ static void noted_add(struct noted *v, struct eg_tree_info *ti, size_t words,
 	memcpy(v->notes + v->n * stride, note, stride * sizeof(eg_word));
 	v->n++;
 	eg_bits_or(ti->bits, note, 2 * words);
-	ti->incomplete |= note[2 * words] != 0;
+	ti->incomplete |= (note[2 * words] & NOTE_INCOMPLETE) != 0;
+	ti->again |= (note[2 * words] & NOTE_AGAIN) != 0;
 }
 
 /* The first of last's noted entries at or after entry `from`. */
@@ -1268,8 +1364,11 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 	size_t n = 0, folder, k;
 	uint64_t word;
 
-	if (!fresh)
+	if (!fresh) {
+		if (ti)
+			revisit(w, id, ti);
 		return ti;
+	}
 	folder = (size_t)eg_tape_get_varint(&rp->at);
 	if (folder >= rp->tape->folders.n)
 		return NULL;
@@ -1346,12 +1445,16 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 	noted_clear(&rp->folders[folder].last);
 	rp->folders[folder].last = v;
 	rp->folders[folder].entries = n;
+	path_set_len(w, 0);
+	path_push(w, dir);
 	if (ti) {
 		/* the other part of history judged it first: the same */
 		free(mine);
+		revisit(w, id, ti);
 		return ti;
 	}
 	eg_oidmap_put(&w->trees, id, place, mine);
+	walked_add(w, mine);
 	return mine;
 out_of_step:
 	noted_clear(&v);
@@ -1607,7 +1710,15 @@ static void walker_release(struct walker *w)
 		free(bi->judged_at);
 		free(bi);
 	}
-	eg_oidmap_foreach(&w->trees, e) free(e->value);
+	eg_oidmap_foreach(&w->trees, e)
+	{
+		struct eg_tree_info *ti = e->value;
+
+		while (ti->nwalked)
+			free(ti->walked_at[--ti->nwalked]);
+		free(ti->walked_at);
+		free(ti);
+	}
 	eg_oidmap_clear(&w->blobs);
 	eg_oidmap_clear(&w->trees);
 	eg_lastdirs_clear(&w->lastdirs);

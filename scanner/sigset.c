@@ -379,9 +379,18 @@ static int parse_pattern(struct parse *ps, yaml_node_t *node, size_t crit)
 		else if (!strcmp(key, "kinds")) {
 			err = parse_kinds(ps, v, &p->kinds);
 			have_kinds = 1;
-		} else if (!strcmp(key, "paths"))
+		} else if (!strcmp(key, "paths")) {
 			err = eg_yaml_strv(ps->y, v, &p->paths, &p->npaths);
-		else if (!strcmp(key, "prefilter"))
+			for (size_t i = 0; !err && i < p->npaths; i++)
+				if (strchr(p->paths[i], '/'))
+					err = eg_yaml_error(
+						ps->y, v,
+						"paths: '%s' holds a '/', and "
+						"globs match a file's base "
+						"name (train*.py), never its "
+						"folders",
+						p->paths[i]);
+		} else if (!strcmp(key, "prefilter"))
 			err = eg_yaml_strv(ps->y, v, &p->prefilter,
 					   &p->nprefilter);
 		else

@@ -307,32 +307,78 @@ check "... a finding at each of its three paths, the shard controlled" \
 	test "$(report "sorted((f['path'], f['level']) for f in d['findings'] if f['signature'] == '4E091.1')")" = \
 	"[('copy/chip.safetensors', 'review'), ('model-00001-of-00002.safetensors', 'controlled'), ('model.safetensors', 'review')]"
 check "... and one blob read" test "$(report "d['summary']['blobs']")" = 1
-# A glob with a "/" is matched against the path from the top, one without
-# against the base name; both in history and in a plain folder.
+# A folder copied or renamed whole keeps its tree: its criteria are known,
+# and it is walked again for the blobs judged at each path.
+cat > "$TMP/word.yml" <<'EOF2'
+pack: {id: word, version: "1"}
+signatures:
+  - id: "W.1"
+    scope: file
+    criteria:
+      - {id: w, patterns: [{id: w, literal: "ZORKWORD"}]}
+    controlled: {all: [w]}
+EOF2
+git init -q "$TMP/copied"
+tc() { git -C "$TMP/copied" -c user.name=T -c user.email=t@example.com "$@"; }
+mkdir -p "$TMP/copied/d"
+echo 'x = ZORKWORD' > "$TMP/copied/d/a.py"
+tc add -A && tc commit -qm one
+tc mv d e && tc commit -qm two
+mkdir -p "$TMP/copied/f/g" && cp -r "$TMP/copied/e" "$TMP/copied/f/g/"
+tc add -A && tc commit -qm three
+expect_exit 1 "a folder renamed, then copied whole" \
+	scan --rules "$TMP/word.yml" --format json --output "$TMP/r.json" "$TMP/copied"
+check "... a finding at each of the blob's three paths" \
+	test "$(report "sorted(f['path'] for f in d['findings'])")" = \
+	"['d/a.py', 'e/a.py', 'f/g/e/a.py']"
+
+# A notebook only a lax parser would take is read as it is, not skipped;
+# one in UTF-16 is placed by its text.
+mkdir -p "$TMP/nb"
+printf '{"cells": [{"cell_type": "code" "source": ["x = ZORKWORD()\\n"]}]}\n' \
+	> "$TMP/nb/lax.ipynb"
+expect_exit 1 "a notebook a strict JSON parser refuses: read as text" \
+	scan --dir --rules "$TMP/word.yml" --format json --output "$TMP/r.json" "$TMP/nb"
+python3 -c '
+import sys
+text = "{\n \"cells\": [{\"cell_type\": \"code\", \"source\": [\n  \"\\t\\tx = ZORKWORD\\n\"]}]}\n"
+open(sys.argv[1], "wb").write(b"\xff\xfe" + text.encode("utf-16-le"))' "$TMP/nb/lax.ipynb"
+expect_exit 1 "a notebook in UTF-16" \
+	scan --dir --rules "$TMP/word.yml" --format json --output "$TMP/r.json" "$TMP/nb"
+check "... its hit at the file's line and column" \
+	test "$(report "[(e['line'], e['column']) for f in d['findings'] for c in f['criteria'] for e in c['evidence']]")" = "[(3, 12)]"
+
+# paths: globs match the base name, in history and in a plain folder; a
+# glob with a "/" is refused, as a subtree's criteria are known once,
+# wherever it is.
 cat > "$TMP/globs.yml" <<'EOF2'
 pack: {id: globs, version: "1"}
 signatures:
   - id: "G.1"
     scope: file
     criteria:
-      - {id: a, patterns: [{id: a, regex: 'ALPHA\d+', paths: ["secret/*"]}]}
-      - {id: b, patterns: [{id: b, literal: "BETA", paths: ["*.txt"]}]}
-    controlled: {all: [a, b]}
+      - {id: a, patterns: [{id: a, regex: 'ALPHA\d+', paths: ["x*.txt"]}]}
+    controlled: {all: [a]}
 EOF2
 git init -q "$TMP/globs"
-mkdir -p "$TMP/globs/secret/deep" "$TMP/globs/other/secret"
-for f in secret/x.txt secret/deep/y.txt other/secret/z.txt secret/w.md; do
+mkdir -p "$TMP/globs/secret/deep" "$TMP/globs/other"
+for f in secret/x.txt secret/deep/x2.txt other/y.txt secret/x.md; do
 	echo 'ALPHA1 BETA' > "$TMP/globs/$f"
 done
 git -C "$TMP/globs" add -A &&
 	git -C "$TMP/globs" -c user.name=T -c user.email=t@example.com commit -qm globs
 for how in --all --dir; do
-	expect_exit 1 "paths: globs with and without a slash ($how)" \
+	expect_exit 1 "paths: a glob on the base name ($how)" \
 		scan $how --rules "$TMP/globs.yml" --format json --output "$TMP/r.json" "$TMP/globs"
-	check "... secret/* from the top, crossing folders; *.txt on the base name" \
+	check "... in any folder, and no other name" \
 		test "$(report "sorted(f['path'] for f in d['findings'])")" = \
-		"['secret/deep/y.txt', 'secret/x.txt']"
+		"['secret/deep/x2.txt', 'secret/x.txt']"
 done
+sed 's#"x\*.txt"#"secret/*"#' "$TMP/globs.yml" > "$TMP/globs2.yml"
+expect_exit 2 "paths: a glob with a slash is refused: exit 2" \
+	"$EG" rules check "$TMP/globs2.yml"
+check "... at its place, saying why" \
+	grep -q "globs2.yml:6:.*'secret/.' holds a '/'" "$TMP/prev.err"
 fx notebook
 expect_exit 1 "training inside a notebook's code cell counts" \
 	scan --format json --output "$TMP/r.json" "$TMP/notebook"
