@@ -440,7 +440,7 @@ static void stray_in_criterion(const char *dir, unsigned *failed)
 		if (asprintf(&full, "%s/%s", dir, name) < 0)
 			abort();
 		if (!is_dot_or_dotdot(name) &&
-		    (lstat(full, &st) || !S_ISDIR(st.st_mode) ||
+		    (stat(full, &st) || !S_ISDIR(st.st_mode) ||
 		     (strcmp(name, "match") && strcmp(name, "nomatch")))) {
 			printf("FAIL %s: not a match/ or nomatch/ folder; "
 			       "its samples would never run\n",

@@ -532,6 +532,14 @@ check "... named as FAIL" \
 	grep -q "^FAIL .*alpha/match/.hidden.py: criterion alpha does not hold" \
 	"$TMP/prev.out"
 rm "$P/samples/S.1/alpha/match/.hidden.py"
+mv "$P/samples/S.1/beta/match" "$P/beta-match"
+ln -s "$P/beta-match" "$P/samples/S.1/beta/match"
+expect_exit 0 "a match/ folder that is a symbolic link: its samples run, exit 0" \
+	"$EG" rules test "$P"
+check "... and it is not called stray" \
+	sh -c '! grep -q "^FAIL" "$1" && grep -q "^ok  .*beta/match/call.py" "$1"' _ \
+	"$TMP/prev.out"
+rm "$P/samples/S.1/beta/match" && mv "$P/beta-match" "$P/samples/S.1/beta/match"
 mkdir -p "$P/samples/S.1/alpha/match/two" "$P/samples/S.1/alpha/nomatch/two"
 printf 'x = alpha_call(4)\n' > "$P/samples/S.1/alpha/match/two/call.py"
 expect_exit 0 "a sample in a folder of match/, beside one of its name: exit 0" \
