@@ -161,10 +161,38 @@ void eg_gate_known_old(git_oid **out, size_t *n, git_repository *repo,
 	*out = list;
 }
 
+/*
+ * Whether an entry was left unscanned for how its content is made rather
+ * than for a failure to read it: the reasons the scanner gives then.  The
+ * pusher makes the content, so no policy lets such a push through.
+ */
+static int made_unscannable(const struct eg_unscanned *u)
+{
+	static const char *const made[] = {
+		"tree nested deeper than", "larger than --max-blob-size",
+		"regex match limit hit",   "Git LFS pointer",
+		"MATLAB live script",	   NULL};
+	size_t i;
+
+	for (i = 0; u->reason && made[i]; i++)
+		if (!strncmp(u->reason, made[i], strlen(made[i])))
+			return 1;
+	return 0;
+}
+
 int eg_gate_incomplete(const struct eg_report *r)
 {
 	const struct eg_unscanned *u = r->nunscanned ? &r->unscanned[0] : NULL;
 	char first[600] = "";
+	size_t i;
+	int code = EG_EGIT;
+
+	for (i = 0; i < r->nunscanned; i++)
+		if (made_unscannable(&r->unscanned[i])) {
+			u = &r->unscanned[i];
+			code = EG_ESHAPE;
+			break;
+		}
 
 	if (u)
 		snprintf(first, sizeof(first), " (first: %s%s%s%s%s)",
@@ -172,7 +200,7 @@ int eg_gate_incomplete(const struct eg_report *r)
 			 u->path && *u->path && *u->blob ? " " : "", u->blob,
 			 (u->path && *u->path) || *u->blob ? ": " : "",
 			 u->reason ? u->reason : "unreadable");
-	return eg_error_set(EG_EGIT,
+	return eg_error_set(code,
 			    "the scan is incomplete: %zu object%s not "
 			    "scanned%s; an incomplete scan never passes",
 			    r->nunscanned, r->nunscanned == 1 ? "" : "s",
@@ -185,6 +213,7 @@ int eg_gate_may_accept(int err)
 	case EG_ECONFIG:
 	case EG_EUSAGE:
 	case EG_ENOTREPO:
+	case EG_ESHAPE:
 		return 0;
 	default:
 		return 1;

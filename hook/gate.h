@@ -52,7 +52,10 @@ void eg_gate_known_old(git_oid **out, size_t *n, git_repository *repo,
 
 /*
  * The failure a scan that is incomplete and found nothing to block amounts
- * to: EG_EGIT, naming how many objects were not scanned and the first.
+ * to, naming how many objects were not scanned and the first: EG_EGIT when
+ * objects could not be read, EG_ESHAPE when one is made past the scanner's
+ * limits (nested too deep, too large, a regex limit, an LFS pointer),
+ * which no policy lets through.
  */
 int eg_gate_incomplete(const struct eg_report *report);
 
@@ -60,8 +63,8 @@ int eg_gate_incomplete(const struct eg_report *report);
  * Whether `on_error: accept` may let a push through after this failure.
  * Only a failure to do the work may (an unreadable object, a full disk,
  * the deadline, an internal error); a wrong policy, pack or approvals
- * file, and input the pusher controls (push options, a ref to a tree),
- * never do.
+ * file, and input the pusher controls (push options, a ref to a tree,
+ * content made past the scanner's limits), never do.
  */
 int eg_gate_may_accept(int err);
 

@@ -17,6 +17,7 @@ enum {
 	EG_EGIT = -6,	   /* libgit2 failed on an object: scan incomplete */
 	EG_EIO = -7,	   /* a file could not be read or written */
 	EG_EDEADLINE = -8, /* the deadline passed */
+	EG_ESHAPE = -9,	   /* content past the scanner's limits, as made */
 };
 
 /*

@@ -323,6 +323,26 @@ before=$(refs "$SRV/accept-config.git")
 check "on_error: accept and 101 push options: rejected, refs untouched" \
 	test "$?" -ne 0 -a "$before" = "$(refs "$SRV/accept-config.git")"
 
+# Content made past the scanner's limits (a tree 1,030 levels deep) leaves
+# the scan incomplete by the pusher's making: no policy lets it through.
+deep="$WORK/deep-tree"
+if [ ! -d "$deep" ]; then
+	git init -q "$deep"
+	blob=$(printf 'x = 1\n' | git -C "$deep" hash-object -w --stdin)
+	t=$(printf '100644 blob %s\tx.py\n' "$blob" | git -C "$deep" mktree)
+	for i in $(seq 1030); do
+		t=$(printf '040000 tree %s\td\n' "$t" | git -C "$deep" mktree)
+	done
+	git -C "$deep" update-ref refs/heads/main \
+		"$(git -C "$deep" -c user.name=T -c user.email=t@example.com \
+			commit-tree -m deep "$t")"
+fi
+policy_edit 's/^on_error: reject/on_error: accept/'
+new_bare deep-accept
+failed_closed "on_error: accept and a tree 1,030 levels deep" \
+	'scan is incomplete' "$deep" deep-accept main:refs/heads/main
+write_policy
+
 # A policy entry for a signature no pack defines ("0d521.1") would leave
 # the pack's defaults in force, quietly: it is an error of the policy.
 policy_edit 's/"0D521.1": {/"0d521.1": {/'
