@@ -303,7 +303,6 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 {
 	const size_t words = w->words;
 	size_t base = w->path_len;
-
 	eg_word *into;
 
 	if (bi->unscanned)
