@@ -224,23 +224,34 @@ static int file_findings(struct walker *w, const git_oid *oid,
 	return held;
 }
 
-static void judged_add(struct eg_blob_info *bi, const char *path)
+/* The paths a blob or a tree was judged at (judged_at, walked_at). */
+static int paths_have(char *const *paths, size_t n, const char *path)
 {
-	size_t n = bi->njudged + 1;
+	size_t i;
 
-	bi->judged_at = eg_xrealloc(bi->judged_at, n * sizeof(char *));
-	bi->judged_at[bi->njudged++] = eg_xstrdup(path);
+	for (i = 0; i < n; i++)
+		if (!strcmp(paths[i], path))
+			return 1;
+	return 0;
+}
+
+static void paths_add(char ***paths, size_t *n, const char *path)
+{
+	*paths = eg_xrealloc(*paths, (*n + 1) * sizeof(char *));
+	(*paths)[(*n)++] = eg_xstrdup(path);
+}
+
+static void paths_free(char **paths, size_t n)
+{
+	while (n)
+		free(paths[--n]);
+	free(paths);
 }
 
 /* Whether a blob's file-scope signatures were judged at w->path. */
 static int judged_here(const struct walker *w, const struct eg_blob_info *bi)
 {
-	size_t i;
-
-	for (i = 0; i < bi->njudged; i++)
-		if (!strcmp(bi->judged_at[i], w->path))
-			return 1;
-	return 0;
+	return paths_have(bi->judged_at, bi->njudged, w->path);
 }
 
 static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
@@ -320,7 +331,7 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 		bi->seen = 1;
 		if (file_findings(w, &bi->oid, bi->result) || bi->by_name ||
 		    !first)
-			judged_add(bi, w->path);
+			paths_add(&bi->judged_at, &bi->njudged, w->path);
 	}
 	if (bi->njudged)
 		note[2 * words] |= NOTE_AGAIN;
@@ -415,23 +426,14 @@ static int judge_step(void *arg, const struct eg_lastdir_step *st)
 
 static int walked_here(const struct walker *w, const struct eg_tree_info *ti)
 {
-	size_t i;
-
-	for (i = 0; i < ti->nwalked; i++)
-		if (!strcmp(ti->walked_at[i], w->path))
-			return 1;
-	return 0;
+	return paths_have(ti->walked_at, ti->nwalked, w->path);
 }
 
 /* Note that tree `ti`'s blobs that need it were judged at w->path. */
 static void walked_add(const struct walker *w, struct eg_tree_info *ti)
 {
-	size_t n = ti->nwalked + 1;
-
-	if (!ti->again || walked_here(w, ti))
-		return;
-	ti->walked_at = eg_xrealloc(ti->walked_at, n * sizeof(char *));
-	ti->walked_at[ti->nwalked++] = eg_xstrdup(w->path);
+	if (ti->again && !walked_here(w, ti))
+		paths_add(&ti->walked_at, &ti->nwalked, w->path);
 }
 
 /* The tree info of `id` at w->path, at whatever place it was judged. */
@@ -486,7 +488,7 @@ static void revisit(struct walker *w, const git_oid *id,
 				    eg_kind_from_name(name, strlen(name)))) &&
 			   bi->result && bi->njudged && !judged_here(w, bi)) {
 			file_findings(w, oid, bi->result);
-			judged_add(bi, w->path);
+			paths_add(&bi->judged_at, &bi->njudged, w->path);
 		}
 		path_set_len(w, base);
 	}
@@ -1704,18 +1706,14 @@ static void walker_release(struct walker *w)
 
 		eg_blob_result_free(bi->result);
 		free(bi->criteria);
-		while (bi->njudged)
-			free(bi->judged_at[--bi->njudged]);
-		free(bi->judged_at);
+		paths_free(bi->judged_at, bi->njudged);
 		free(bi);
 	}
 	eg_oidmap_foreach(&w->trees, e)
 	{
 		struct eg_tree_info *ti = e->value;
 
-		while (ti->nwalked)
-			free(ti->walked_at[--ti->nwalked]);
-		free(ti->walked_at);
+		paths_free(ti->walked_at, ti->nwalked);
 		free(ti);
 	}
 	eg_oidmap_clear(&w->blobs);
