@@ -159,15 +159,16 @@ static size_t string_char(const unsigned char *s, size_t left, unsigned *cp)
 	}
 	if (left < 6 || hex4(s + 2, cp))
 		return 0;
-	if (*cp >= 0xdc00 && *cp <= 0xdfff)
-		return 0;
-	if (*cp < 0xd800 || *cp > 0xdbff)
+	if (*cp < 0xd800 || *cp > 0xdfff)
 		return 6;
-	if (left < 12 || s[6] != '\\' || s[7] != 'u' || hex4(s + 8, &lo) ||
-	    lo < 0xdc00 || lo > 0xdfff)
-		return 0;
-	*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
-	return 12;
+	/* a pair is one code point; a lone half, which JSON allows, none */
+	if (*cp <= 0xdbff && left >= 12 && s[6] == '\\' && s[7] == 'u' &&
+	    !hex4(s + 8, &lo) && lo >= 0xdc00 && lo <= 0xdfff) {
+		*cp = 0x10000 + ((*cp - 0xd800) << 10) + (lo - 0xdc00);
+		return 12;
+	}
+	*cp = 0xfffd;
+	return 6;
 }
 
 /* How many code points of the file a character of n bytes at s is. */

@@ -129,8 +129,6 @@ static void not_a_notebook(void **state)
 		"{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"\\x\"]}]}",
 		"{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"\x01\"]}]}",
 		"{\"cells\": [{\"cell_type\": \"code\", \"source\": [\"\xff\"]}]}",
-		"{\"cells\": [{\"cell_type\": \"code\", \"source\": "
-		"[\"\\ud83d\"]}]}",
 		"[}",
 		"",
 		/* what a strict parser refuses, though a cell may be read */
@@ -162,6 +160,23 @@ static void not_a_notebook(void **state)
 	free(deep);
 }
 
+/* JSON allows a lone half of a surrogate pair; it decodes to U+FFFD. */
+static void a_lone_surrogate_is_still_json(void **state)
+{
+	static const char json[] = "{\"metadata\": {\"note\": \"\\ud800\"}, "
+				   "\"cells\": [{\"cell_type\": \"code\", "
+				   "\"source\": [\"a\\udc00b\\n\"]}]}";
+	struct eg_notebook_map map;
+	char *code = code_of(json, &map);
+
+	(void)state;
+	assert_string_equal(code, "a\xef\xbf\xbd"
+				  "b\n\n");
+	assert_place(&map, json, 1, 3, 1, 85);
+	free(code);
+	eg_notebook_map_release(&map);
+}
+
 static void json_without_cells_has_no_code(void **state)
 {
 	struct eg_notebook_map map;
@@ -184,6 +199,7 @@ int main(void)
 			an_empty_cell_and_a_trailing_newline_have_places),
 		cmocka_unit_test(a_line_split_across_strings),
 		cmocka_unit_test(not_a_notebook),
+		cmocka_unit_test(a_lone_surrogate_is_still_json),
 		cmocka_unit_test(json_without_cells_has_no_code),
 	};
 
