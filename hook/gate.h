@@ -54,8 +54,8 @@ void eg_gate_known_old(git_oid **out, size_t *n, git_repository *repo,
  * The failure a scan that is incomplete and found nothing to block amounts
  * to, naming how many objects were not scanned and the first: EG_EGIT when
  * objects could not be read, EG_ESHAPE when one is made past the scanner's
- * limits (nested too deep, too large, a regex limit, an LFS pointer),
- * which no policy lets through.
+ * limits (nested too deep, too large, a regex limit, an LFS pointer, a
+ * malformed tree entry), which no policy lets through.
  */
 int eg_gate_incomplete(const struct eg_report *report);
 

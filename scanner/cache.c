@@ -16,8 +16,8 @@
 /*
  * Layout, little-endian, every count checked against the file's size:
  *   MAGIC | set sha256 (64 hex) | u64 ntrees | u64 nblobs
- *   ntrees x (oid[20] | u32 place (scan.c) | criteria bitset)
- *   nblobs x (oid[20] | u32 kind | u8 has_result
+ *   ntrees x (oid[20] | u32 place (scan.c) | u8 again | criteria bitset)
+ *   nblobs x (oid[20] | u32 kind | u8 has_result + 2 * again
  *             [| u32 result kind | u8 minified | pattern bitset
  *              | u32 nhits | nhits x (u32 pattern, line, column |
  *                                     u16 length | excerpt)])
@@ -29,9 +29,11 @@
  * 6: trees kept by place too (a top-level folder's README counts);
  * 7: UTF-16 text read as UTF-8 (utf16.h);
  * 8: a script named as text is of its "#!" interpreter's kind (kind.h);
- * 9: hit columns count characters, not bytes (match.h)
+ * 9: hit columns count characters, not bytes (match.h);
+ * A: a notebook's hits are placed in its file (notebook.h);
+ * B: trees and blobs keep whether they are judged at each path (scan.c)
  */
-#define MAGIC	  "EGCACHEA"
+#define MAGIC	  "EGCACHEB"
 #define MAX_CACHE (1u << 30)
 
 struct out {
@@ -191,14 +193,16 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 	for (i = 0; i < ntrees && !in.bad; i++) {
 		const unsigned char *oid = take(&in, 20);
 		uint32_t place = get_u32(&in);
+		const unsigned char *again = take(&in, 1);
 		struct eg_tree_info *ti;
 
-		if (!oid || place > 2) {
+		if (!oid || place > 2 || !again || again[0] > 1) {
 			in.bad = 1;
 			break;
 		}
 		ti = eg_xcalloc(1, sizeof(*ti) + 2 * cwords * sizeof(eg_word));
 		ti->old = 1;
+		ti->again = again[0];
 		for (j = 0; j < 2 * cwords; j++)
 			ti->bits[j] = get_u64(&in);
 		/* the writer lists each once: a repeat is corruption */
@@ -215,11 +219,12 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 		struct eg_blob_info *bi;
 
 		has = take(&in, 1);
-		if (!oid || !has)
+		if (!oid || !has || has[0] > 3)
 			break;
 		bi = eg_xcalloc(1, sizeof(*bi));
 		git_oid_cpy(&bi->oid, (const git_oid *)oid);
-		if (has[0])
+		bi->again = (has[0] & 2) != 0;
+		if (has[0] & 1)
 			bi->result = get_result(&in, set, pwords);
 		if (eg_oidmap_get(&new_blobs, (const git_oid *)oid, kind)) {
 			eg_blob_result_free(bi->result);
@@ -309,6 +314,7 @@ int eg_cache_save(const char *path, const struct eg_sigset *set,
 			continue;
 		put(&o, e->oid.id, 20);
 		put_u32(&o, e->key);
+		put(&o, &(unsigned char){ti->again != 0}, 1);
 		for (i = 0; i < 2 * cwords; i++)
 			put_u64(&o, ti->bits[i]);
 		ntrees++;
@@ -321,7 +327,10 @@ int eg_cache_save(const char *path, const struct eg_sigset *set,
 			continue;
 		put(&o, e->oid.id, 20);
 		put_u32(&o, e->key);
-		put(&o, &(unsigned char){bi->result != NULL}, 1);
+		put(&o,
+		    &(unsigned char){(bi->result != NULL) |
+				     (bi->again ? 2 : 0)},
+		    1);
 		if (bi->result)
 			put_result(&o, bi->result, pwords);
 		nblobs++;

@@ -17,11 +17,13 @@ struct eg_blob_info {
 	int unscanned;
 	int seen; /* met in a tree already: its first commit is known */
 	/*
-	 * The walker's: the paths its file-scope signatures were judged at
-	 * (owned), kept only when another path may give another finding:
-	 * one held at the first path, or a hit pattern has path globs.
-	 * Empty otherwise, and then a blob is judged at its first path only.
+	 * Whether another path may give another finding: a file-scope
+	 * signature held at the first, or a hit pattern has path globs.
+	 * Then it is judged at each path, and judged_at (the walker's,
+	 * owned) holds the paths it was judged at; else at its first path
+	 * only.  The gate's cache keeps `again`, not the paths.
 	 */
+	int again;
 	char **judged_at;
 	size_t njudged;
 	/*

@@ -325,15 +325,14 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 		       : note;
 	path_push(w, name);
 	eg_bits_or(into, blob_criteria(w, bi), words);
-	if (!bi->seen || (bi->njudged && !judged_here(w, bi))) {
-		int first = !bi->seen;
-
+	if (!bi->seen || (bi->again && !judged_here(w, bi))) {
 		bi->seen = 1;
-		if (file_findings(w, &bi->oid, bi->result) || bi->by_name ||
-		    !first)
+		if (file_findings(w, &bi->oid, bi->result) || bi->by_name)
+			bi->again = 1;
+		if (bi->again)
 			paths_add(&bi->judged_at, &bi->njudged, w->path);
 	}
-	if (bi->njudged)
+	if (bi->again)
 		note[2 * words] |= NOTE_AGAIN;
 	path_set_len(w, base);
 }
@@ -486,7 +485,7 @@ static void revisit(struct walker *w, const git_oid *id,
 			   (bi = eg_oidmap_get(
 				    &w->blobs, oid,
 				    eg_kind_from_name(name, strlen(name)))) &&
-			   bi->result && bi->njudged && !judged_here(w, bi)) {
+			   bi->result && bi->again && !judged_here(w, bi)) {
 			file_findings(w, oid, bi->result);
 			paths_add(&bi->judged_at, &bi->njudged, w->path);
 		}

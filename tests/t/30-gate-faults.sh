@@ -341,6 +341,51 @@ policy_edit 's/^on_error: reject/on_error: accept/'
 new_bare deep-accept
 failed_closed "on_error: accept and a tree 1,030 levels deep" \
 	'scan is incomplete' "$deep" deep-accept main:refs/heads/main
+# A tree entry git takes without receive.fsckObjects (a mode past 16 bits)
+# leaves the rest of its tree unread: the pusher made that too.
+bad="$WORK/bad-tree"
+if [ ! -d "$bad" ]; then
+	git init -q "$bad"
+	blob=$(printf 'x = 1\n' | git -C "$bad" hash-object -w --stdin)
+	python3 -c '
+import sys
+b = bytes.fromhex(sys.argv[1])
+sys.stdout.buffer.write(b"1000644 a\0" + b + b"100644 x.py\0" + b)' "$blob" > "$TMP/tree.bin"
+	t=$(git -C "$bad" hash-object -t tree --literally -w "$TMP/tree.bin")
+	git -C "$bad" update-ref refs/heads/main \
+		"$(git -C "$bad" -c user.name=T -c user.email=t@example.com \
+			commit-tree -m bad "$t")"
+fi
+policy_edit 's/^on_error: reject/on_error: accept/'
+new_bare bad-accept
+failed_closed "on_error: accept and a malformed tree entry" \
+	'scan is incomplete' "$bad" bad-accept main:refs/heads/main
+write_policy
+
+# The gate keeps what it judged of the repository's trees between pushes
+# (its cache).  A folder then copied whole to a new path is the same tree:
+# it must be read again for the file findings of its new paths, cache or
+# not.
+cc="$WORK/cache-copy"
+rm -rf "$cc" && git init -q "$cc"
+tcc() { git -C "$cc" -c user.name=T -c user.email=t@example.com "$@"; }
+mkdir -p "$cc/a/crypto"
+cp "$TOP/tests/fixtures/src/crypto/aes_sbox.c" "$cc/a/crypto/"
+echo one > "$cc/README.md"
+tcc add -A && tcc commit -qm one
+policy_edit 's/^  "0D521.1": .*/&\n  "5D002.1": {controlled: warn, review: warn}/'
+new_bare cache-copy de
+accepted "a cipher pushed while 5D002.1 only warns" "$cc" cache-copy HEAD:refs/heads/main
+echo two > "$cc/README.md" && tcc commit -qam two
+accepted "  ... and a README change after it (the gate's cache is written)" \
+	"$cc" cache-copy HEAD:refs/heads/main
+check "  ... the cache is there" \
+	sh -c 'ls "$1"/exportgate/cache-*.bin' _ "$SRV/cache-copy.git"
+mkdir -p "$cc/c" && cp -r "$cc/a/crypto" "$cc/c/" && tcc add -A && tcc commit -qm three
+policy_edit 's/^  "0D521.1": .*/&\n  "5D002.1": {controlled: block, review: warn, permitted: [US]}/'
+rejected "the folder copied whole to c/, 5D002.1 blocking: rejected with the cache" \
+	"$cc" cache-copy HEAD:refs/heads/main
+stderr_has "  ... naming the copy's path" 'c/crypto/aes_sbox.c'
 write_policy
 
 # A policy entry for a signature no pack defines ("0d521.1") would leave
