@@ -323,6 +323,13 @@ before=$(refs "$SRV/accept-config.git")
 check "on_error: accept and 101 push options: rejected, refs untouched" \
 	test "$?" -ne 0 -a "$before" = "$(refs "$SRV/accept-config.git")"
 
+# main_at_tree REPO TREE: REPO's main is a commit of TREE, made by hand.
+main_at_tree() {
+	git -C "$1" update-ref refs/heads/main \
+		"$(git -C "$1" -c user.name=T -c user.email=t@example.com \
+			commit-tree -m "made by hand" "$2")"
+}
+
 # Content made past the scanner's limits (a tree 1,030 levels deep) leaves
 # the scan incomplete by the pusher's making: no policy lets it through.
 deep="$WORK/deep-tree"
@@ -333,9 +340,7 @@ if [ ! -d "$deep" ]; then
 	for i in $(seq 1030); do
 		t=$(printf '040000 tree %s\td\n' "$t" | git -C "$deep" mktree)
 	done
-	git -C "$deep" update-ref refs/heads/main \
-		"$(git -C "$deep" -c user.name=T -c user.email=t@example.com \
-			commit-tree -m deep "$t")"
+	main_at_tree "$deep" "$t"
 fi
 policy_edit 's/^on_error: reject/on_error: accept/'
 new_bare deep-accept
@@ -352,9 +357,7 @@ import sys
 b = bytes.fromhex(sys.argv[1])
 sys.stdout.buffer.write(b"1000644 a\0" + b + b"100644 x.py\0" + b)' "$blob" > "$TMP/tree.bin"
 	t=$(git -C "$bad" hash-object -t tree --literally -w "$TMP/tree.bin")
-	git -C "$bad" update-ref refs/heads/main \
-		"$(git -C "$bad" -c user.name=T -c user.email=t@example.com \
-			commit-tree -m bad "$t")"
+	main_at_tree "$bad" "$t"
 fi
 policy_edit 's/^on_error: reject/on_error: accept/'
 new_bare bad-accept
