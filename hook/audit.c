@@ -310,11 +310,6 @@ done:
 	return err;
 }
 
-static int is_digest(const char *s)
-{
-	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
-}
-
 static void broken(struct eg_audit_check *check, size_t line, const char *why)
 {
 	check->bad_line = line;
@@ -343,7 +338,7 @@ static int check_record(struct eg_audit_check *check, json_t *obj, size_t ln,
 	const char *tprev = json_string_value(json_object_get(torn, "prev"));
 	char why[200];
 
-	if (!prev || !is_digest(prev)) {
+	if (!prev || !eg_digest_is_hex(prev)) {
 		broken(check, ln, "no \"prev\" hash of 64 hex digits");
 		return 1;
 	}

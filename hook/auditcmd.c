@@ -5,6 +5,7 @@
 
 #include "error.h"
 #include "audit.h"
+#include "digest.h"
 #include "gate.h"
 #include "hook.h"
 #include "policy.h"
@@ -133,8 +134,7 @@ int eg_cmd_audit(int argc, char **argv)
 			file = argv[i];
 		}
 	}
-	if (head &&
-	    (strlen(head) != 64 || strspn(head, "0123456789abcdef") != 64)) {
+	if (head && !eg_digest_is_hex(head)) {
 		fprintf(stderr,
 			"exportgate: audit verify: --head '%s' is not a "
 			"SHA-256 of 64 hex digits\n",

@@ -1,4 +1,6 @@
 /* digest.c: SHA-256 in hex, with libcrypto's EVP interface. */
+#include <string.h>
+
 #include <openssl/evp.h>
 
 #include "error.h"
@@ -19,4 +21,9 @@ int eg_digest_sha256(char out[EG_DIGEST_HEX], const void *buf, size_t len)
 	}
 	out[2 * mdlen] = '\0';
 	return 0;
+}
+
+int eg_digest_is_hex(const char *s)
+{
+	return strlen(s) == 64 && strspn(s, "0123456789abcdef") == 64;
 }

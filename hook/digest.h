@@ -16,4 +16,7 @@
  */
 int eg_digest_sha256(char out[EG_DIGEST_HEX], const void *buf, size_t len);
 
+/* Whether s is such a digest: 64 lower-case hex digits, nothing more. */
+int eg_digest_is_hex(const char *s);
+
 #endif
