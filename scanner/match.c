@@ -497,11 +497,12 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 
 int eg_pattern_applies(const struct eg_pattern *p, const char *path)
 {
-	const char *base = eg_basename(path);
+	const char *base;
 	size_t i;
 
 	if (!p->npaths)
 		return 1;
+	base = eg_basename(path);
 	for (i = 0; i < p->npaths; i++)
 		if (!fnmatch(p->paths[i], base, 0))
 			return 1;
