@@ -7,6 +7,7 @@
 # 3. pushes it through the gate into two bare repositories: one mirrored to
 #    Germany (rejected), one mirrored to Canada (accepted).
 set -u
+umask 022
 top=$(cd "$(dirname "$0")/.." && pwd)
 eg="$top/build/exportgate"
 demo="$top/tests/tmp/demo"

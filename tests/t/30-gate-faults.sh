@@ -199,6 +199,20 @@ rm -f "$APPROVALS"
 failed_closed "an approvals file that is missing" 'approvals' \
 	"$b" badapprovals HEAD:refs/heads/main
 echo "[]" > "$APPROVALS"
+chmod o+w "$APPROVALS"
+failed_closed "an approvals file every account may write" \
+	'approvals\.yml: writable by every account' \
+	"$b" badapprovals HEAD:refs/heads/main
+push_opts "$b" badapprovals exportgate.on_error=accept HEAD:refs/heads/main
+check "  ... and a push option cannot make it fail open" \
+	test "$?" -ne 0 -a "$before" = "$(refs "$SRV/badapprovals.git")"
+chmod o-w "$APPROVALS"
+write_policy
+chmod o+w "$POLICY"
+failed_closed "a policy every account may write" \
+	'policy\.yml: writable by every account' \
+	"$b" badapprovals HEAD:refs/heads/main
+chmod o-w "$POLICY"
 
 # --- objects the push needs that the server cannot read -------------------------
 # The server has the benign history; a push on top of it is judged on its

@@ -6,6 +6,8 @@
 # Results go to $EG_RESULTS for tests/run.sh to count.  The output of the
 # command before the current one is kept in $TMP/prev.out and prev.err.
 set -u
+# The gate refuses policy and approvals files every account may write.
+umask 022
 TOP=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 EG=${EG_BIN:-$TOP/build/exportgate}
 FIXTURES="$TOP/tests/fixtures"
