@@ -12,6 +12,7 @@
 #include "conf.h"
 #include "yamlutil.h"
 #include "digest.h"
+#include "trust.h"
 
 static int read_file(char **out, size_t *outlen, const char *path)
 {
@@ -33,19 +34,9 @@ static int read_file(char **out, size_t *outlen, const char *path)
 		err = eg_error_set(EG_EIO, "%s: not a regular file", path);
 		goto done;
 	}
-	/*
-	 * A policy or approvals file any account may write is one any pusher
-	 * with a shell on this server may rewrite to let a push through; sudo
-	 * and sshd refuse theirs for the same reason.
-	 */
-	if (st.st_mode & S_IWOTH) {
-		err = eg_error_set(EG_ECONFIG,
-				   "%s: writable by every account on this "
-				   "server; the gate does not trust it "
-				   "(chmod o-w %s)",
-				   path, path);
+	/* a file another account may change could approve its own push */
+	if ((err = eg_trust_file(path, &st)) < 0)
 		goto done;
-	}
 	if ((unsigned long long)st.st_size > EG_CONF_MAX_SIZE) {
 		err = eg_error_set(EG_ECONFIG, "%s: larger than %u bytes", path,
 				   EG_CONF_MAX_SIZE);

@@ -26,7 +26,7 @@ int eg_gate_sigset(struct eg_sigset **out, const struct eg_policy *policy)
 
 	err = eg_sigset_add_builtin(set);
 	for (i = 0; !err && i < policy->nrules; i++)
-		err = eg_sigset_add_path(set, policy->rules[i]);
+		err = eg_sigset_add_rules(set, policy->rules[i]);
 	/* a pack the policy names and that cannot be read is its error */
 	if (err == EG_EIO)
 		err = EG_ECONFIG;

@@ -177,7 +177,7 @@ static int load_rules(struct eg_sigset **out, const char **paths, size_t n,
 	for (i = 0; i < n && !err; i++)
 		err = eg_sigset_add_path(set, paths[i]);
 	for (i = 0; policy && i < policy->nrules && !err; i++)
-		err = eg_sigset_add_path(set, policy->rules[i]);
+		err = eg_sigset_add_rules(set, policy->rules[i]);
 	eg_policy_free(policy);
 	if (err == EG_EIO)
 		err = EG_ECONFIG;

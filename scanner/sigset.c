@@ -16,6 +16,7 @@
 #include "error.h"
 #include "prefilter.h"
 #include "sigset.h"
+#include "trust.h"
 #include "yamlutil.h"
 
 struct eg_sigset *eg_sigset_new(void)
@@ -904,7 +905,8 @@ done:
 	return err;
 }
 
-int eg_sigset_add_path(struct eg_sigset *set, const char *path)
+/* eg_sigset_add_path(), and eg_sigset_add_rules() when `trusted` */
+static int add_path(struct eg_sigset *set, const char *path, int trusted)
 {
 	struct stat st;
 	char *buf = NULL;
@@ -933,7 +935,7 @@ int eg_sigset_add_path(struct eg_sigset *set, const char *path)
 			     (dl > 5 && !strcmp(d + dl - 5, ".yaml")))) {
 				if (asprintf(&full, "%s/%s", path, d) < 0)
 					abort();
-				err = eg_sigset_add_path(set, full);
+				err = add_path(set, full, trusted);
 				free(full);
 				packs++;
 			}
@@ -948,11 +950,23 @@ int eg_sigset_add_path(struct eg_sigset *set, const char *path)
 				path);
 		return err;
 	}
+	if (trusted && (err = eg_trust_file(path, &st)))
+		return err;
 	if ((err = eg_read_file(path, 64 << 20, &buf, &len)))
 		return err == EG_EIO ? EG_ECONFIG : err;
 	err = eg_sigset_add_buffer(set, path, buf, len);
 	free(buf);
 	return err;
+}
+
+int eg_sigset_add_path(struct eg_sigset *set, const char *path)
+{
+	return add_path(set, path, 0);
+}
+
+int eg_sigset_add_rules(struct eg_sigset *set, const char *path)
+{
+	return add_path(set, path, 1);
 }
 
 int eg_sigset_add_builtin(struct eg_sigset *set)

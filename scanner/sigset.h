@@ -139,6 +139,11 @@ int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
  * (not in its subfolders); a folder that holds none is an EG_ECONFIG.
  */
 int eg_sigset_add_path(struct eg_sigset *set, const char *path);
+/*
+ * eg_sigset_add_path() on the packs a policy names: each pack file is
+ * first checked with eg_trust_file(), as the policy is.
+ */
+int eg_sigset_add_rules(struct eg_sigset *set, const char *path);
 /* Add the packs compiled into the binary. */
 int eg_sigset_add_builtin(struct eg_sigset *set);
 

@@ -213,6 +213,45 @@ failed_closed "a policy every account may write" \
 	'policy\.yml: writable by every account' \
 	"$b" badapprovals HEAD:refs/heads/main
 chmod o-w "$POLICY"
+# ... or one in a folder where every account may put another in its place
+chmod o+w "$TMP"
+failed_closed "a policy in a folder every account may write" \
+	"policy\.yml: in $TMP, which every account" \
+	"$b" badapprovals HEAD:refs/heads/main
+chmod +t "$TMP"
+accepted "  ... but not when the folder is sticky, as /tmp is" \
+	"$b" badapprovals HEAD:refs/heads/main
+chmod o-w,-t "$TMP"
+# A site's own pack, named by the policy, is trusted only as the policy is.
+mkdir -p "$TMP/sitepacks"
+cat > "$TMP/sitepacks/site.yml" <<'EOF'
+pack: {id: site-test, version: "0.0.1"}
+signatures:
+  - id: "SITE.1"
+    title: "Calls the site's secret"
+    eccn: "0D521"
+    status: active
+    criteria:
+      - id: secret
+        title: "Secret"
+        patterns: [{id: secret, regex: 'site_secret_call\('}]
+    controlled: {all: [secret]}
+EOF
+write_policy "rules: [$TMP/sitepacks]"
+new_bare sitepacks
+chmod o+w "$TMP/sitepacks/site.yml"
+failed_closed "a pack of the policy's that every account may write" \
+	'site\.yml: writable by every account' \
+	"$b" sitepacks HEAD:refs/heads/main
+chmod o-w "$TMP/sitepacks/site.yml"
+chmod 777 "$TMP/sitepacks"
+failed_closed "a pack of the policy's in a folder every account may write" \
+	"site\.yml: in $TMP/sitepacks, which every account" \
+	"$b" sitepacks HEAD:refs/heads/main
+chmod 755 "$TMP/sitepacks"
+accepted "  ... and accepted once the folder is the administrator's again" \
+	"$b" sitepacks HEAD:refs/heads/main
+write_policy
 
 # --- objects the push needs that the server cannot read -------------------------
 # The server has the benign history; a push on top of it is judged on its
