@@ -1,6 +1,5 @@
 /* trust.c: whether a file the gate takes its rules from is safe from
  * other accounts. */
-#include <errno.h>
 #include <limits.h>
 #include <stdlib.h>
 #include <string.h>
