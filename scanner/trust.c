@@ -1,6 +1,6 @@
 /* trust.c: whether a file the gate takes its rules from is safe from
  * other accounts. */
-#include <limits.h>
+#include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
@@ -12,15 +12,13 @@
 /* `path` made absolute against the working folder; owned by the caller. */
 static char *absolute(const char *path)
 {
-	char cwd[PATH_MAX];
-	char *out;
+	char *cwd, *out;
 
-	if (path[0] == '/' || !getcwd(cwd, sizeof(cwd)))
+	if (path[0] == '/' || !(cwd = getcwd(NULL, 0)))
 		return eg_xstrdup(path);
-	out = eg_xmalloc(strlen(cwd) + strlen(path) + 2);
-	strcpy(out, cwd);
-	strcat(out, "/");
-	strcat(out, path);
+	if (asprintf(&out, "%s/%s", cwd, path) < 0)
+		abort();
+	free(cwd);
 	return out;
 }
 
@@ -63,10 +61,12 @@ int eg_trust_file(const char *path, const struct stat *st)
 				    path, path);
 	abs = absolute(path);
 	err = check_folders(path, abs);
-	free(abs);
+	/* where its links lead, unless that is the path already walked */
 	if (!err && (real = realpath(path, NULL))) {
-		err = check_folders(path, real);
+		if (strcmp(real, abs))
+			err = check_folders(path, real);
 		free(real);
 	}
+	free(abs);
 	return err;
 }
