@@ -1,0 +1,57 @@
+#!/usr/bin/env python3
+"""compare.py: the rows of a detection run that differ from an earlier one.
+
+    bench/compare.py OLD NEW
+
+OLD and NEW are tables printed by bench/detection.sh; OLD may also be
+docs/DETECTION.md, whose section "The full table" is read.  A session
+fetches only a part of the corpus, so a run may cover some of its
+repositories: the rows are matched by repository, and only those in both
+are compared.  For each, the comparison is of HEAD, "got", "at HEAD" and
+the result; a row whose HEAD differs is listed apart, since its snapshot
+is not the one the old row judged.  Prints the changed rows, then the
+counts; exits 1 when a row changed, 0 when none did, 2 on a usage error.
+"""
+import sys
+
+
+def table(path):
+    text = open(path, encoding="utf-8").read()
+    if "\n## The full table" in text:
+        text = text.split("\n## The full table", 1)[1].split("\n### ", 1)[0]
+    rows = {}
+    for line in text.split("\n"):
+        if not line.startswith("| ") or line.startswith("| repository"):
+            continue
+        cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        if len(cells) >= 9:
+            rows[cells[0]] = cells
+    return rows
+
+
+def main(argv):
+    if len(argv) != 3:
+        print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
+        return 2
+    old, new = table(argv[1]), table(argv[2])
+    both = [repo for repo in new if repo in old]
+    moved = [repo for repo in both if old[repo][1] != new[repo][1]]
+    changed = []
+    for repo in both:
+        o, n = old[repo], new[repo]
+        if repo in moved:
+            continue
+        if (o[3], o[5], o[8]) != (n[3], n[5], n[8]):
+            changed.append(repo)
+            print(f"{repo}: {o[3]} {o[8]} (at HEAD: {o[5]})")
+            print(f"{' ' * len(repo)}  -> {n[3]} {n[8]} (at HEAD: {n[5]})")
+    for repo in moved:
+        print(f"{repo}: HEAD {old[repo][1]} -> {new[repo][1]}, not compared")
+    print(f"{len(both)} in both, {len(changed)} changed, "
+          f"{len(moved)} at another HEAD, {len(new) - len(both)} only in "
+          f"{argv[2]}")
+    return 1 if changed else 0
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
