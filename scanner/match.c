@@ -24,6 +24,12 @@
 #define DEPTH_LIMIT  100000
 #define NOTEBOOK_MAX (64u << 20)
 
+/* Where a pattern's hits lie in eg_matcher.hits, in the file of `file`. */
+struct hit_span {
+	size_t from, to;
+	unsigned long file;
+};
+
 struct eg_matcher {
 	const struct eg_sigset *set;
 	pcre2_match_data *md;
@@ -34,6 +40,9 @@ struct eg_matcher {
 	size_t words;
 	struct eg_hit *hits;
 	size_t nhits, hits_alloc;
+	/* per pattern, for its copies (eg_pattern.same_as); `file` counts */
+	struct hit_span *spans;
+	unsigned long file;
 	/* EXPORTGATE_PROFILE: time and runs per pattern, printed at the end */
 	unsigned long long *profile_ns, *profile_runs;
 };
@@ -55,6 +64,8 @@ struct eg_matcher *eg_matcher_new(const struct eg_sigset *set)
 	m->candidates = eg_xcalloc(m->words ? m->words : 1, sizeof(eg_word));
 	m->places = eg_xcalloc(set->npatterns ? set->npatterns : 1,
 			       sizeof(*m->places));
+	m->spans = eg_xcalloc(set->npatterns ? set->npatterns : 1,
+			      sizeof(*m->spans));
 	if (getenv("EXPORTGATE_PROFILE")) {
 		m->profile_ns =
 			eg_xcalloc(set->npatterns + 1, sizeof(*m->profile_ns));
@@ -88,6 +99,7 @@ void eg_matcher_free(struct eg_matcher *m)
 	for (i = 0; i < m->set->npatterns; i++)
 		free(m->places[i].at);
 	free(m->places);
+	free(m->spans);
 	free(m->hits);
 	free(m);
 }
@@ -276,6 +288,21 @@ static int unless_holds(struct eg_matcher *m, size_t pi,
 			       PCRE2_ERROR_NOMATCH;
 }
 
+/*
+ * Give pattern `pi` the hits its earlier copy `from` (eg_pattern.same_as)
+ * found in this file, instead of searching again.  Whether any.
+ */
+static int copy_hits(struct eg_matcher *m, size_t from, uint32_t pi)
+{
+	const struct hit_span *span = &m->spans[from];
+	size_t k;
+
+	for (k = span->from; k < span->to; k++)
+		add_hit(m, pi, m->hits[k].line, m->hits[k].column,
+			eg_xstrdup(m->hits[k].excerpt));
+	return span->to > span->from;
+}
+
 /* Forget the hits recorded from index `from` on. */
 static void drop_hits(struct eg_matcher *m, size_t from)
 {
@@ -377,6 +404,7 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 
 	*out = NULL;
 	m->nhits = 0;
+	m->file++;
 	memset(m->candidates, 0, m->words * sizeof(eg_word));
 	/*
 	 * A file named as text whose NULs are those of UTF-16 (utf16.h) is
@@ -457,6 +485,11 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 			any = 1;
 			continue;
 		}
+		/* its copy ran here (they run in the same files) */
+		if (p->same_as != i && m->spans[p->same_as].file == m->file) {
+			any |= copy_hits(m, p->same_as, (uint32_t)i);
+			continue;
+		}
 		before = m->nhits;
 		if (run_timed(m, (uint32_t)i, buf, len) < 0)
 			unscanned = "regex match limit hit";
@@ -464,6 +497,7 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 			drop_hits(m, before);
 		else if (m->nhits > before)
 			any = 1;
+		m->spans[i] = (struct hit_span){before, m->nhits, m->file};
 	}
 	/* a notebook's hits name the file's lines, not the decoded code's */
 	for (i = 0; i < m->nhits && cells.n; i++)

@@ -980,16 +980,54 @@ int eg_sigset_add_builtin(struct eg_sigset *set)
 	return 0;
 }
 
+static int same_strings(const char *a, const char *b)
+{
+	return a == b || (a && b && !strcmp(a, b));
+}
+
+/*
+ * Whether two patterns find the same hits in any file both apply to: the
+ * same regex or literal, case, kinds, `unless` and prefilter literals
+ * (which decide where the regex runs).  Their globs may differ: they are
+ * applied to the hits afterwards (eg_match_criteria()).
+ */
+static int match_alike(const struct eg_pattern *a, const struct eg_pattern *b)
+{
+	size_t i;
+
+	if (a->kind_only || b->kind_only || a->literal != b->literal ||
+	    a->icase != b->icase || a->kinds != b->kinds ||
+	    a->whole_file != b->whole_file || a->nprefilter != b->nprefilter ||
+	    !same_strings(a->text, b->text) ||
+	    !same_strings(a->unless, b->unless))
+		return 0;
+	for (i = 0; i < a->nprefilter; i++)
+		if (strcmp(a->prefilter[i], b->prefilter[i]))
+			return 0;
+	return 1;
+}
+
 int eg_sigset_compile(struct eg_sigset *set)
 {
 	char *all = NULL;
-	size_t i, n = 0, alloc = 0;
+	size_t i, j, n = 0, alloc = 0;
 	int err;
 
 	if (set->compiled)
 		return 0;
 	if ((err = eg_prefilter_check(set)))
 		return err;
+	for (i = 0; i < set->npatterns; i++) {
+		struct eg_pattern *p = &set->patterns[i];
+
+		p->same_as = i;
+		for (j = 0; j < i; j++)
+			if (set->patterns[j].same_as == j &&
+			    match_alike(&set->patterns[j], p)) {
+				p->same_as = j;
+				break;
+			}
+	}
 	for (i = 0; i < set->npacks; i++) {
 		EG_GROW(all, alloc, n + 65);
 		memcpy(all + n, set->packs[i].sha256, 64);

@@ -53,6 +53,13 @@ struct eg_pattern {
 	int jitted;	   /* code JIT-compiled yet: see eg_sigset_code() */
 	int kind_only;	   /* hits when the blob's kind is in `kinds` */
 	int whole_file;	   /* may match far from its literals: search it all */
+	/*
+	 * The first pattern that matches as this one does, wherever this one
+	 * runs (eg_sigset_compile()): its own index, or that of an earlier
+	 * copy, as MODEL.1 repeats criteria of 0D521.1.  A copy takes the
+	 * other's hits instead of searching again.
+	 */
+	size_t same_as;
 };
 
 struct eg_criterion {

@@ -361,6 +361,135 @@ static void unless_drops_the_hits_of_its_file(void **state)
 	eg_blob_result_free(r);
 }
 
+/*
+ * A pattern copied into another pack (MODEL.1 repeats criteria of 0D521.1)
+ * is searched once: the copy takes the first one's hits, and only an exact
+ * copy does.
+ */
+static const char copies[] =
+	"pack: {id: u, version: 1}\n"
+	"signatures:\n"
+	"  - id: U\n"
+	"    criteria:\n"
+	"      - id: geo\n"
+	"        patterns:\n"
+	"          - {id: rio, regex: '\\bimport\\s+rasterio\\b', paths: ['x*']}\n"
+	"          - {id: sat, regex: 'satellite image', unless: '\\bcifar\\b'}\n"
+	"          - {id: sat-other-unless, regex: 'satellite image', unless: 'mnist'}\n"
+	"          - {id: sat-icase, regex: 'satellite image', icase: true}\n"
+	"          - {id: conv-kinds, regex: 'nn\\.Conv2d\\(', kinds: [python]}\n"
+	"          - {id: conv-prefilter, regex: 'nn\\.Conv2d\\(', kinds: [python, notebook], prefilter: [conv2d]}\n"
+	"          - {id: conv, regex: 'nn\\.Conv2d\\(', kinds: [python, notebook]}\n"
+	"    controlled: {all: [geo]}\n";
+
+static size_t pattern_index(const struct eg_sigset *set, const char *pack_id,
+			    const char *id)
+{
+	size_t i;
+
+	for (i = 0; i < set->npatterns; i++) {
+		const struct eg_pattern *p = &set->patterns[i];
+		const struct eg_criterion *c = &set->criteria[p->criterion];
+		const struct eg_signature *sig = &set->sigs[c->signature];
+
+		if (!strcmp(p->id, id) &&
+		    !strcmp(set->packs[sig->pack].id, pack_id))
+			return i;
+	}
+	fail_msg("no pattern %s in pack %s", id, pack_id);
+	return 0;
+}
+
+/* The hits of pattern `pi` in `r`, as "line:column:excerpt;" each. */
+static void hits_of(const struct eg_blob_result *r, size_t pi, char *out,
+		    size_t size)
+{
+	size_t i, n = 0;
+
+	out[0] = '\0';
+	for (i = 0; r && i < r->nhits; i++)
+		if (r->hits[i].pattern == pi)
+			n += (size_t)snprintf(
+				out + n, size - n, "%u:%u:%s;", r->hits[i].line,
+				r->hits[i].column, r->hits[i].excerpt);
+}
+
+static void copied_patterns_share_their_hits(void **state)
+{
+	struct eg_sigset *set = eg_sigset_new();
+	struct eg_matcher *m;
+	struct eg_blob_result *r = NULL;
+	const char *text = "import rasterio\nx = nn.Conv2d(3, 8)\n"
+			   "# Satellite image and satellite image tiles\n"
+			   "y = nn.Conv2d(8, 8)\n";
+	const char *cifar = "# satellite image\ncifar = 1\n";
+	char a[512], b[512];
+	size_t rio, sat, conv;
+
+	(void)state;
+	assert_int_equal(eg_sigset_add_buffer(set, "t.yml", pack, strlen(pack)),
+			 0);
+	assert_int_equal(
+		eg_sigset_add_buffer(set, "u.yml", copies, strlen(copies)), 0);
+	assert_int_equal(eg_sigset_compile(set), 0);
+	rio = pattern_index(set, "t", "rio");
+	sat = pattern_index(set, "t", "sat");
+	conv = pattern_index(set, "t", "conv");
+	/* exact copies, whatever their globs; nothing else */
+	assert_int_equal(set->patterns[rio].same_as, rio);
+	assert_int_equal(set->patterns[pattern_index(set, "u", "rio")].same_as,
+			 rio);
+	assert_int_equal(set->patterns[pattern_index(set, "u", "sat")].same_as,
+			 sat);
+	assert_int_equal(set->patterns[pattern_index(set, "u", "conv")].same_as,
+			 conv);
+	for (size_t k = 0; k < 4; k++) {
+		static const char *const near[] = {"sat-other-unless",
+						   "sat-icase", "conv-kinds",
+						   "conv-prefilter"};
+		size_t pi = pattern_index(set, "u", near[k]);
+
+		assert_int_equal(set->patterns[pi].same_as, pi);
+	}
+	m = eg_matcher_new(set);
+	eg_match_buffer(&r, m, EG_KIND_PYTHON, "a.py",
+			(const unsigned char *)text, strlen(text));
+	assert_non_null(r);
+	hits_of(r, rio, a, sizeof(a));
+	hits_of(r, pattern_index(set, "u", "rio"), b, sizeof(b));
+	assert_string_equal(a, "1:1:import rasterio;");
+	assert_string_equal(b, a);
+	hits_of(r, conv, a, sizeof(a));
+	hits_of(r, pattern_index(set, "u", "conv"), b, sizeof(b));
+	assert_string_equal(a,
+			    "2:5:x = nn.Conv2d(3, 8);4:5:y = nn.Conv2d(8, 8);");
+	assert_string_equal(b, a);
+	hits_of(r, sat, a, sizeof(a));
+	hits_of(r, pattern_index(set, "u", "sat"), b, sizeof(b));
+	assert_string_equal(
+		a, "3:23:# Satellite image and satellite image tiles;");
+	assert_string_equal(b, a);
+	/* a pattern that only looks alike searches for itself */
+	hits_of(r, pattern_index(set, "u", "sat-icase"), b, sizeof(b));
+	assert_string_equal(b,
+			    "3:3:# Satellite image and satellite image tiles;");
+	eg_blob_result_free(r);
+	/* where the first one's `unless` drops its hits, the copy has none */
+	r = NULL;
+	eg_match_buffer(&r, m, EG_KIND_PYTHON, "b.py",
+			(const unsigned char *)cifar, strlen(cifar));
+	assert_non_null(r);
+	hits_of(r, sat, a, sizeof(a));
+	hits_of(r, pattern_index(set, "u", "sat"), b, sizeof(b));
+	assert_string_equal(a, "");
+	assert_string_equal(b, "");
+	hits_of(r, pattern_index(set, "u", "sat-other-unless"), b, sizeof(b));
+	assert_string_equal(b, "1:3:# satellite image;");
+	eg_blob_result_free(r);
+	eg_matcher_free(m);
+	eg_sigset_free(set);
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
@@ -375,6 +504,7 @@ int main(void)
 		cmocka_unit_test(kinds_from_names_and_magic),
 		cmocka_unit_test(a_regex_limit_makes_the_file_incomplete),
 		cmocka_unit_test(unless_drops_the_hits_of_its_file),
+		cmocka_unit_test(copied_patterns_share_their_hits),
 	};
 
 	return cmocka_run_group_tests(tests, setup, teardown);
