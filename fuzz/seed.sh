@@ -10,7 +10,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 for t in sigset policy approvals prereceive prepush match cache audit packfile \
-	livescript utf16; do
+	livescript zip utf16; do
 	mkdir -p "$out/$t"
 done
 
@@ -95,8 +95,20 @@ for f in livescript_train.xml livescript_plot.xml; do
 		{ echo train.mlx; live_script "$top/tests/fixtures/src/forms/$f" $method; } |
 			put match
 		live_script "$top/tests/fixtures/src/forms/$f" $method | put livescript
+		live_script "$top/tests/fixtures/src/forms/$f" $method | put zip
 	done
 done
+# Source code zipped, which the matcher names as unscanned
+python3 -c '
+import io, sys, zipfile
+b = io.BytesIO()
+with zipfile.ZipFile(b, "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("__MACOSX/._train.py", "")
+    z.writestr("src/train.py", open(sys.argv[1]).read())
+sys.stdout.buffer.write(b.getvalue())' "$top/tests/fixtures/src/train.py" > "$out/zip.tmp"
+put zip < "$out/zip.tmp"
+{ echo release.zip; cat "$out/zip.tmp"; } | put match
+rm -f "$out/zip.tmp"
 # UTF-16 text: a README written whole with a mark, and a line appended
 # without one; for fuzz_match after a name, for fuzz_utf16 alone
 utf16() {

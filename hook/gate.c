@@ -168,13 +168,11 @@ void eg_gate_known_old(git_oid **out, size_t *n, git_repository *repo,
  */
 static int made_unscannable(const struct eg_unscanned *u)
 {
-	static const char *const made[] = {"tree nested deeper than",
-					   "larger than --max-blob-size",
-					   "regex match limit hit",
-					   "Git LFS pointer",
-					   "MATLAB live script",
-					   "malformed tree entry",
-					   NULL};
+	static const char *const made[] = {
+		"tree nested deeper than", "larger than --max-blob-size",
+		"regex match limit hit",   "Git LFS pointer",
+		"MATLAB live script",	   "zip archive of source code",
+		"malformed tree entry",	   NULL};
 	size_t i;
 
 	for (i = 0; u->reason && made[i]; i++)

@@ -18,6 +18,7 @@
 #include "rmarkdown.h"
 #include "text.h"
 #include "utf16.h"
+#include "zip.h"
 
 /* Bounds on one regex on one file: past them the file is incomplete. */
 #define MATCH_LIMIT  5000000
@@ -387,6 +388,22 @@ struct eg_prefilter_memo *eg_matcher_memo(struct eg_matcher *m, unsigned kind,
 	return memo;
 }
 
+/* The kinds of source code, whose patterns a member of an archive escapes. */
+#define CODE_KINDS                                                    \
+	(EG_KIND_PYTHON | EG_KIND_C | EG_KIND_JS | EG_KIND_NOTEBOOK | \
+	 EG_KIND_OTHER_CODE)
+
+/* eg_zip_each(): whether a member is named as source code. */
+static int is_code_member(const struct eg_zip_member *zm, void *data)
+{
+	(void)data;
+	/* macOS's copies of resource forks, `__MACOSX/._train.py` */
+	if (!zm->name_len ||
+	    (zm->name_len >= 9 && !memcmp(zm->name, "__MACOSX/", 9)))
+		return 0;
+	return !!(eg_kind_from_name(zm->name, zm->name_len) & CODE_KINDS);
+}
+
 void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 		    unsigned name_kind, const char *name,
 		    const unsigned char *buf, size_t len,
@@ -431,6 +448,14 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 			unscanned = "MATLAB live script: no readable "
 				    "matlab/document.xml";
 		}
+	} else if (kind == EG_KIND_ARCHIVE &&
+		   eg_zip_each(buf, len, is_code_member, NULL) == 1) {
+		/*
+		 * Code zipped is code committed: its members are not matched,
+		 * so it is named as not scanned rather than passed unseen.
+		 */
+		unscanned = "zip archive of source code: members not read "
+			    "(commit them unzipped)";
 	} else if ((kind & EG_KIND_ANY_TEXT) && eg_rmarkdown_named(name)) {
 		/* R Markdown: its code chunks, as R, where they are */
 		decoded = eg_rmarkdown_code(buf, len);

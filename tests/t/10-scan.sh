@@ -258,6 +258,23 @@ expect_exit 3 "a live script that can't be read: the scan is incomplete" \
 check "... and says which file and why" \
 	test "$(report "[(u['path'], u['reason']) for u in d['summary']['unscanned']]")" = \
 	"[('train.mlx', 'MATLAB live script: no readable matlab/document.xml')]"
+# Code zipped is not passed unseen: the scan says which archive and why.
+w=$TMP/zipped
+mkdir -p "$w"
+python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1] + "/code.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("train.py", open(sys.argv[2]).read())
+with zipfile.ZipFile(sys.argv[1] + "/notes.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("notes/README.md", "# notes\n")' "$w" "$FIXTURES/src/train.py"
+expect_exit 3 "a zip of source code: the scan is incomplete" \
+	scan --format json --output "$TMP/r.json" --dir "$w"
+check "... and names the archive, not the zip of notes" \
+	test "$(report "[(u['path'], u['reason']) for u in d['summary']['unscanned']]")" = \
+	"[('code.zip', 'zip archive of source code: members not read (commit them unzipped)')]"
+rm "$w/code.zip"
+expect_exit 0 "... and a zip of notes alone: nothing, complete" \
+	scan --dir "$w"
 w=$TMP/weak-only
 mkdir -p "$w/tests"
 cp "$FIXTURES/src/geo_io.py" "$FIXTURES/src/train.py" "$w/"

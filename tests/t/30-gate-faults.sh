@@ -416,6 +416,25 @@ policy_edit 's/^on_error: reject/on_error: accept/'
 new_bare bad-accept
 failed_closed "on_error: accept and a malformed tree entry" \
 	'scan is incomplete' "$bad" bad-accept main:refs/heads/main
+# Source code zipped leaves the scan incomplete by the pusher's making as
+# well: its members are not matched, so it never passes unseen.
+zc="$WORK/zipped-code"
+if [ ! -d "$zc" ]; then
+	git init -q "$zc"
+	python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("labels/README.md", "# labels\n")
+    z.writestr("src/train.py", open(sys.argv[2]).read())' \
+		"$zc/release.zip" "$TOP/tests/fixtures/src/train.py"
+	git -C "$zc" add -A
+	git -C "$zc" -c user.name=T -c user.email=t@example.com \
+		commit -qm "code, zipped"
+fi
+new_bare zip-accept
+failed_closed "on_error: accept and source code in a zip" \
+	'release\.zip .*zip archive of source code.*unzipped' \
+	"$zc" zip-accept HEAD:refs/heads/main
 write_policy
 
 # The gate keeps what it judged of the repository's trees between pushes

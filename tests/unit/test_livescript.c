@@ -1,5 +1,4 @@
 /* test_livescript.c: the code of a MATLAB live script, both ways. */
-#define ZLIB_CONST
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -9,96 +8,9 @@
 #include <string.h>
 
 #include <cmocka.h>
-#include <zlib.h>
 
 #include "livescript.h"
-
-/* A zip archive built in memory: members, then the central directory. */
-struct zip {
-	unsigned char buf[1 << 16];
-	size_t n;
-	unsigned char dir[1 << 12];
-	size_t ndir;
-	unsigned entries;
-};
-
-static void put16(unsigned char *p, unsigned v)
-{
-	p[0] = (unsigned char)v;
-	p[1] = (unsigned char)(v >> 8);
-}
-
-static void put32(unsigned char *p, uint32_t v)
-{
-	put16(p, v & 0xffff);
-	put16(p + 2, v >> 16);
-}
-
-/* Add member `name` holding `data`, deflated or stored, with `flags`. */
-static void add(struct zip *z, const char *name, const char *data, int deflated,
-		unsigned flags)
-{
-	size_t nlen = strlen(name), len = strlen(data), clen = len;
-	unsigned char *local = z->buf + z->n, *cd = z->dir + z->ndir;
-	uint32_t crc = (uint32_t)crc32(0, (const Bytef *)data, (uInt)len);
-
-	memset(local, 0, 30);
-	memcpy(local, "PK\3\4", 4);
-	put16(local + 26, (unsigned)nlen);
-	memcpy(local + 30, name, nlen);
-	if (deflated) {
-		z_stream zs;
-
-		memset(&zs, 0, sizeof(zs));
-		assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, -MAX_WBITS, 8,
-					      Z_DEFAULT_STRATEGY),
-				 Z_OK);
-		zs.next_in = (const Bytef *)data;
-		zs.avail_in = (uInt)len;
-		zs.next_out = local + 30 + nlen;
-		zs.avail_out = (uInt)(sizeof(z->buf) - z->n - 30 - nlen);
-		assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
-		clen = zs.total_out;
-		deflateEnd(&zs);
-	} else {
-		memcpy(local + 30 + nlen, data, len);
-	}
-	put16(local + 8, flags);
-	put16(local + 10, deflated ? 8 : 0);
-	put32(local + 14, crc);
-	put32(local + 18, (uint32_t)clen);
-	put32(local + 22, (uint32_t)len);
-
-	memset(cd, 0, 46);
-	memcpy(cd, "PK\1\2", 4);
-	put16(cd + 8, flags);
-	put16(cd + 10, deflated ? 8 : 0);
-	put32(cd + 16, crc);
-	put32(cd + 20, (uint32_t)clen);
-	put32(cd + 24, (uint32_t)len);
-	put16(cd + 28, (unsigned)nlen);
-	put32(cd + 42, (uint32_t)z->n);
-	memcpy(cd + 46, name, nlen);
-	z->ndir += 46 + nlen;
-	z->n += 30 + nlen + clen;
-	z->entries++;
-}
-
-/* Append the central directory and its end record; the archive's size. */
-static size_t finish(struct zip *z)
-{
-	unsigned char *end;
-
-	memcpy(z->buf + z->n, z->dir, z->ndir);
-	end = z->buf + z->n + z->ndir;
-	memset(end, 0, 22);
-	memcpy(end, "PK\5\6", 4);
-	put16(end + 8, z->entries);
-	put16(end + 10, z->entries);
-	put32(end + 12, (uint32_t)z->ndir);
-	put32(end + 16, (uint32_t)z->n);
-	return z->n + z->ndir + 22;
-}
+#include "zipbuild.h"
 
 #define PARA(style, runs) \
 	"<w:p><w:pPr><w:pStyle w:val=\"" style "\"/></w:pPr>" runs "</w:p>"
@@ -131,10 +43,10 @@ static const char code[] = "layers = [\n"
 static size_t live_script(struct zip *z, int deflated)
 {
 	memset(z, 0, sizeof(*z));
-	add(z, "[Content_Types].xml", "<Types/>", deflated, 0);
-	add(z, "matlab/document.xml", document, deflated, 0);
-	add(z, "matlab/output.xml", "<embeddedOutputs/>", deflated, 0);
-	return finish(z);
+	zipbuild_add(z, "[Content_Types].xml", "<Types/>", deflated, 0);
+	zipbuild_add(z, "matlab/document.xml", document, deflated, 0);
+	zipbuild_add(z, "matlab/output.xml", "<embeddedOutputs/>", deflated, 0);
+	return zipbuild_finish(z);
 }
 
 static void names_of_live_scripts_and_apps(void **state)
@@ -173,12 +85,13 @@ static void a_script_without_code_is_empty(void **state)
 
 	(void)state;
 	memset(&z, 0, sizeof(z));
-	add(&z, "matlab/document.xml",
-	    "<w:document><w:body>" PARA(
-		    "text",
-		    "<w:r><w:t>prose</w:t></w:r>") "</w:body></w:document>",
-	    1, 0);
-	len = finish(&z);
+	zipbuild_add(
+		&z, "matlab/document.xml",
+		"<w:document><w:body>" PARA(
+			"text",
+			"<w:r><w:t>prose</w:t></w:r>") "</w:body></w:document>",
+		1, 0);
+	len = zipbuild_finish(&z);
 	text = eg_livescript_code(z.buf, len, &n);
 	assert_non_null(text);
 	assert_string_equal(text, "");
@@ -194,14 +107,14 @@ static void damaged_or_foreign_archives_give_null(void **state)
 	(void)state;
 	/* no matlab/document.xml */
 	memset(&z, 0, sizeof(z));
-	add(&z, "word/document.xml", document, 1, 0);
-	len = finish(&z);
+	zipbuild_add(&z, "word/document.xml", document, 1, 0);
+	len = zipbuild_finish(&z);
 	assert_null(eg_livescript_code(z.buf, len, &n));
 
 	/* encrypted */
 	memset(&z, 0, sizeof(z));
-	add(&z, "matlab/document.xml", document, 0, 1);
-	len = finish(&z);
+	zipbuild_add(&z, "matlab/document.xml", document, 0, 1);
+	len = zipbuild_finish(&z);
 	assert_null(eg_livescript_code(z.buf, len, &n));
 
 	/* a byte of the document changed: its CRC no longer holds */

@@ -13,6 +13,7 @@
 #include "kind.h"
 #include "match.h"
 #include "sigset.h"
+#include "zipbuild.h"
 
 static const char pack[] =
 	"pack: {id: t, version: 1}\n"
@@ -199,6 +200,45 @@ static void binary_content_is_classified_not_searched(void **state)
 	/* another zip is an archive, classified and not searched */
 	assert_int_equal(criteria(f, "data.zip", zip, sizeof(zip) - 1, NULL),
 			 0);
+}
+
+/*
+ * A zip whose members are named as code is not passed unseen: it is named
+ * as unscanned, whatever else it holds; data, documents and macOS's
+ * resource forks are not code.
+ */
+static void zipped_code_is_named_unscanned(void **state)
+{
+	struct fixture *f = *state;
+	static struct zip z;
+	struct eg_blob_result *r = NULL;
+	static const char *const code[] = {"train.py", "src/net.ipynb",
+					   "lib/geo.R", "model.cu"};
+	size_t i, len;
+
+	for (i = 0; i < sizeof(code) / sizeof(code[0]); i++) {
+		memset(&z, 0, sizeof(z));
+		zipbuild_add(&z, "data/labels.csv", "a,b\n", 1, 0);
+		zipbuild_add(&z, code[i], "import rasterio\n", 1, 0);
+		len = zipbuild_finish(&z);
+		assert_int_equal(
+			criteria(f, "code.zip", (const char *)z.buf, len, &r),
+			0);
+		assert_non_null(r);
+		assert_non_null(strstr(r->unscanned, "zip archive of source"));
+		eg_blob_result_free(r);
+	}
+
+	memset(&z, 0, sizeof(z));
+	zipbuild_add(&z, "README.md", "import rasterio\n", 1, 0);
+	zipbuild_add(&z, "__MACOSX/._train.py", "\0\0", 0, 0);
+	zipbuild_add(&z, "scenes/", "", 0, 0);
+	len = zipbuild_finish(&z);
+	r = NULL;
+	assert_int_equal(criteria(f, "docs.zip", (const char *)z.buf, len, &r),
+			 0);
+	assert_true(!r || !r->unscanned);
+	eg_blob_result_free(r);
 }
 
 static unsigned script_kind(unsigned name_kind, const char *text)
@@ -501,6 +541,7 @@ int main(void)
 		cmocka_unit_test(columns_count_characters_not_bytes),
 		cmocka_unit_test(notebooks_match_their_decoded_code_cells),
 		cmocka_unit_test(binary_content_is_classified_not_searched),
+		cmocka_unit_test(zipped_code_is_named_unscanned),
 		cmocka_unit_test(kinds_from_names_and_magic),
 		cmocka_unit_test(a_regex_limit_makes_the_file_incomplete),
 		cmocka_unit_test(unless_drops_the_hits_of_its_file),
