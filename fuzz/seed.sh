@@ -10,7 +10,7 @@ set -eu
 top=$(cd "$(dirname "$0")/.." && pwd)
 out=$1
 for t in sigset policy approvals prereceive prepush match cache audit packfile \
-	livescript zip utf16; do
+	livescript zip tar utf16; do
 	mkdir -p "$out/$t"
 done
 
@@ -109,6 +109,12 @@ sys.stdout.buffer.write(b.getvalue())' "$top/tests/fixtures/src/train.py" > "$ou
 put zip < "$out/zip.tmp"
 { echo release.zip; cat "$out/zip.tmp"; } | put match
 rm -f "$out/zip.tmp"
+# ... and tarred, plain and gzipped
+tar -C "$top/tests/fixtures" -cf - src/train.py src/geo_io.py | put tar
+tar -C "$top/tests/fixtures" -czf - src/train.py src/geo_io.py > "$out/tar.tmp"
+put tar < "$out/tar.tmp"
+{ echo pkg-1.0.tar.gz; cat "$out/tar.tmp"; } | put match
+rm -f "$out/tar.tmp"
 # UTF-16 text: a README written whole with a mark, and a line appended
 # without one; for fuzz_match after a name, for fuzz_utf16 alone
 utf16() {

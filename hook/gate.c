@@ -171,7 +171,7 @@ static int made_unscannable(const struct eg_unscanned *u)
 	static const char *const made[] = {
 		"tree nested deeper than", "larger than --max-blob-size",
 		"regex match limit hit",   "Git LFS pointer",
-		"MATLAB live script",	   "zip archive of source code",
+		"MATLAB live script",	   "archive of source code",
 		"malformed tree entry",	   NULL};
 	size_t i;
 

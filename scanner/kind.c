@@ -183,7 +183,8 @@ static unsigned binary_kind(const char *name, const unsigned char *buf,
 		   "\xfd"
 		   "7zXZ",
 		   5) ||
-	    starts(buf, len, "BZh", 3))
+	    starts(buf, len, "BZh", 3) ||
+	    (len >= 262 && !memcmp(buf + 257, "ustar", 5))) /* tar */
 		return EG_KIND_ARCHIVE;
 	return EG_KIND_BINARY;
 }

@@ -16,6 +16,7 @@
 #include "notebook.h"
 #include "prefilter.h"
 #include "rmarkdown.h"
+#include "tar.h"
 #include "text.h"
 #include "utf16.h"
 #include "zip.h"
@@ -393,15 +394,30 @@ struct eg_prefilter_memo *eg_matcher_memo(struct eg_matcher *m, unsigned kind,
 	(EG_KIND_PYTHON | EG_KIND_C | EG_KIND_JS | EG_KIND_NOTEBOOK | \
 	 EG_KIND_OTHER_CODE)
 
-/* eg_zip_each(): whether a member is named as source code. */
-static int is_code_member(const struct eg_zip_member *zm, void *data)
+/* The most a tar archive may inflate to while its names are read. */
+#define TAR_MAX (256u << 20)
+
+/* eg_tar_each(): whether a member is named as source code. */
+static int is_code_name(const char *name, size_t len, void *data)
 {
 	(void)data;
 	/* macOS's copies of resource forks, `__MACOSX/._train.py` */
-	if (!zm->name_len ||
-	    (zm->name_len >= 9 && !memcmp(zm->name, "__MACOSX/", 9)))
+	if (!len || (len >= 9 && !memcmp(name, "__MACOSX/", 9)))
 		return 0;
-	return !!(eg_kind_from_name(zm->name, zm->name_len) & CODE_KINDS);
+	return !!(eg_kind_from_name(name, len) & CODE_KINDS);
+}
+
+/* eg_zip_each(): the same. */
+static int is_code_member(const struct eg_zip_member *zm, void *data)
+{
+	return is_code_name(zm->name, zm->name_len, data);
+}
+
+/* Whether an archive's members are named as source code, as far as read. */
+static int archive_of_code(const unsigned char *buf, size_t len)
+{
+	return eg_zip_each(buf, len, is_code_member, NULL) == 1 ||
+	       eg_tar_each(buf, len, TAR_MAX, is_code_name, NULL) == 1;
 }
 
 void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
@@ -448,14 +464,13 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 			unscanned = "MATLAB live script: no readable "
 				    "matlab/document.xml";
 		}
-	} else if (kind == EG_KIND_ARCHIVE &&
-		   eg_zip_each(buf, len, is_code_member, NULL) == 1) {
+	} else if (kind == EG_KIND_ARCHIVE && archive_of_code(buf, len)) {
 		/*
-		 * Code zipped is code committed: its members are not matched,
-		 * so it is named as not scanned rather than passed unseen.
+		 * Code archived is code committed: its members are not
+		 * matched, so it is named as not scanned, never passed unseen.
 		 */
-		unscanned = "zip archive of source code: members not read "
-			    "(commit them unzipped)";
+		unscanned = "archive of source code: members not read "
+			    "(commit them unpacked)";
 	} else if ((kind & EG_KIND_ANY_TEXT) && eg_rmarkdown_named(name)) {
 		/* R Markdown: its code chunks, as R, where they are */
 		decoded = eg_rmarkdown_code(buf, len);

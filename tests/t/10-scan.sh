@@ -258,7 +258,7 @@ expect_exit 3 "a live script that can't be read: the scan is incomplete" \
 check "... and says which file and why" \
 	test "$(report "[(u['path'], u['reason']) for u in d['summary']['unscanned']]")" = \
 	"[('train.mlx', 'MATLAB live script: no readable matlab/document.xml')]"
-# Code zipped is not passed unseen: the scan says which archive and why.
+# Code archived is not passed unseen: the scan says which archive and why.
 w=$TMP/zipped
 mkdir -p "$w"
 python3 -c '
@@ -267,13 +267,18 @@ with zipfile.ZipFile(sys.argv[1] + "/code.zip", "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("train.py", open(sys.argv[2]).read())
 with zipfile.ZipFile(sys.argv[1] + "/notes.zip", "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("notes/README.md", "# notes\n")' "$w" "$FIXTURES/src/train.py"
-expect_exit 3 "a zip of source code: the scan is incomplete" \
+mkdir -p "$TMP/sdist/pkg-1.0/pkg" "$TMP/scenes"
+cp "$FIXTURES/src/train.py" "$TMP/sdist/pkg-1.0/pkg/"
+tar -C "$TMP/sdist" -czf "$w/pkg-1.0.tar.gz" pkg-1.0
+echo 'a,b' > "$TMP/scenes/labels.csv"
+tar -C "$TMP" -cf "$w/scenes.tar" scenes
+expect_exit 3 "a zip and a tarball of source code: the scan is incomplete" \
 	scan --format json --output "$TMP/r.json" --dir "$w"
-check "... and names the archive, not the zip of notes" \
-	test "$(report "[(u['path'], u['reason']) for u in d['summary']['unscanned']]")" = \
-	"[('code.zip', 'zip archive of source code: members not read (commit them unzipped)')]"
-rm "$w/code.zip"
-expect_exit 0 "... and a zip of notes alone: nothing, complete" \
+check "... and names each archive, not the zip of notes nor the tar of labels" \
+	test "$(report "sorted((u['path'], u['reason']) for u in d['summary']['unscanned'])")" = \
+	"[('code.zip', 'archive of source code: members not read (commit them unpacked)'), ('pkg-1.0.tar.gz', 'archive of source code: members not read (commit them unpacked)')]"
+rm "$w/code.zip" "$w/pkg-1.0.tar.gz"
+expect_exit 0 "... and archives of notes and labels alone: nothing, complete" \
 	scan --dir "$w"
 w=$TMP/weak-only
 mkdir -p "$w/tests"

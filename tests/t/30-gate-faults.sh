@@ -433,7 +433,7 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
 fi
 new_bare zip-accept
 failed_closed "on_error: accept and source code in a zip" \
-	'release\.zip .*zip archive of source code.*unzipped' \
+	'release\.zip .*archive of source code.*unpacked' \
 	"$zc" zip-accept HEAD:refs/heads/main
 write_policy
 

@@ -225,7 +225,7 @@ static void zipped_code_is_named_unscanned(void **state)
 			criteria(f, "code.zip", (const char *)z.buf, len, &r),
 			0);
 		assert_non_null(r);
-		assert_non_null(strstr(r->unscanned, "zip archive of source"));
+		assert_non_null(strstr(r->unscanned, "archive of source code"));
 		eg_blob_result_free(r);
 	}
 

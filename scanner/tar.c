@@ -1,0 +1,170 @@
+/* tar.c: the member names of a tar archive, gzip-compressed or not. */
+#define ZLIB_CONST
+#include <string.h>
+#include <zlib.h>
+
+#include "tar.h"
+
+#define BLOCK	      512
+#define LONG_MAX_NAME 4096
+
+/*
+ * The archive's bytes in order: `buf` itself, or what inflating it gives.
+ * `total` counts the bytes given out, which may not pass `max`.
+ */
+struct reader {
+	const unsigned char *buf;
+	size_t len, pos, total, max;
+	int gzip;
+	z_stream zs;
+};
+
+/* Give the next `n` bytes to `dst`, or drop them when it is NULL; -1 short. */
+static int take(struct reader *r, unsigned char *dst, size_t n)
+{
+	unsigned char scratch[16384];
+
+	if (n > r->max - r->total)
+		return -1;
+	r->total += n;
+	if (!r->gzip) {
+		if (n > r->len - r->pos)
+			return -1;
+		if (dst)
+			memcpy(dst, r->buf + r->pos, n);
+		r->pos += n;
+		return 0;
+	}
+	while (n) {
+		size_t want = n, got;
+		int rc;
+
+		if (!dst && want > sizeof(scratch))
+			want = sizeof(scratch);
+		r->zs.next_out = dst ? dst : scratch;
+		r->zs.avail_out = (uInt)want;
+		rc = inflate(&r->zs, Z_NO_FLUSH);
+		got = want - r->zs.avail_out;
+		if (rc != Z_OK && rc != Z_STREAM_END)
+			return -1;
+		if (!got && (rc == Z_STREAM_END || !r->zs.avail_in))
+			return -1;
+		n -= got;
+		if (dst)
+			dst += got;
+	}
+	return 0;
+}
+
+/* An octal field of `len` bytes, NUL- or blank-ended; -1 when it is not. */
+static long long octal(const unsigned char *p, size_t len)
+{
+	long long v = 0;
+	size_t i = 0;
+
+	while (i < len && p[i] == ' ')
+		i++;
+	if (i == len || p[i] < '0' || p[i] > '7')
+		return -1;
+	for (; i < len && p[i] >= '0' && p[i] <= '7'; i++) {
+		if (v > (1ll << 40))
+			return -1;
+		v = v * 8 + (p[i] - '0');
+	}
+	return i == len || p[i] == ' ' || p[i] == '\0' ? v : -1;
+}
+
+/* A ustar header: its magic, and the checksum over it with blanks for it. */
+static int is_header(const unsigned char *h)
+{
+	long long sum = 0, want = octal(h + 148, 8);
+	size_t i;
+
+	if (memcmp(h + 257, "ustar", 5) || want < 0)
+		return 0;
+	for (i = 0; i < BLOCK; i++)
+		sum += i >= 148 && i < 156 ? ' ' : h[i];
+	return sum == want;
+}
+
+static int all_zero(const unsigned char *h)
+{
+	size_t i;
+
+	for (i = 0; i < BLOCK; i++)
+		if (h[i])
+			return 0;
+	return 1;
+}
+
+static int each(struct reader *r,
+		int (*fn)(const char *name, size_t name_len, void *data),
+		void *data)
+{
+	unsigned char h[BLOCK];
+	char name[LONG_MAX_NAME];
+	int rc;
+
+	for (;;) {
+		long long size;
+		size_t padded, n, pre;
+
+		if (take(r, h, BLOCK))
+			return -1;
+		if (all_zero(h))
+			return 0;
+		if (!is_header(h) || (size = octal(h + 124, 12)) < 0)
+			return -1;
+		padded = ((size_t)size + BLOCK - 1) / BLOCK * BLOCK;
+		if (h[156] == 'L') { /* GNU: the next member's long name */
+			n = (size_t)size < sizeof(name) ? (size_t)size
+							: sizeof(name);
+			if (take(r, (unsigned char *)name, n) ||
+			    take(r, NULL, padded - n))
+				return -1;
+			if ((rc = fn(name, strnlen(name, n), data)))
+				return rc;
+			continue;
+		}
+		if (h[156] != 'x' && h[156] != 'g') { /* not pax attributes */
+			pre = strnlen((const char *)h + 345, 155);
+			memcpy(name, h + 345, pre);
+			n = pre;
+			if (pre)
+				name[n++] = '/';
+			memcpy(name + n, h, strnlen((const char *)h, 100));
+			n += strnlen((const char *)h, 100);
+			if ((rc = fn(name, n, data)))
+				return rc;
+		}
+		if (take(r, NULL, padded))
+			return -1;
+	}
+}
+
+int eg_tar_each(const unsigned char *buf, size_t len, size_t max,
+		int (*fn)(const char *name, size_t name_len, void *data),
+		void *data)
+{
+	struct reader r;
+	int rc;
+
+	memset(&r, 0, sizeof(r));
+	r.buf = buf;
+	r.len = len;
+	r.max = max;
+
+	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
+		r.gzip = 1;
+		if (inflateInit2(&r.zs, 16 + MAX_WBITS) != Z_OK)
+			return -1;
+		r.zs.next_in = buf;
+		r.zs.avail_in = (uInt)(len > 0xffffffffu ? 0xffffffffu : len);
+	} else if (len < BLOCK || memcmp(buf + 257, "ustar", 5)) {
+		return -1;
+	}
+	rc = each(&r, fn, data);
+	if (r.gzip)
+		inflateEnd(&r.zs);
+	return rc;
+}

@@ -1,0 +1,202 @@
+/* test_tar.c: the member names of a tar archive, plain or gzipped. */
+#define ZLIB_CONST
+#include <setjmp.h>
+#include <stdarg.h>
+#include <stddef.h>
+#include <stdint.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include <cmocka.h>
+#include <zlib.h>
+
+#include "tar.h"
+
+/* A tar archive built in memory, and room to gzip it. */
+struct tar {
+	unsigned char buf[1 << 15];
+	size_t n;
+	unsigned char gz[1 << 15];
+	size_t ngz;
+};
+
+/* Add a member of `type` ('0' a file, 'L' a GNU long name) holding `data`. */
+static void add(struct tar *t, const char *prefix, const char *name, char type,
+		const char *data)
+{
+	unsigned char *h = t->buf + t->n;
+	size_t len = strlen(data), i;
+	unsigned sum = 0;
+
+	memset(h, 0, 512);
+	memcpy(h, name, strlen(name) < 100 ? strlen(name) : 100);
+	snprintf((char *)h + 100, 8, "%07o", 0644);
+	snprintf((char *)h + 124, 12, "%011o", (unsigned)len);
+	memset(h + 148, ' ', 8);
+	h[156] = (unsigned char)type;
+	memcpy(h + 257, "ustar", 6);
+	memcpy(h + 263, "00", 2);
+	memcpy(h + 345, prefix, strlen(prefix));
+	for (i = 0; i < 512; i++)
+		sum += h[i];
+	snprintf((char *)h + 148, 8, "%06o", sum);
+	memcpy(h + 512, data, len);
+	t->n += 512 + (len + 511) / 512 * 512;
+}
+
+/* End the archive with two zero blocks; its size. */
+static size_t finish(struct tar *t)
+{
+	memset(t->buf + t->n, 0, 1024);
+	t->n += 1024;
+	return t->n;
+}
+
+/* The archive gzipped, as `tar czf` writes it; its size. */
+static size_t gzip(struct tar *t)
+{
+	z_stream zs;
+
+	memset(&zs, 0, sizeof(zs));
+	assert_int_equal(deflateInit2(&zs, 9, Z_DEFLATED, 16 + MAX_WBITS, 8,
+				      Z_DEFAULT_STRATEGY),
+			 Z_OK);
+	zs.next_in = t->buf;
+	zs.avail_in = (uInt)t->n;
+	zs.next_out = t->gz;
+	zs.avail_out = sizeof(t->gz);
+	assert_int_equal(deflate(&zs, Z_FINISH), Z_STREAM_END);
+	t->ngz = zs.total_out;
+	deflateEnd(&zs);
+	return t->ngz;
+}
+
+struct seen {
+	char names[512];
+	unsigned n, stop_at;
+};
+
+static int note(const char *name, size_t len, void *data)
+{
+	struct seen *s = data;
+
+	strncat(s->names, name, len);
+	strcat(s->names, ";");
+	return ++s->n == s->stop_at ? 5 : 0;
+}
+
+static int ignore(const char *name, size_t len, void *data)
+{
+	(void)name;
+	(void)len;
+	(void)data;
+	return 0;
+}
+
+static char long_name[302];
+
+static size_t sdist(struct tar *t)
+{
+	memset(t, 0, sizeof(*t));
+	memset(long_name, 'd', 296);
+	memcpy(long_name + 296, "/a.py", 5);
+	add(t, "", "pkg-1.0/PKG-INFO", '0', "Name: pkg\n");
+	add(t, "pkg-1.0", "pkg/train.py", '0', "model.fit(x, y)\n");
+	add(t, "", "././@LongLink", 'L', long_name);
+	add(t, "", "dddd", '0', "x = 1\n");
+	return finish(t);
+}
+
+static void names_in_order_plain_and_gzipped(void **state)
+{
+	static struct tar t;
+	static char want[1024];
+	struct seen plain = {.n = 0}, gz = {.n = 0};
+	size_t len = sdist(&t);
+
+	(void)state;
+	snprintf(want, sizeof(want),
+		 "pkg-1.0/PKG-INFO;pkg-1.0/pkg/train.py;%s;dddd;", long_name);
+	assert_int_equal(eg_tar_each(t.buf, len, 1 << 20, note, &plain), 0);
+	assert_string_equal(plain.names, want);
+	gzip(&t);
+	assert_int_equal(eg_tar_each(t.gz, t.ngz, 1 << 20, note, &gz), 0);
+	assert_string_equal(gz.names, want);
+}
+
+static void a_nonzero_answer_stops_the_walk(void **state)
+{
+	static struct tar t;
+	struct seen s = {.stop_at = 2};
+
+	(void)state;
+	sdist(&t);
+	gzip(&t);
+	assert_int_equal(eg_tar_each(t.gz, t.ngz, 1 << 20, note, &s), 5);
+	assert_string_equal(s.names, "pkg-1.0/PKG-INFO;pkg-1.0/pkg/train.py;");
+}
+
+static void limits_damage_and_foreign_input_give_minus_one(void **state)
+{
+	static struct tar t;
+	size_t len = sdist(&t), cut;
+	struct seen s = {.n = 0};
+
+	(void)state;
+	/* inflating past the limit the caller sets */
+	gzip(&t);
+	assert_int_equal(eg_tar_each(t.gz, t.ngz, 1024, note, &s), -1);
+	assert_string_equal(s.names, "pkg-1.0/PKG-INFO;");
+
+	/* a header whose checksum no longer holds */
+	t.buf[512 + 512 + 3] ^= 1;
+	memset(&s, 0, sizeof(s));
+	assert_int_equal(eg_tar_each(t.buf, len, 1 << 20, note, &s), -1);
+	assert_string_equal(s.names, "pkg-1.0/PKG-INFO;");
+	t.buf[512 + 512 + 3] ^= 1;
+
+	/*
+	 * Cut anywhere: never read past the end.  Gzipped, the stream may
+	 * give the whole archive before its trailer is cut off.
+	 */
+	for (cut = 0; cut < t.ngz; cut++) {
+		unsigned char *copy = malloc(cut ? cut : 1);
+		int rc;
+
+		memcpy(copy, t.gz, cut);
+		rc = eg_tar_each(copy, cut, 1 << 20, ignore, NULL);
+		assert_true(rc == -1 || (rc == 0 && cut > t.ngz - 16));
+		free(copy);
+	}
+	for (cut = 0; cut < len - 1024; cut += 100) {
+		unsigned char *copy = malloc(cut ? cut : 1);
+
+		memcpy(copy, t.buf, cut);
+		assert_int_equal(eg_tar_each(copy, cut, 1 << 20, ignore, NULL),
+				 -1);
+		free(copy);
+	}
+
+	/* not a tar: a gzipped volume, and text */
+	memset(&t, 0, sizeof(t));
+	memset(t.buf, 'v', 2048);
+	t.n = 2048;
+	gzip(&t);
+	assert_int_equal(eg_tar_each(t.gz, t.ngz, 1 << 20, ignore, NULL), -1);
+	assert_int_equal(eg_tar_each((const unsigned char *)"import torch", 12,
+				     1 << 20, ignore, NULL),
+			 -1);
+}
+
+int main(void)
+{
+	const struct CMUnitTest tests[] = {
+		cmocka_unit_test(names_in_order_plain_and_gzipped),
+		cmocka_unit_test(a_nonzero_answer_stops_the_walk),
+		cmocka_unit_test(
+			limits_damage_and_foreign_input_give_minus_one),
+	};
+
+	return cmocka_run_group_tests(tests, NULL, NULL);
+}
