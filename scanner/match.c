@@ -397,12 +397,23 @@ struct eg_prefilter_memo *eg_matcher_memo(struct eg_matcher *m, unsigned kind,
 /* The most a tar archive may inflate to while its names are read. */
 #define TAR_MAX (256u << 20)
 
+/*
+ * A header of a built macOS framework, `Growl.framework/Headers/Growl.h` in
+ * an application's release zip: the interface of a binary, not source.
+ */
+static int is_framework_header(const char *name, size_t len)
+{
+	return len >= 2 && !memcmp(name + len - 2, ".h", 2) &&
+	       memmem(name, len, ".framework/", 11);
+}
+
 /* eg_tar_each(): whether a member is named as source code. */
 static int is_code_name(const char *name, size_t len, void *data)
 {
 	(void)data;
 	/* macOS's copies of resource forks, `__MACOSX/._train.py` */
-	if (!len || (len >= 9 && !memcmp(name, "__MACOSX/", 9)))
+	if (!len || (len >= 9 && !memcmp(name, "__MACOSX/", 9)) ||
+	    is_framework_header(name, len))
 		return 0;
 	return !!(eg_kind_from_name(name, len) & CODE_KINDS);
 }

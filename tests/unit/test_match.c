@@ -213,7 +213,8 @@ static void zipped_code_is_named_unscanned(void **state)
 	static struct zip z;
 	struct eg_blob_result *r = NULL;
 	static const char *const code[] = {"train.py", "src/net.ipynb",
-					   "lib/geo.R", "model.cu"};
+					   "lib/geo.R", "model.cu",
+					   "include/geo.h"};
 	size_t i, len;
 
 	for (i = 0; i < sizeof(code) / sizeof(code[0]); i++) {
@@ -232,6 +233,10 @@ static void zipped_code_is_named_unscanned(void **state)
 	memset(&z, 0, sizeof(z));
 	zipbuild_add(&z, "README.md", "import rasterio\n", 1, 0);
 	zipbuild_add(&z, "__MACOSX/._train.py", "\0\0", 0, 0);
+	zipbuild_add(&z,
+		     "Tool.app/Contents/Frameworks/Growl.framework/Headers/"
+		     "Growl.h",
+		     "int growl(void);\n", 1, 0);
 	zipbuild_add(&z, "scenes/", "", 0, 0);
 	len = zipbuild_finish(&z);
 	r = NULL;
