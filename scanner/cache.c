@@ -20,7 +20,8 @@
  *   nblobs x (oid[20] | u32 kind | u8 has_result + 2 * again
  *             [| u32 result kind | u8 minified | pattern bitset
  *              | u32 nhits | nhits x (u32 pattern, line, column |
- *                                     u16 length | excerpt)])
+ *                                     u16 length | excerpt |
+ *                                     u16 length | member)])
  *   sha256 of all of the above (32 bytes)
  */
 /*
@@ -31,9 +32,10 @@
  * 8: a script named as text is of its "#!" interpreter's kind (kind.h);
  * 9: hit columns count characters, not bytes (match.h);
  * A: a notebook's hits are placed in its file (notebook.h);
- * B: trees and blobs keep whether they are judged at each path (scan.c)
+ * B: trees and blobs keep whether they are judged at each path (scan.c);
+ * C: an archive's members are matched, hits name their member (match.h)
  */
-#define MAGIC	  "EGCACHEB"
+#define MAGIC	  "EGCACHEC"
 #define MAX_CACHE (1u << 30)
 
 struct out {
@@ -112,6 +114,11 @@ static void put_result(struct out *o, const struct eg_blob_result *r,
 		put_u32(o, r->hits[i].column);
 		put(o, (unsigned char[2]){len & 0xff, len >> 8}, 2);
 		put(o, r->hits[i].excerpt, len);
+		/* a zip's names fit in 16 bits, a tar's in 4096 bytes */
+		len = r->hits[i].member ? strlen(r->hits[i].member) : 0;
+		put(o, (unsigned char[2]){len & 0xff, len >> 8}, 2);
+		if (len)
+			put(o, r->hits[i].member, len);
 	}
 }
 
@@ -149,6 +156,14 @@ get_result(struct in *in, const struct eg_sigset *set, size_t pwords)
 		}
 		h->excerpt = eg_xstrndup((const char *)b, len);
 		r->nhits++;
+		b = take(in, 2);
+		len = b ? (size_t)b[0] | (size_t)b[1] << 8 : 0;
+		b = take(in, len);
+		if (!b) {
+			in->bad = 1;
+			break;
+		}
+		h->member = len ? eg_xstrndup((const char *)b, len) : NULL;
 	}
 	return r;
 }

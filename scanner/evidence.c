@@ -123,6 +123,7 @@ static void add_evidence(struct eg_criterion_result *c,
 	memset(e, 0, sizeof(*e));
 	e->path = eg_xstrdup(file->path);
 	snprintf(e->blob, sizeof(e->blob), "%s", file->blob);
+	e->member = h->member ? eg_xstrdup(h->member) : NULL;
 	e->line = h->line;
 	e->column = h->column;
 	e->excerpt = eg_xstrdup(h->excerpt ? h->excerpt : "");
@@ -131,14 +132,18 @@ static void add_evidence(struct eg_criterion_result *c,
 }
 
 static int has_evidence(const struct eg_criterion_result *c, const char *path,
-			unsigned line)
+			const struct eg_hit *h)
 {
 	size_t i;
 
-	for (i = 0; i < c->nevidence; i++)
-		if (c->evidence[i].line == line &&
-		    !strcmp(c->evidence[i].path, path))
+	for (i = 0; i < c->nevidence; i++) {
+		const struct eg_evidence *e = &c->evidence[i];
+
+		if (e->line == h->line && !strcmp(e->path, path) &&
+		    !strcmp(e->member ? e->member : "",
+			    h->member ? h->member : ""))
 			return 1;
+	}
 	return 0;
 }
 
@@ -201,7 +206,7 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 			if (p->criterion != ci ||
 			    !eg_pattern_applies(p, file->path))
 				continue;
-			if (has_evidence(c, file->path, r->hits[k].line))
+			if (has_evidence(c, file->path, &r->hits[k]))
 				continue;
 			add_evidence(c, set, file, &r->hits[k], weak);
 			taken++;

@@ -8,6 +8,7 @@
 
 #include <pcre2.h>
 
+#include "archive.h"
 #include "error.h"
 #include "evidence.h"
 #include "kind.h"
@@ -16,10 +17,8 @@
 #include "notebook.h"
 #include "prefilter.h"
 #include "rmarkdown.h"
-#include "tar.h"
 #include "text.h"
 #include "utf16.h"
-#include "zip.h"
 
 /* Bounds on one regex on one file: past them the file is incomplete. */
 #define MATCH_LIMIT  5000000
@@ -45,6 +44,7 @@ struct eg_matcher {
 	/* per pattern, for its copies (eg_pattern.same_as); `file` counts */
 	struct hit_span *spans;
 	unsigned long file;
+	int depth; /* of archives: 1 while an archive's members are matched */
 	/* EXPORTGATE_PROFILE: time and runs per pattern, printed at the end */
 	unsigned long long *profile_ns, *profile_runs;
 };
@@ -112,8 +112,10 @@ void eg_blob_result_free(struct eg_blob_result *r)
 
 	if (!r)
 		return;
-	for (i = 0; i < r->nhits; i++)
+	for (i = 0; i < r->nhits; i++) {
 		free(r->hits[i].excerpt);
+		free(r->hits[i].member);
+	}
 	free(r->hits);
 	free(r->patterns);
 	free(r);
@@ -148,6 +150,7 @@ static void add_hit(struct eg_matcher *m, uint32_t pattern, uint32_t line,
 		    uint32_t col, char *excerpt)
 {
 	EG_GROW(m->hits, m->hits_alloc, m->nhits + 1);
+	m->hits[m->nhits].member = NULL;
 	m->hits[m->nhits].pattern = pattern;
 	m->hits[m->nhits].line = line;
 	m->hits[m->nhits].column = col;
@@ -389,46 +392,155 @@ struct eg_prefilter_memo *eg_matcher_memo(struct eg_matcher *m, unsigned kind,
 	return memo;
 }
 
-/* The kinds of source code, whose patterns a member of an archive escapes. */
-#define CODE_KINDS                                                    \
-	(EG_KIND_PYTHON | EG_KIND_C | EG_KIND_JS | EG_KIND_NOTEBOOK | \
-	 EG_KIND_OTHER_CODE)
+/*
+ * The members of an archive are read up to MEMBER_MAX bytes each and
+ * ARCHIVE_MAX in all (a tar, gzipped, may inflate that far).
+ */
+#define MEMBER_MAX  (16u << 20)
+#define ARCHIVE_MAX (256u << 20)
 
-/* The most a tar archive may inflate to while its names are read. */
-#define TAR_MAX (256u << 20)
+/* What an archive's members matched, gathered as they are read. */
+struct members {
+	struct eg_matcher *m;
+	size_t budget; /* bytes still to read */
+	struct eg_hit *hits;
+	size_t nhits, alloc;
+	unsigned *per_pattern; /* hits kept of each pattern */
+	eg_word *held;	       /* the criteria a member makes hold */
+	const char *unscanned;
+};
 
 /*
- * A header of a built macOS framework, `Growl.framework/Headers/Growl.h` in
- * an application's release zip: the interface of a binary, not source.
+ * Keep the hits of one member's result that make a criterion hold in it,
+ * naming the member: a criterion holds in an archive where it holds in one
+ * of its members, not on hits gathered from several.  The hits kept are
+ * moved out of `r`.
  */
-static int is_framework_header(const char *name, size_t len)
+static void keep_member_hits(struct members *w, struct eg_blob_result *r,
+			     const char *name)
 {
-	return len >= 2 && !memcmp(name + len - 2, ".h", 2) &&
-	       memmem(name, len, ".framework/", 11);
+	const struct eg_sigset *set = w->m->set;
+	size_t i;
+
+	memset(w->held, 0, EG_BITSET_WORDS(set->ncriteria) * sizeof(eg_word));
+	eg_match_criteria(set, r, name, w->held);
+	for (i = 0; i < r->nhits; i++) {
+		struct eg_hit *h = &r->hits[i];
+		const struct eg_pattern *p = &set->patterns[h->pattern];
+
+		if (!eg_bit_test(w->held, p->criterion) ||
+		    w->per_pattern[h->pattern] >= EG_MATCH_HITS_PER_PATTERN)
+			continue;
+		w->per_pattern[h->pattern]++;
+		EG_GROW(w->hits, w->alloc, w->nhits + 1);
+		w->hits[w->nhits] = *h;
+		w->hits[w->nhits].member = eg_xstrdup(name);
+		w->nhits++;
+		h->excerpt = NULL; /* moved */
+	}
+	if (r->unscanned && !w->unscanned)
+		w->unscanned = r->unscanned;
 }
 
-/* eg_tar_each(): whether a member is named as source code. */
-static int is_code_name(const char *name, size_t len, void *data)
+/* eg_archive_each(): match one member as a file of its name. */
+static int match_member(const struct eg_archive_member *am, void *data)
 {
-	(void)data;
-	/* macOS's copies of resource forks, `__MACOSX/._train.py` */
-	if (!len || (len >= 9 && !memcmp(name, "__MACOSX/", 9)) ||
-	    is_framework_header(name, len))
+	struct members *w = data;
+	int code = eg_archive_code_name(am->name, am->name_len);
+	struct eg_blob_result *r = NULL;
+	const char *base;
+	char *content, *name;
+
+	if (!am->regular ||
+	    (am->name_len >= 9 && !memcmp(am->name, "__MACOSX/", 9)))
 		return 0;
-	return !!(eg_kind_from_name(name, len) & CODE_KINDS);
+	if (am->size > MEMBER_MAX || am->size > w->budget) {
+		if (code && !w->unscanned)
+			w->unscanned = "archive of source code: a member over "
+				       "16 MiB, or past 256 MiB in all, not "
+				       "read";
+		return 0;
+	}
+	if (!(content = eg_archive_content(am, MEMBER_MAX))) {
+		if (code && !w->unscanned)
+			w->unscanned = "archive of source code: a member "
+				       "encrypted, compressed other than by "
+				       "deflate, or damaged";
+		return 0;
+	}
+	w->budget -= am->size;
+	name = eg_xstrndup(am->name, am->name_len);
+	base = eg_basename(name);
+	w->m->depth++;
+	eg_match_buffer(&r, w->m, eg_kind_from_name(base, strlen(base)), base,
+			(const unsigned char *)content, am->size);
+	w->m->depth--;
+	if (r)
+		keep_member_hits(w, r, name);
+	eg_blob_result_free(r);
+	free(content);
+	free(name);
+	return 0;
 }
 
-/* eg_zip_each(): the same. */
-static int is_code_member(const struct eg_zip_member *zm, void *data)
+/*
+ * Match the members of the archive `buf` into `w`, when one of them is
+ * named as code; 0 when none is (the archive is binary content).  Code
+ * archived is code committed, so it is read, not passed unseen; an archive
+ * of code inside one is not opened again, but named as not scanned.
+ */
+static int match_members(struct members *w, struct eg_matcher *m,
+			 const unsigned char *buf, size_t len)
 {
-	return is_code_name(zm->name, zm->name_len, data);
+	memset(w, 0, sizeof(*w));
+	if (!eg_archive_of_code(buf, len, ARCHIVE_MAX))
+		return 0;
+	if (m->depth) {
+		w->unscanned = "archive of source code inside an archive: "
+			       "members not read (commit them unpacked)";
+		return 1;
+	}
+	w->m = m;
+	w->budget = ARCHIVE_MAX;
+	w->per_pattern = eg_xcalloc(m->set->npatterns ? m->set->npatterns : 1,
+				    sizeof(*w->per_pattern));
+	w->held = eg_xcalloc(EG_BITSET_WORDS(m->set->ncriteria) + 1,
+			     sizeof(eg_word));
+	if (eg_archive_each(buf, len, ARCHIVE_MAX, match_member, w) < 0 &&
+	    !w->unscanned)
+		w->unscanned = "archive of source code: damaged, truncated or "
+			       "over 256 MiB inflated";
+	free(w->per_pattern);
+	free(w->held);
+	w->per_pattern = NULL;
+	w->held = NULL;
+	return 1;
 }
 
-/* Whether an archive's members are named as source code, as far as read. */
-static int archive_of_code(const unsigned char *buf, size_t len)
+/*
+ * The hits of `r` with those of an archive's members after them, in
+ * pattern order (eg_blob_result.hits), and their patterns noted.
+ */
+static void add_member_hits(struct eg_blob_result *r, struct members *w)
 {
-	return eg_zip_each(buf, len, is_code_member, NULL) == 1 ||
-	       eg_tar_each(buf, len, TAR_MAX, is_code_name, NULL) == 1;
+	size_t i, j;
+
+	r->hits =
+		eg_xrealloc(r->hits, (r->nhits + w->nhits) * sizeof(*r->hits));
+	for (i = 0; i < w->nhits; i++) {
+		struct eg_hit h = w->hits[i];
+
+		/* after every hit of its pattern or before: stable */
+		for (j = r->nhits; j > 0 && r->hits[j - 1].pattern > h.pattern;
+		     j--)
+			r->hits[j] = r->hits[j - 1];
+		r->hits[j] = h;
+		r->nhits++;
+		eg_bit_set(r->patterns, h.pattern);
+	}
+	free(w->hits);
+	w->hits = NULL;
+	w->nhits = 0;
 }
 
 void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
@@ -442,10 +554,17 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 	const char *unscanned = NULL;
 	char *decoded = NULL, *wide = NULL;
 	struct eg_notebook_map cells = {NULL, 0, 0};
+	struct members members = {.nhits = 0};
 	const unsigned char *raw;
 	size_t i, dlen, before, rawlen;
 	int any = 0, scanned = 0;
 
+	/* the members first: they use the matcher's state for themselves */
+	if (kind == EG_KIND_ARCHIVE && !eg_livescript_named(name) &&
+	    match_members(&members, m, buf, len)) {
+		unscanned = members.unscanned;
+		any = members.nhits > 0;
+	}
 	*out = NULL;
 	m->nhits = 0;
 	m->file++;
@@ -475,13 +594,6 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 			unscanned = "MATLAB live script: no readable "
 				    "matlab/document.xml";
 		}
-	} else if (kind == EG_KIND_ARCHIVE && archive_of_code(buf, len)) {
-		/*
-		 * Code archived is code committed: its members are not
-		 * matched, so it is named as not scanned, never passed unseen.
-		 */
-		unscanned = "archive of source code: members not read "
-			    "(commit them unpacked)";
 	} else if ((kind & EG_KIND_ANY_TEXT) && eg_rmarkdown_named(name)) {
 		/* R Markdown: its code chunks, as R, where they are */
 		decoded = eg_rmarkdown_code(buf, len);
@@ -573,6 +685,8 @@ void eg_match_noted(struct eg_blob_result **out, struct eg_matcher *m,
 		r->nhits = m->nhits;
 	}
 	m->nhits = 0;
+	if (members.nhits)
+		add_member_hits(r, &members);
 	if (kind == EG_KIND_JS)
 		r->minified = looks_minified(buf, len);
 	free(decoded);

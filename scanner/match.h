@@ -17,6 +17,7 @@ struct eg_hit {
 	uint32_t line;	  /* from 1 */
 	uint32_t column;  /* from 1, in characters (eg_utf8_chars()) */
 	char *excerpt;
+	char *member; /* in an archive: the member hit, its line; else NULL */
 };
 
 /*
@@ -50,8 +51,14 @@ void eg_matcher_free(struct eg_matcher *m);
  * notebook is matched as its code cells, a MATLAB live script as its code
  * paragraphs and an R Markdown document as its code chunks, the last two as
  * `other-code`; a file named as text that is UTF-16 as its UTF-8
- * (utf16.h).  A regex limit, a Git LFS pointer or a live script that
- * can't be read sets `unscanned`.  Cannot fail.
+ * (utf16.h).  A zip or tar archive one of whose members is named as
+ * source code (a wheel, a source distribution) is matched as its members,
+ * each as a file of its name, and its hits name their member (its
+ * criteria are still judged at the archive's path: patterns limited to
+ * some file names do not count in it, eg_match_criteria()).  A
+ * regex limit, a Git LFS pointer, a live script that can't be read, or a
+ * member named as code that can't be (encrypted, too large, itself an
+ * archive of code) sets `unscanned`.  Cannot fail.
  */
 void eg_match_buffer(struct eg_blob_result **out, struct eg_matcher *m,
 		     unsigned name_kind, const char *name,

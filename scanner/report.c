@@ -29,6 +29,7 @@ static void finding_release(struct eg_finding *f)
 
 		for (j = 0; j < c->nevidence; j++) {
 			free(c->evidence[j].path);
+			free(c->evidence[j].member);
 			free(c->evidence[j].excerpt);
 			free(c->evidence[j].pattern);
 		}

@@ -16,10 +16,11 @@
 struct eg_evidence {
 	char *path;
 	char blob[EG_OID_HEX];
-	unsigned line, column;
-	char *excerpt; /* the line, trimmed, valid UTF-8 */
-	char *pattern; /* the pattern id that hit */
-	int weak;      /* in vendored, minified, docs or test files */
+	char *member; /* the member of the archive at `path` hit, or NULL */
+	unsigned line, column; /* in the member, when there is one */
+	char *excerpt;	       /* the line, trimmed, valid UTF-8 */
+	char *pattern;	       /* the pattern id that hit */
+	int weak;	       /* in vendored, minified, docs or test files */
 };
 
 /* A snapshot a finding holds on: its commit and the tree judged. */

@@ -28,6 +28,9 @@ static json_t *evidence_json(const struct eg_evidence *e)
 
 	json_object_set_new(j, "path", jstr(e->path));
 	json_object_set_new(j, "blob", json_string(e->blob));
+	/* the archive's member the line is in */
+	if (e->member)
+		json_object_set_new(j, "member", jstr(e->member));
 	json_object_set_new(j, "line", json_integer(e->line));
 	json_object_set_new(j, "column", json_integer(e->column));
 	json_object_set_new(j, "excerpt", jstr(e->excerpt));

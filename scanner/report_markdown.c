@@ -242,14 +242,18 @@ static void write_evidence(FILE *f, const struct eg_finding *fd,
 			   const struct eg_evidence *ev)
 {
 	const char *path = ev->path ? ev->path : "";
-	size_t len = strlen(path) + 24;
+	const char *member = ev->member ? ev->member : "";
+	size_t len = strlen(path) + strlen(member) + 24;
 	char *where;
 
+	/* a member of an archive as Java names one in a jar: a.whl!b/c.py */
 	where = eg_xmalloc(len);
 	if (ev->line)
-		snprintf(where, len, "%s:%u", path, ev->line);
+		snprintf(where, len, "%s%s%s:%u", path, *member ? "!" : "",
+			 member, ev->line);
 	else
-		snprintf(where, len, "%s", path);
+		snprintf(where, len, "%s%s%s", path, *member ? "!" : "",
+			 member);
 	md_code(f, where, 1);
 	free(where);
 	if (fd->commit[0])

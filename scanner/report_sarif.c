@@ -302,7 +302,8 @@ static json_t *evidence_location(const struct eg_evidence *ev,
 	struct text t;
 
 	put(phys, "artifactLocation", artifact_location(ev->path));
-	if (ev->line >= 1 && ev->line <= INT_MAX) {
+	/* a member's line is no region of the archive: named in the message */
+	if (!ev->member && ev->line >= 1 && ev->line <= INT_MAX) {
 		json_t *region = must(json_object()), *snippet = NULL;
 
 		put(region, "startLine", json_integer(ev->line));
@@ -329,11 +330,18 @@ static json_t *evidence_location(const struct eg_evidence *ev,
 	fprintf(t.f, "%s: %s", criterion->id, nz(criterion->title));
 	if (ev->pattern)
 		fprintf(t.f, " (pattern %s)", ev->pattern);
+	if (ev->member)
+		fprintf(t.f, ", in the archive's member %s, line %u: %s",
+			ev->member, ev->line, ev->excerpt ? ev->excerpt : "");
 	if (ev->weak)
 		fputs(" [weak: vendored, minified, docs or test file]", t.f);
 	put(loc, "message", message_of(text_close(&t)));
 
 	put(props, "criterion", jstr(criterion->id));
+	if (ev->member) {
+		put(props, "member", jstr(ev->member));
+		put(props, "memberLine", json_integer(ev->line));
+	}
 	if (ev->pattern)
 		put(props, "pattern", jstr(ev->pattern));
 	if (ev->blob[0])

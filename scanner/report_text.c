@@ -233,13 +233,18 @@ static void print_evidence(FILE *out, const struct eg_evidence *e,
 			   const struct style *st)
 {
 	char *path = eg_utf8_shown_dup(e->path ? e->path : "");
+	char *member = e->member ? eg_utf8_shown_dup(e->member) : NULL;
 	char where[64];
 	size_t used;
 
 	snprintf(where, sizeof(where), ":%u%s", e->line,
 		 e->weak ? " (weak)" : "");
-	fprintf(out, "      %s%s", path, where);
+	/* a member of an archive as Java names one in a jar: a.whl!b/c.py */
+	fprintf(out, "      %s%s%s%s", path, member ? "!" : "",
+		member ? member : "", where);
 	used = 6 + columns(path, strlen(path)) + strlen(where) + 2;
+	if (member)
+		used += 1 + columns(member, strlen(member));
 	if (e->excerpt && *e->excerpt) {
 		fprintf(out, "  %s", st->dim);
 		/* A long path still gets a glimpse of its line. */
@@ -249,6 +254,7 @@ static void print_evidence(FILE *out, const struct eg_evidence *e,
 	}
 	fputc('\n', out);
 	free(path);
+	free(member);
 }
 
 /* In how many files a criterion holds, or that it holds in weak files only. */

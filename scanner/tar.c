@@ -1,8 +1,10 @@
-/* tar.c: the member names of a tar archive, gzip-compressed or not. */
+/* tar.c: the members of a tar archive, gzip-compressed or not. */
 #define ZLIB_CONST
+#include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
 
+#include "error.h"
 #include "tar.h"
 
 #define BLOCK	      512
@@ -12,15 +14,17 @@
  * The archive's bytes in order: `buf` itself, or what inflating it gives.
  * `total` counts the bytes given out, which may not pass `max`.
  */
-struct reader {
+struct eg_tar_stream {
 	const unsigned char *buf;
 	size_t len, pos, total, max;
 	int gzip;
 	z_stream zs;
+	size_t left; /* of the current member's content, not yet taken */
+	int damaged; /* eg_tar_content() ran short */
 };
 
 /* Give the next `n` bytes to `dst`, or drop them when it is NULL; -1 short. */
-static int take(struct reader *r, unsigned char *dst, size_t n)
+static int take(struct eg_tar_stream *r, unsigned char *dst, size_t n)
 {
 	unsigned char scratch[16384];
 
@@ -97,15 +101,41 @@ static int all_zero(const unsigned char *h)
 	return 1;
 }
 
-static int each(struct reader *r,
-		int (*fn)(const char *name, size_t name_len, void *data),
+char *eg_tar_content(const struct eg_tar_member *m, size_t max)
+{
+	struct eg_tar_stream *r = m->stream;
+	unsigned char *out;
+
+	if (!m->regular || m->size > max || r->left != m->size)
+		return NULL;
+	out = eg_xmalloc(m->size + 1);
+	if (take(r, out, m->size)) {
+		r->damaged = 1;
+		free(out);
+		return NULL;
+	}
+	r->left = 0;
+	out[m->size] = '\0';
+	return (char *)out;
+}
+
+/* A regular file: '0', an old tar's NUL, or '7' (contiguous). */
+static int is_regular(unsigned char type)
+{
+	return type == '0' || type == '\0' || type == '7';
+}
+
+static int each(struct eg_tar_stream *r,
+		int (*fn)(const struct eg_tar_member *m, void *data),
 		void *data)
 {
 	unsigned char h[BLOCK];
 	char name[LONG_MAX_NAME];
+	size_t long_len = 0; /* a GNU long name for the next member */
 	int rc;
 
 	for (;;) {
+		struct eg_tar_member m = {.stream = r};
 		long long size;
 		size_t padded, n, pre;
 
@@ -122,31 +152,47 @@ static int each(struct reader *r,
 			if (take(r, (unsigned char *)name, n) ||
 			    take(r, NULL, padded - n))
 				return -1;
-			if ((rc = fn(name, strnlen(name, n), data)))
-				return rc;
+			long_len = strnlen(name, n);
 			continue;
 		}
 		if (h[156] != 'x' && h[156] != 'g') { /* not pax attributes */
-			pre = strnlen((const char *)h + 345, 155);
-			memcpy(name, h + 345, pre);
-			n = pre;
-			if (pre)
-				name[n++] = '/';
-			memcpy(name + n, h, strnlen((const char *)h, 100));
-			n += strnlen((const char *)h, 100);
-			if ((rc = fn(name, n, data)))
+			if (!long_len) {
+				pre = strnlen((const char *)h + 345, 155);
+				memcpy(name, h + 345, pre);
+				n = pre;
+				if (pre)
+					name[n++] = '/';
+				memcpy(name + n, h,
+				       strnlen((const char *)h, 100));
+				n += strnlen((const char *)h, 100);
+			} else {
+				n = long_len;
+			}
+			long_len = 0;
+			m.name = name;
+			m.name_len = n;
+			m.size = (size_t)size;
+			m.regular = is_regular(h[156]);
+			r->left = m.size;
+			rc = fn(&m, data);
+			if (r->damaged)
+				return -1;
+			if (rc)
 				return rc;
+			/* what eg_tar_content() did not take */
+			padded -= m.size - r->left;
 		}
+		r->left = 0;
 		if (take(r, NULL, padded))
 			return -1;
 	}
 }
 
 int eg_tar_each(const unsigned char *buf, size_t len, size_t max,
-		int (*fn)(const char *name, size_t name_len, void *data),
+		int (*fn)(const struct eg_tar_member *m, void *data),
 		void *data)
 {
-	struct reader r;
+	struct eg_tar_stream r;
 	int rc;
 
 	memset(&r, 0, sizeof(r));

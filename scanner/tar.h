@@ -1,22 +1,44 @@
-/* tar.h: the member names of a tar archive, gzip-compressed or not. */
+/* tar.h: the members of a tar archive, gzip-compressed or not. */
 #ifndef EG_TAR_H
 #define EG_TAR_H
 
 #include <stddef.h>
 
+struct eg_tar_stream;
+
 /*
- * Call `fn` on the name of each member of the POSIX (ustar) or GNU tar
- * archive `buf` (`len` bytes), plain or compressed by gzip, in order, until
- * `fn` returns nonzero; that value is returned, 0 when the archive ended.
- * A name is the ustar prefix and name joined by '/', or a GNU long name;
- * it is not NUL-terminated and lives only during the call.  -1 when `buf`
- * is no such archive (old tar without the ustar magic included), is
+ * One member, as its header says.  `name` is the ustar prefix and name
+ * joined by '/', or the GNU long name given before it; it is not
+ * NUL-terminated and lives only during the call that gets it.
+ */
+struct eg_tar_member {
+	const char *name;
+	size_t name_len;
+	size_t size; /* of its content */
+	int regular; /* a file: not a folder, a link or a device */
+	struct eg_tar_stream *stream; /* for eg_tar_content() */
+};
+
+/*
+ * Call `fn` on each member of the POSIX (ustar) or GNU tar archive `buf`
+ * (`len` bytes), plain or compressed by gzip, in order, until `fn` returns
+ * nonzero; that value is returned, 0 when the archive ended.  -1 when
+ * `buf` is no such archive (old tar without the ustar magic included), is
  * damaged or truncated, or inflates to more than `max` bytes; members seen
- * before that were given to `fn`.  Member contents are skipped, never
- * kept: memory stays small whatever the archive.
+ * before that were given to `fn`.  A member's content is read only when
+ * `fn` asks for it (eg_tar_content()); otherwise it is skipped, never kept.
  */
 int eg_tar_each(const unsigned char *buf, size_t len, size_t max,
-		int (*fn)(const char *name, size_t name_len, void *data),
+		int (*fn)(const struct eg_tar_member *m, void *data),
 		void *data);
+
+/*
+ * From within `fn`, at most once a member: the content of `m`,
+ * NUL-terminated, which the caller frees.  NULL when `m` is no regular
+ * file or is larger than `max` bytes (its content is skipped), or when the
+ * archive ends or is damaged in it, or passes eg_tar_each()'s `max` (the
+ * walk then returns -1 once `fn` does).
+ */
+char *eg_tar_content(const struct eg_tar_member *m, size_t max);
 
 #endif

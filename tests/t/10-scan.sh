@@ -258,26 +258,55 @@ expect_exit 3 "a live script that can't be read: the scan is incomplete" \
 check "... and says which file and why" \
 	test "$(report "[(u['path'], u['reason']) for u in d['summary']['unscanned']]")" = \
 	"[('train.mlx', 'MATLAB live script: no readable matlab/document.xml')]"
-# Code archived is not passed unseen: the scan says which archive and why.
+# Code archived is code committed: a zip or a tarball of it is matched as
+# its members, and what of it can't be read is named, never passed unseen.
 w=$TMP/zipped
 mkdir -p "$w"
 python3 -c '
 import sys, zipfile
 with zipfile.ZipFile(sys.argv[1] + "/code.zip", "w", zipfile.ZIP_DEFLATED) as z:
-    z.writestr("train.py", open(sys.argv[2]).read())
+    z.writestr("src/train.py", open(sys.argv[2]).read())
 with zipfile.ZipFile(sys.argv[1] + "/notes.zip", "w", zipfile.ZIP_DEFLATED) as z:
     z.writestr("notes/README.md", "# notes\n")' "$w" "$FIXTURES/src/train.py"
 mkdir -p "$TMP/sdist/pkg-1.0/pkg" "$TMP/scenes"
-cp "$FIXTURES/src/train.py" "$TMP/sdist/pkg-1.0/pkg/"
+cp "$FIXTURES/src/geo_io.py" "$TMP/sdist/pkg-1.0/pkg/"
 tar -C "$TMP/sdist" -czf "$w/pkg-1.0.tar.gz" pkg-1.0
 echo 'a,b' > "$TMP/scenes/labels.csv"
 tar -C "$TMP" -cf "$w/scenes.tar" scenes
-expect_exit 3 "a zip and a tarball of source code: the scan is incomplete" \
+expect_exit 1 "a zip and a tarball of source code: matched as their members" \
 	scan --format json --output "$TMP/r.json" --dir "$w"
-check "... and names each archive, not the zip of notes nor the tar of labels" \
-	test "$(report "sorted((u['path'], u['reason']) for u in d['summary']['unscanned'])")" = \
-	"[('code.zip', 'archive of source code: members not read (commit them unpacked)'), ('pkg-1.0.tar.gz', 'archive of source code: members not read (commit them unpacked)')]"
+check "... the evidence names the archive, its member and the member's line" \
+	python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d["summary"]["incomplete"] and not d["summary"]["unscanned"], d["summary"]
+ev = {c["id"]: c["evidence"] for c in d["findings"][0]["criteria"]}
+where = lambda c: sorted({(e["path"], e.get("member"), e["line"]) for e in ev[c]})
+assert ("pkg-1.0.tar.gz", "pkg-1.0/pkg/geo_io.py", 3) in where("geospatial"), where("geospatial")
+assert ("code.zip", "src/train.py", 29) in where("training"), where("training")
+lines = [l.rstrip("\n") for l in open(sys.argv[2])]
+assert lines[28].strip().startswith([e for e in ev["training"] if e["line"] == 29][0]["excerpt"][:12])' \
+	"$TMP/r.json" "$FIXTURES/src/train.py"
+check "... and the text report as path!member:line" \
+	sh -c '"$1" scan --no-progress --dir "$2" | grep -q "code.zip!src/train.py:29"' \
+	_ "$EG" "$w"
+# A member compressed by bzip2, and an archive of code in an archive
+python3 -c '
+import io, sys, zipfile
+with zipfile.ZipFile(sys.argv[1] + "/bz.zip", "w", zipfile.ZIP_BZIP2) as z:
+    z.writestr("src/train.py", "x = 1\n")
+inner = io.BytesIO()
+with zipfile.ZipFile(inner, "w") as z:
+    z.writestr("geo.py", "import rasterio\n")
+with zipfile.ZipFile(sys.argv[1] + "/nested.zip", "w") as z:
+    z.writestr("dist/inner.whl", inner.getvalue())' "$w"
 rm "$w/code.zip" "$w/pkg-1.0.tar.gz"
+expect_exit 3 "archived code that can't be read: the scan is incomplete" \
+	scan --format json --output "$TMP/r.json" --dir "$w"
+check "... and names each archive and why, not the zip of notes nor the tar of labels" \
+	test "$(report "sorted((u['path'], u['reason']) for u in d['summary']['unscanned'])")" = \
+	"[('bz.zip', 'archive of source code: a member encrypted, compressed other than by deflate, or damaged'), ('nested.zip', 'archive of source code inside an archive: members not read (commit them unpacked)')]"
+rm "$w/bz.zip" "$w/nested.zip"
 expect_exit 0 "... and archives of notes and labels alone: nothing, complete" \
 	scan --dir "$w"
 w=$TMP/weak-only

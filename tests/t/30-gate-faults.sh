@@ -416,14 +416,15 @@ policy_edit 's/^on_error: reject/on_error: accept/'
 new_bare bad-accept
 failed_closed "on_error: accept and a malformed tree entry" \
 	'scan is incomplete' "$bad" bad-accept main:refs/heads/main
-# Source code zipped leaves the scan incomplete by the pusher's making as
-# well: its members are not matched, so it never passes unseen.
+# Source code zipped so that it can't be read (compressed by bzip2) leaves
+# the scan incomplete by the pusher's making as well: it never passes
+# unseen.
 zc="$WORK/zipped-code"
 if [ ! -d "$zc" ]; then
 	git init -q "$zc"
 	python3 -c '
 import sys, zipfile
-with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_BZIP2) as z:
     z.writestr("labels/README.md", "# labels\n")
     z.writestr("src/train.py", open(sys.argv[2]).read())' \
 		"$zc/release.zip" "$TOP/tests/fixtures/src/train.py"
@@ -432,9 +433,37 @@ with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
 		commit -qm "code, zipped"
 fi
 new_bare zip-accept
-failed_closed "on_error: accept and source code in a zip" \
-	'release\.zip .*archive of source code.*unpacked' \
+failed_closed "on_error: accept and source code in a zip it can't read" \
+	'release\.zip .*archive of source code.*other than by deflate' \
 	"$zc" zip-accept HEAD:refs/heads/main
+# Read, archived code is judged as code: a zip of a controlled project,
+# mirrored to Germany, is rejected for what its members hold, and a zip of
+# code that holds nothing passes.
+zg="$WORK/zipped-geo"
+if [ ! -d "$zg" ]; then
+	git init -q "$zg"
+	python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1] + "/project.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    for f in sys.argv[2:]:
+        z.write(f, "src/" + f.rsplit("/", 1)[1])
+with zipfile.ZipFile(sys.argv[1] + "/tools.zip", "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("tools/util.py", "def add(a, b):\n    return a + b\n")' \
+		"$zg" "$TOP"/tests/fixtures/src/{geo_io,train,label_tool,augment,detect_rotated}.py
+	git -C "$zg" add tools.zip
+	git -C "$zg" -c user.name=T -c user.email=t@example.com \
+		commit -qm "tools, zipped"
+	git -C "$zg" add project.zip
+	git -C "$zg" -c user.name=T -c user.email=t@example.com \
+		commit -qm "the project, zipped"
+fi
+new_bare zip-mirrored-by-policy
+accepted "a zip of code that holds nothing is judged and passes" \
+	"$zg" zip-mirrored-by-policy HEAD~1:refs/heads/main
+rejected "a zip of a controlled project is rejected" \
+	"$zg" zip-mirrored-by-policy HEAD:refs/heads/main
+stderr_has "... for what its members hold, not as unscanned" \
+	'0D521\.1.*controlled'
 write_policy
 
 # The gate keeps what it judged of the repository's trees between pushes

@@ -54,6 +54,9 @@ static int setup(void **state)
 		"echo alpha-criterion > a.txt && echo file-secret > s.txt && "
 		"git add . && git commit -qm one && mkdir d && "
 		"echo beta-criterion > d/b.txt && echo file-secret two > d/s.txt && "
+		"python3 -c 'import zipfile; "
+		"zipfile.ZipFile(\"d/pkg.zip\", \"w\").writestr("
+		"\"pkg/b.py\", \"x = 1\\nbeta = \\\"beta-criterion\\\"\\n\")' && "
 		"git add . && git commit -qm two");
 }
 
@@ -112,14 +115,16 @@ static void a_warm_cache_reads_nothing_and_reports_the_same(void **state)
 
 	(void)state;
 	assert_int_equal(access(cache, F_OK), 0);
-	assert_int_equal(plain_blobs, 4);
-	assert_int_equal(cold_blobs, 4);
+	assert_int_equal(plain_blobs, 5);
+	assert_int_equal(cold_blobs, 5);
 	assert_int_equal(warm_blobs, 0);
 	assert_string_equal(plain, cold);
 	assert_string_equal(plain, warm);
 	/* the new file's finding, not the old one's: it was there before */
 	assert_non_null(strstr(warm, "\"path\": \"d/s.txt\""));
 	assert_null(strstr(warm, "\"path\": \"s.txt\""));
+	/* a hit in an archive's member keeps its member and line */
+	assert_non_null(strstr(warm, "\"member\": \"pkg/b.py\""));
 	free(plain);
 	free(cold);
 	free(warm);
@@ -139,7 +144,7 @@ static void a_corrupt_cache_is_rebuilt(void **state)
 	fputs("garbage", f);
 	fclose(f);
 	again = scan_json(cache, &blobs);
-	assert_int_equal(blobs, 4); /* read again, not trusted */
+	assert_int_equal(blobs, 5); /* read again, not trusted */
 	assert_string_equal(plain, again);
 	free(again);
 	again = scan_json(cache, &blobs);
@@ -166,7 +171,7 @@ static void another_signature_set_ignores_the_cache(void **state)
 	assert_int_equal(blobs.count, 0);
 	eg_cache_load(cache, set, &trees, &blobs);
 	assert_true(trees.count > 0);
-	assert_int_equal(blobs.count, 4);
+	assert_int_equal(blobs.count, 5);
 	{
 		struct eg_oidmap_entry *e;
 

@@ -4,6 +4,7 @@
 #include <stddef.h>
 #include <stdint.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include <cmocka.h>
@@ -202,12 +203,22 @@ static void binary_content_is_classified_not_searched(void **state)
 			 0);
 }
 
+/* A zip of `n` members, names and contents alternating. */
+static size_t zip_of(struct zip *z, size_t n, const char *const *members)
+{
+	size_t i;
+
+	memset(z, 0, sizeof(*z));
+	for (i = 0; i < n; i += 2)
+		zipbuild_add(z, members[i], members[i + 1], 1, 0);
+	return zipbuild_finish(z);
+}
+
 /*
- * A zip whose members are named as code is not passed unseen: it is named
- * as unscanned, whatever else it holds; data, documents and macOS's
- * resource forks are not code.
+ * A zip whose members are named as code is matched as its members, each
+ * as a file of its name, and its hits name the member and its line.
  */
-static void zipped_code_is_named_unscanned(void **state)
+static void zipped_code_is_matched_as_its_members(void **state)
 {
 	struct fixture *f = *state;
 	static struct zip z;
@@ -218,31 +229,122 @@ static void zipped_code_is_named_unscanned(void **state)
 	size_t i, len;
 
 	for (i = 0; i < sizeof(code) / sizeof(code[0]); i++) {
-		memset(&z, 0, sizeof(z));
-		zipbuild_add(&z, "data/labels.csv", "a,b\n", 1, 0);
-		zipbuild_add(&z, code[i], "import rasterio\n", 1, 0);
-		len = zipbuild_finish(&z);
+		const char *members[] = {"data/labels.csv", "a,b\n", code[i],
+					 "x = 1\nimport rasterio\n"};
+
+		len = zip_of(&z, 4, members);
+		r = NULL;
 		assert_int_equal(
 			criteria(f, "code.zip", (const char *)z.buf, len, &r),
-			0);
+			1);
 		assert_non_null(r);
-		assert_non_null(strstr(r->unscanned, "archive of source code"));
+		assert_null(r->unscanned);
+		assert_int_equal(r->nhits, 1);
+		assert_string_equal(r->hits[0].member, code[i]);
+		assert_int_equal(r->hits[0].line, 2);
+		assert_string_equal(r->hits[0].excerpt, "import rasterio");
 		eg_blob_result_free(r);
 	}
+}
 
-	memset(&z, 0, sizeof(z));
-	zipbuild_add(&z, "README.md", "import rasterio\n", 1, 0);
-	zipbuild_add(&z, "__MACOSX/._train.py", "\0\0", 0, 0);
-	zipbuild_add(&z,
-		     "Tool.app/Contents/Frameworks/Growl.framework/Headers/"
-		     "Growl.h",
-		     "int growl(void);\n", 1, 0);
-	zipbuild_add(&z, "scenes/", "", 0, 0);
-	len = zipbuild_finish(&z);
+/*
+ * A criterion holds in an archive where it holds in one member, not on
+ * hits gathered from several; a pattern limited to some file names does
+ * not run in archives.  Data, documents, macOS's resource forks and a
+ * framework's headers are no code: an archive of them alone is binary.
+ */
+static void archive_criteria_hold_member_by_member(void **state)
+{
+	struct fixture *f = *state;
+	static struct zip z;
+	static const char *const split[] = {"a.py",	 "m = nn.Conv2d(3)\n",
+					    "b.py",	 "loss.backward()\n",
+					    "train.yml", "epochs: 3\n"};
+	static const char *const whole[] = {
+		"pkg/net.py", "m = nn.Conv2d(3)\nloss.backward()\n"};
+	static const char *const docs[] = {
+		"README.md",
+		"import rasterio\n",
+		"__MACOSX/._train.py",
+		"xx",
+		"Tool.app/Contents/Frameworks/Growl.framework/Headers/Growl.h",
+		"int growl(void); import rasterio\n"};
+	struct eg_blob_result *r = NULL;
+	size_t len;
+
+	len = zip_of(&z, 6, split);
+	assert_int_equal(criteria(f, "pkg.zip", (const char *)z.buf, len, &r),
+			 0);
+	assert_true(!r || !r->unscanned);
+	eg_blob_result_free(r);
+	len = zip_of(&z, 2, whole);
+	assert_int_equal(criteria(f, "pkg.whl", (const char *)z.buf, len, NULL),
+			 2);
+	len = zip_of(&z, 6, docs);
 	r = NULL;
 	assert_int_equal(criteria(f, "docs.zip", (const char *)z.buf, len, &r),
 			 0);
-	assert_true(!r || !r->unscanned);
+	assert_true(!r || (!r->unscanned && !r->nhits));
+	eg_blob_result_free(r);
+}
+
+/*
+ * What can't be read of an archive's code is named as not scanned: an
+ * encrypted member, one over 16 MiB, and an archive of code inside one.
+ * A member of data that can't be read is not code, and not named.
+ */
+static void unread_archived_code_is_named_unscanned(void **state)
+{
+	struct fixture *f = *state;
+	static struct zip z, inner;
+	struct eg_blob_result *r = NULL;
+	const char *inner_members[] = {"train.py", "import rasterio\n"};
+	char *big;
+	size_t len;
+
+	memset(&z, 0, sizeof(z));
+	zipbuild_add(&z, "readme.txt", "see train.py\n", 1, 0);
+	zipbuild_add(&z, "train.py", "import rasterio\n", 0, 1);
+	len = zipbuild_finish(&z);
+	assert_int_equal(criteria(f, "enc.zip", (const char *)z.buf, len, &r),
+			 0);
+	assert_non_null(r);
+	assert_non_null(strstr(r->unscanned, "encrypted"));
+	eg_blob_result_free(r);
+
+	big = malloc((17u << 20) + 1);
+	assert_non_null(big);
+	memset(big, '#', 17u << 20);
+	big[17u << 20] = '\0';
+	memset(&z, 0, sizeof(z));
+	zipbuild_add(&z, "blob.csv", big, 1, 0);
+	zipbuild_add(&z, "geo.py", "import rasterio\n", 1, 0);
+	len = zipbuild_finish(&z);
+	r = NULL;
+	assert_int_equal(criteria(f, "data.zip", (const char *)z.buf, len, &r),
+			 1);
+	assert_null(r->unscanned);
+	eg_blob_result_free(r);
+	memset(&z, 0, sizeof(z));
+	zipbuild_add(&z, "big.py", big, 1, 0);
+	len = zipbuild_finish(&z);
+	free(big);
+	r = NULL;
+	assert_int_equal(criteria(f, "big.zip", (const char *)z.buf, len, &r),
+			 0);
+	assert_non_null(r);
+	assert_non_null(strstr(r->unscanned, "over 16 MiB"));
+	eg_blob_result_free(r);
+
+	len = zip_of(&inner, 2, inner_members);
+	memset(&z, 0, sizeof(z));
+	zipbuild_add_data(&z, "src/inner.zip", inner.buf, len, 1, 0);
+	len = zipbuild_finish(&z);
+	r = NULL;
+	assert_int_equal(criteria(f, "outer.zip", (const char *)z.buf, len, &r),
+			 0);
+	assert_non_null(r);
+	assert_non_null(strstr(r->unscanned, "inside an archive"));
 	eg_blob_result_free(r);
 }
 
@@ -546,7 +648,9 @@ int main(void)
 		cmocka_unit_test(columns_count_characters_not_bytes),
 		cmocka_unit_test(notebooks_match_their_decoded_code_cells),
 		cmocka_unit_test(binary_content_is_classified_not_searched),
-		cmocka_unit_test(zipped_code_is_named_unscanned),
+		cmocka_unit_test(zipped_code_is_matched_as_its_members),
+		cmocka_unit_test(archive_criteria_hold_member_by_member),
+		cmocka_unit_test(unread_archived_code_is_named_unscanned),
 		cmocka_unit_test(kinds_from_names_and_magic),
 		cmocka_unit_test(a_regex_limit_makes_the_file_incomplete),
 		cmocka_unit_test(unless_drops_the_hits_of_its_file),

@@ -1,4 +1,4 @@
-/* test_tar.c: the member names of a tar archive, plain or gzipped. */
+/* test_tar.c: the members of a tar archive, plain or gzipped. */
 #define ZLIB_CONST
 #include <setjmp.h>
 #include <stdarg.h>
@@ -75,22 +75,37 @@ static size_t gzip(struct tar *t)
 struct seen {
 	char names[512];
 	unsigned n, stop_at;
+	int read; /* take each member's content and note it */
 };
 
-static int note(const char *name, size_t len, void *data)
+static int note(const struct eg_tar_member *m, void *data)
 {
 	struct seen *s = data;
 
-	strncat(s->names, name, len);
+	strncat(s->names, m->name, m->name_len);
+	if (s->read) {
+		char *content = eg_tar_content(m, 64);
+
+		strcat(s->names, "=");
+		strcat(s->names, content ? content : "(null)");
+		free(content);
+	}
 	strcat(s->names, ";");
 	return ++s->n == s->stop_at ? 5 : 0;
 }
 
-static int ignore(const char *name, size_t len, void *data)
+static int ignore(const struct eg_tar_member *m, void *data)
 {
-	(void)name;
-	(void)len;
+	(void)m;
 	(void)data;
+	return 0;
+}
+
+/* Read every member's content, whatever it is. */
+static int read_all(const struct eg_tar_member *m, void *data)
+{
+	(void)data;
+	free(eg_tar_content(m, 1 << 20));
 	return 0;
 }
 
@@ -105,24 +120,65 @@ static size_t sdist(struct tar *t)
 	add(t, "pkg-1.0", "pkg/train.py", '0', "model.fit(x, y)\n");
 	add(t, "", "././@LongLink", 'L', long_name);
 	add(t, "", "dddd", '0', "x = 1\n");
+	add(t, "pkg-1.0", "data", '5', "");
 	return finish(t);
+}
+
+/* Walk `t` (`len` bytes) plain, then gzipped: each gives `want`. */
+static void walk_both(struct tar *t, size_t len, int read, const char *want)
+{
+	struct seen plain = {.read = read}, gz = {.read = read};
+
+	assert_int_equal(eg_tar_each(t->buf, len, 1 << 20, note, &plain), 0);
+	assert_string_equal(plain.names, want);
+	gzip(t);
+	assert_int_equal(eg_tar_each(t->gz, t->ngz, 1 << 20, note, &gz), 0);
+	assert_string_equal(gz.names, want);
 }
 
 static void names_in_order_plain_and_gzipped(void **state)
 {
 	static struct tar t;
 	static char want[1024];
-	struct seen plain = {.n = 0}, gz = {.n = 0};
+	size_t len = sdist(&t);
+
+	(void)state;
+	/* a GNU long name is the next member's, which is no folder */
+	snprintf(want, sizeof(want),
+		 "pkg-1.0/PKG-INFO;pkg-1.0/pkg/train.py;%s;pkg-1.0/data;",
+		 long_name);
+	walk_both(&t, len, 0, want);
+}
+
+/*
+ * A member's content when asked for, within the limit given, and the walk
+ * goes on after it whether it was read or not; a folder has none.
+ */
+static void contents_read_when_asked(void **state)
+{
+	static struct tar t;
+	struct seen plain = {.read = 1};
+	static char want[1024];
 	size_t len = sdist(&t);
 
 	(void)state;
 	snprintf(want, sizeof(want),
-		 "pkg-1.0/PKG-INFO;pkg-1.0/pkg/train.py;%s;dddd;", long_name);
+		 "pkg-1.0/PKG-INFO=Name: pkg\n;"
+		 "pkg-1.0/pkg/train.py=model.fit(x, y)\n;%s=x = 1\n;"
+		 "pkg-1.0/data=(null);",
+		 long_name);
+	walk_both(&t, len, 1, want);
+
+	/* over the member limit: skipped, and the next one read */
+	memset(&t, 0, sizeof(t));
+	add(&t, "", "big.py", '0',
+	    "# seventy bytes of a member, more than the sixty-four bytes asked for\n");
+	add(&t, "", "small.py", '0', "y = 2\n");
+	len = finish(&t);
+	memset(&plain, 0, sizeof(plain));
+	plain.read = 1;
 	assert_int_equal(eg_tar_each(t.buf, len, 1 << 20, note, &plain), 0);
-	assert_string_equal(plain.names, want);
-	gzip(&t);
-	assert_int_equal(eg_tar_each(t.gz, t.ngz, 1 << 20, note, &gz), 0);
-	assert_string_equal(gz.names, want);
+	assert_string_equal(plain.names, "big.py=(null);small.py=y = 2\n;");
 }
 
 static void a_nonzero_answer_stops_the_walk(void **state)
@@ -167,6 +223,8 @@ static void limits_damage_and_foreign_input_give_minus_one(void **state)
 		memcpy(copy, t.gz, cut);
 		rc = eg_tar_each(copy, cut, 1 << 20, ignore, NULL);
 		assert_true(rc == -1 || (rc == 0 && cut > t.ngz - 16));
+		rc = eg_tar_each(copy, cut, 1 << 20, read_all, NULL);
+		assert_true(rc == -1 || (rc == 0 && cut > t.ngz - 16));
 		free(copy);
 	}
 	for (cut = 0; cut < len - 1024; cut += 100) {
@@ -175,6 +233,8 @@ static void limits_damage_and_foreign_input_give_minus_one(void **state)
 		memcpy(copy, t.buf, cut);
 		assert_int_equal(eg_tar_each(copy, cut, 1 << 20, ignore, NULL),
 				 -1);
+		assert_int_equal(
+			eg_tar_each(copy, cut, 1 << 20, read_all, NULL), -1);
 		free(copy);
 	}
 
@@ -193,6 +253,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(names_in_order_plain_and_gzipped),
+		cmocka_unit_test(contents_read_when_asked),
 		cmocka_unit_test(a_nonzero_answer_stops_the_walk),
 		cmocka_unit_test(
 			limits_damage_and_foreign_input_give_minus_one),

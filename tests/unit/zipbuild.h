@@ -31,11 +31,12 @@ static inline void zipbuild_put32(unsigned char *p, uint32_t v)
 	zipbuild_put16(p + 2, v >> 16);
 }
 
-/* Add member `name` holding `data`, deflated or stored, with `flags`. */
-static inline void zipbuild_add(struct zip *z, const char *name,
-				const char *data, int deflated, unsigned flags)
+/* Add member `name` holding `len` bytes of `data`, deflated or stored. */
+static inline void zipbuild_add_data(struct zip *z, const char *name,
+				     const void *data, size_t len,
+				     int deflated, unsigned flags)
 {
-	size_t nlen = strlen(name), len = strlen(data), clen = len;
+	size_t nlen = strlen(name), clen = len;
 	unsigned char *local = z->buf + z->n, *cd = z->dir + z->ndir;
 	uint32_t crc = (uint32_t)crc32(0, (const Bytef *)data, (uInt)len);
 
@@ -79,6 +80,13 @@ static inline void zipbuild_add(struct zip *z, const char *name,
 	z->ndir += 46 + nlen;
 	z->n += 30 + nlen + clen;
 	z->entries++;
+}
+
+/* Add member `name` holding the string `data`, deflated or stored. */
+static inline void zipbuild_add(struct zip *z, const char *name,
+				const char *data, int deflated, unsigned flags)
+{
+	zipbuild_add_data(z, name, data, strlen(data), deflated, flags);
 }
 
 /* Append the central directory and its end record; the archive's size. */
