@@ -52,7 +52,7 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 
 	if (!f || !buf)
 		abort();
-	memcpy(buf, "EGCACHE1", 8);
+	memcpy(buf, EG_CACHE_MAGIC, 8);
 	memcpy(buf + 8, set->sha256, 64);
 	if (size)
 		memcpy(buf + 72, data, size);

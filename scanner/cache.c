@@ -15,7 +15,7 @@
 
 /*
  * Layout, little-endian, every count checked against the file's size:
- *   MAGIC | set sha256 (64 hex) | u64 ntrees | u64 nblobs
+ *   EG_CACHE_MAGIC | set sha256 (64 hex) | u64 ntrees | u64 nblobs
  *   ntrees x (oid[20] | u32 place (scan.c) | u8 again | criteria bitset)
  *   nblobs x (oid[20] | u32 kind | u8 has_result + 2 * again
  *             [| u32 result kind | u8 minified | pattern bitset
@@ -35,7 +35,6 @@
  * B: trees and blobs keep whether they are judged at each path (scan.c);
  * C: an archive's members are matched, hits name their member (match.h)
  */
-#define MAGIC	  "EGCACHEC"
 #define MAX_CACHE (1u << 30)
 
 struct out {
@@ -195,7 +194,7 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 	if (len < 8 + 64 + 16 + 32)
 		goto done;
 	sha256(buf, len - 32, md);
-	if (memcmp(md, buf + len - 32, 32) || memcmp(buf, MAGIC, 8) ||
+	if (memcmp(md, buf + len - 32, 32) || memcmp(buf, EG_CACHE_MAGIC, 8) ||
 	    memcmp(buf + 8, set->sha256, 64))
 		goto done;
 	in.p = (const unsigned char *)buf + 72;
@@ -311,7 +310,7 @@ int eg_cache_save(const char *path, const struct eg_sigset *set,
 	char *tmp = NULL, *dir = eg_xstrdup(path), *slash;
 	int fd = -1, err = 0;
 
-	put(&o, MAGIC, 8);
+	put(&o, EG_CACHE_MAGIC, 8);
 	put(&o, set->sha256, 64);
 	counts = o.n;
 	put_u64(&o, 0);

@@ -6,6 +6,9 @@
 #include "results.h"
 #include "sigset.h"
 
+/* A cache file's first 8 bytes: its format, changed with it (cache.c). */
+#define EG_CACHE_MAGIC "EGCACHEC"
+
 /*
  * Add to `trees` (tree -> struct eg_tree_info) and `blobs` ((blob, kind) ->
  * struct eg_blob_info) what the cache file at `path` holds for this
