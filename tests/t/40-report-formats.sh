@@ -297,6 +297,40 @@ assert phys["region"] == {"startLine": 2, "startColumn": 15}, phys
 assert phys["contextRegion"]["snippet"]["text"] == ev["excerpt"], phys' \
 	"$TMP/accents.sarif" "$TMP/accents.json"
 
+# --- evidence inside an archive ---------------------------------------------
+
+A="$TMP/archived"
+mkdir -p "$A/dist"
+python3 -c '
+import sys, zipfile
+with zipfile.ZipFile(sys.argv[1], "w", zipfile.ZIP_DEFLATED) as z:
+    z.writestr("pkg/run.py", "import os\nx = alpha_call(1)\ny = beta_call(2)\n")' \
+	"$A/dist/pkg-1.0-py3-none-any.whl"
+for fmt in sarif json markdown text; do
+	expect_exit 1 "a wheel whose member holds both criteria: $fmt" \
+		"$EG" scan --dir --no-progress --rules "$TMP/pack.yml" \
+		--format "$fmt" --output "$TMP/archived.$fmt" "$A"
+done
+check "its SARIF validates" sarif_valid "$TMP/archived.sarif"
+check "SARIF and JSON name the member and its line, not a region of the archive" \
+	python3 -c '
+import json, sys
+run = json.load(open(sys.argv[1]))["runs"][0]
+loc = run["results"][0]["locations"][0]
+phys = loc["physicalLocation"]
+assert phys["artifactLocation"]["uri"] == "dist/pkg-1.0-py3-none-any.whl", phys
+assert "region" not in phys, phys
+assert loc["properties"]["member"] == "pkg/run.py", loc["properties"]
+assert loc["properties"]["memberLine"] == 2, loc["properties"]
+assert "pkg/run.py, line 2" in loc["message"]["text"], loc["message"]
+ev = json.load(open(sys.argv[2]))["findings"][0]["criteria"][0]["evidence"][0]
+assert (ev["path"], ev["member"], ev["line"]) == ("dist/pkg-1.0-py3-none-any.whl", "pkg/run.py", 2), ev' \
+	"$TMP/archived.sarif" "$TMP/archived.json"
+check "markdown and text write archive!member:line" \
+	sh -c 'grep -q "dist/pkg-1.0-py3-none-any.whl!pkg/run.py:2" "$1" &&
+		grep -q "dist/pkg-1.0-py3-none-any.whl!pkg/run.py:2" "$2"' _ \
+	"$TMP/archived.markdown" "$TMP/archived.text"
+
 # --- the synthetic controlled repository ------------------------------------
 
 if [ ! -f "$FIXTURES/mkrepo.sh" ]; then
