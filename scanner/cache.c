@@ -33,7 +33,8 @@
  * 9: hit columns count characters, not bytes (match.h);
  * A: a notebook's hits are placed in its file (notebook.h);
  * B: trees and blobs keep whether they are judged at each path (scan.c);
- * C: an archive's members are matched, hits name their member (match.h)
+ * C: an archive's members are matched, hits name their member (match.h);
+ * D: .csv and .tsv files are data, not text (kind.h)
  */
 #define MAX_CACHE (1u << 30)
 

@@ -45,6 +45,7 @@ static const struct ext_kind extensions[] = {
 	{"kt", EG_KIND_OTHER_CODE}, {"scala", EG_KIND_OTHER_CODE},
 	{"cs", EG_KIND_OTHER_CODE}, {"swift", EG_KIND_OTHER_CODE},
 	{"pyw", EG_KIND_PYTHON}, /* Windows: run without a console */
+	{"csv", EG_KIND_DATA},	    {"tsv", EG_KIND_DATA},
 };
 
 static const struct ext_kind basenames[] = {
@@ -354,6 +355,7 @@ static const struct {
 	{"other-code", EG_KIND_OTHER_CODE},
 	{"config", EG_KIND_CONFIG},
 	{"readme", EG_KIND_README},
+	{"data", EG_KIND_DATA},
 	{"binary", EG_KIND_BINARY},
 	{"model-pytorch", EG_KIND_MODEL_PYTORCH},
 	{"model-onnx", EG_KIND_MODEL_ONNX},

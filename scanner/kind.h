@@ -20,6 +20,7 @@ enum eg_kind {
 	EG_KIND_OTHER_CODE = 1u << 11, /* Java, Go, Rust, Julia, R, ... */
 	EG_KIND_CONFIG = 1u << 12,     /* .cfg, .ini, .toml, .xml */
 	EG_KIND_README = 1u << 13,     /* README, README.md, readme.rst, ... */
+	EG_KIND_DATA = 1u << 14,       /* tables: .csv, .tsv */
 	/* binary kinds, from magic bytes */
 	EG_KIND_BINARY = 1u << 16, /* binary of no kind below */
 	EG_KIND_MODEL_PYTORCH = 1u << 17,

@@ -369,6 +369,9 @@ static void kinds_from_names_and_magic(void **state)
 
 	(void)state;
 	assert_int_equal(eg_kind_from_name("a.PY", 4), EG_KIND_PYTHON);
+	assert_int_equal(eg_kind_from_name("train.csv", 9), EG_KIND_DATA);
+	assert_int_equal(eg_kind_from_name("hits.TSV", 8), EG_KIND_DATA);
+	assert_int_equal(eg_kind_parse("data"), EG_KIND_DATA);
 	assert_int_equal(eg_kind_from_name("Makefile", 8), EG_KIND_BUILD);
 	assert_int_equal(eg_kind_from_name("job_n.slurm", 11), EG_KIND_BUILD);
 	assert_int_equal(eg_kind_from_name("README", 6), EG_KIND_README);
