@@ -67,9 +67,14 @@ char *eg_archive_content(const struct eg_archive_member *m, size_t max)
 		      : eg_tar_content(m->tar, max);
 }
 
+int eg_archive_resource_fork(const char *name, size_t len)
+{
+	return len >= 9 && !memcmp(name, "__MACOSX/", 9);
+}
+
 int eg_archive_code_name(const char *name, size_t len)
 {
-	if (!len || (len >= 9 && !memcmp(name, "__MACOSX/", 9)))
+	if (!len || eg_archive_resource_fork(name, len))
 		return 0;
 	if (len >= 2 && !memcmp(name + len - 2, ".h", 2) &&
 	    memmem(name, len, ".framework/", 11))

@@ -39,6 +39,9 @@ int eg_archive_each(const unsigned char *buf, size_t len, size_t max,
  */
 char *eg_archive_content(const struct eg_archive_member *m, size_t max);
 
+/* Whether a member is a copy macOS made of a resource fork (`__MACOSX/`). */
+int eg_archive_resource_fork(const char *name, size_t len);
+
 /*
  * Whether a member's name says source code, which an archive must not
  * carry past the scan unread: not macOS's resource forks

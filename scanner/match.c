@@ -451,8 +451,7 @@ static int match_member(const struct eg_archive_member *am, void *data)
 	const char *base;
 	char *content, *name;
 
-	if (!am->regular ||
-	    (am->name_len >= 9 && !memcmp(am->name, "__MACOSX/", 9)))
+	if (!am->regular || eg_archive_resource_fork(am->name, am->name_len))
 		return 0;
 	if (am->size > MEMBER_MAX || am->size > w->budget) {
 		if (code && !w->unscanned)

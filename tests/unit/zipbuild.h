@@ -33,8 +33,8 @@ static inline void zipbuild_put32(unsigned char *p, uint32_t v)
 
 /* Add member `name` holding `len` bytes of `data`, deflated or stored. */
 static inline void zipbuild_add_data(struct zip *z, const char *name,
-				     const void *data, size_t len,
-				     int deflated, unsigned flags)
+				     const void *data, size_t len, int deflated,
+				     unsigned flags)
 {
 	size_t nlen = strlen(name), clen = len;
 	unsigned char *local = z->buf + z->n, *cd = z->dir + z->ndir;
