@@ -13,7 +13,7 @@ DATADIR = $(PREFIX)/share/exportgate
 MANDIR = $(PREFIX)/share/man/man1
 
 CC ?= cc
-PKGS = libgit2 libpcre2-8 yaml-0.1 jansson libcrypto zlib
+PKGS = libgit2 libpcre2-8 yaml-0.1 jansson libcrypto zlib liblzma
 VERSION := $(shell cat VERSION 2>/dev/null || echo 0.0.0)
 DESCRIBE := $(shell git describe --always --dirty 2>/dev/null || echo unknown)
 
@@ -23,7 +23,7 @@ CFLAGS ?= -O2 -g
 ALL_CFLAGS = -std=c11 -D_GNU_SOURCE $(WARN) $(CFLAGS) \
 	-Iscanner -Ihook -Ibuild \
 	-DEG_VERSION='"$(VERSION)"' -DEG_DESCRIBE='"$(DESCRIBE)"'
-LDLIBS_ALL = -lpthread
+LDLIBS_ALL = -lbz2 -lpthread
 
 ifneq ($(SANITIZE),)
 ALL_CFLAGS += -fsanitize=$(SANITIZE) -fno-omit-frame-pointer
@@ -31,7 +31,8 @@ LDFLAGS += -fsanitize=$(SANITIZE)
 endif
 
 # Missing build dependencies are installed first (Debian/Ubuntu/Fedora).
-DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && echo yes)
+DEPS_OK := $(shell pkg-config --exists $(PKGS) cmocka 2>/dev/null && \
+		    test -r /usr/include/bzlib.h && echo yes)
 ifneq ($(DEPS_OK),yes)
 $(info exportgate: build dependencies missing, running ./install.sh --deps)
 DEPS_RUN := $(shell ./install.sh --deps >&2 && echo ok)

@@ -127,11 +127,13 @@ g() { git -c safe.directory='*' "$@"; }
 # --- dependencies ----------------------------------------------------------
 
 DEB_PKGS="build-essential make pkg-config libgit2-dev libpcre2-dev
-libcmocka-dev libyaml-dev libjansson-dev libssl-dev zlib1g-dev git python3
+libcmocka-dev libyaml-dev libjansson-dev libssl-dev zlib1g-dev liblzma-dev
+libbz2-dev git python3
 python3-jsonschema openssh-server openssh-client man-db bsdutils util-linux
 procps coreutils valgrind clang libclang-rt-dev"
 RPM_PKGS="gcc make pkgconf-pkg-config libgit2-devel pcre2-devel
-libcmocka-devel libyaml-devel jansson-devel openssl-devel zlib-devel git python3
+libcmocka-devel libyaml-devel jansson-devel openssl-devel zlib-devel xz-devel
+bzip2-devel git python3
 python3-jsonschema openssh-server openssh-clients man-db util-linux
 procps-ng coreutils valgrind clang compiler-rt"
 

@@ -114,6 +114,16 @@ tar -C "$top/tests/fixtures" -cf - src/train.py src/geo_io.py | put tar
 tar -C "$top/tests/fixtures" -czf - src/train.py src/geo_io.py > "$out/tar.tmp"
 put tar < "$out/tar.tmp"
 { echo pkg-1.0.tar.gz; cat "$out/tar.tmp"; } | put match
+# ... compressed by xz and by bzip2
+for z in xz bz2; do
+	python3 -c '
+import io, sys, tarfile
+b = io.BytesIO()
+with tarfile.open(fileobj=b, mode="w:" + sys.argv[1]) as t:
+    t.add(sys.argv[2] + "/src/train.py", arcname="src/train.py")
+sys.stdout.buffer.write(b.getvalue())' "$z" "$top/tests/fixtures" > "$out/tar.tmp"
+	put tar < "$out/tar.tmp"
+done
 rm -f "$out/tar.tmp"
 # UTF-16 text: a README written whole with a mark, and a line appended
 # without one; for fuzz_match after a name, for fuzz_utf16 alone

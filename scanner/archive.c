@@ -85,8 +85,11 @@ int eg_archive_code_name(const char *name, size_t len)
 /* Whether a name says zip or tar: an archive that may hold code in turn. */
 static int archive_name(const char *name, size_t len)
 {
-	static const char *const ext[] = {".zip", ".whl",    ".egg", ".jar",
-					  ".tar", ".tar.gz", ".tgz", NULL};
+	static const char *const ext[] = {
+		".zip", ".whl", ".egg",	    ".jar", ".tar", ".tar.gz",
+		".tgz", ".txz", ".tar.xz", ".tbz", ".tbz2", ".tar.bz2",
+		NULL,
+	};
 	size_t i, n;
 
 	for (i = 0; ext[i]; i++) {

@@ -1,5 +1,11 @@
-/* tar.c: the members of a tar archive, gzip-compressed or not. */
+/*
+ * tar.c: the members of a tar archive, plain or compressed by gzip, xz or
+ * bzip2.
+ */
 #define ZLIB_CONST
+#include <bzlib.h>
+#include <limits.h>
+#include <lzma.h>
 #include <stdlib.h>
 #include <string.h>
 #include <zlib.h>
@@ -8,20 +14,118 @@
 #include "tar.h"
 
 #define BLOCK	      512
+#define XZ_MEMLIMIT   (256u << 20) /* xz -9 needs 65 MiB */
 #define LONG_MAX_NAME 4096
 
+/* How the archive's bytes are compressed, by their first bytes. */
+enum codec { PLAIN, GZIP, XZ, BZIP2 };
+
 /*
- * The archive's bytes in order: `buf` itself, or what inflating it gives.
- * `total` counts the bytes given out, which may not pass `max`.
+ * The archive's bytes in order: `buf` itself, or what decompressing it
+ * gives.  `total` counts the bytes given out, which may not pass `max`.
+ * One decoder is in use, the one of `codec`.
  */
 struct eg_tar_stream {
 	const unsigned char *buf;
 	size_t len, pos, total, max;
-	int gzip;
+	enum codec codec;
 	z_stream zs;
+	lzma_stream xz;
+	bz_stream bz;
 	size_t left; /* of the current member's content, not yet taken */
 	int damaged; /* eg_tar_content() ran short */
 };
+
+static enum codec codec_of(const unsigned char *buf, size_t len)
+{
+	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
+		return GZIP;
+	if (len >= 6 && !memcmp(buf, "\xfd" "7zXZ\0", 6))
+		return XZ;
+	if (len >= 4 && !memcmp(buf, "BZh", 3) && buf[3] >= '1' &&
+	    buf[3] <= '9')
+		return BZIP2;
+	return PLAIN;
+}
+
+static int start(struct eg_tar_stream *r)
+{
+	/* each decoder reads at most 4 GiB at a call; a blob is smaller */
+	unsigned in = r->len > UINT_MAX ? UINT_MAX : (unsigned)r->len;
+
+	switch (r->codec) {
+	case PLAIN:
+		return 0;
+	case GZIP:
+		if (inflateInit2(&r->zs, 16 + MAX_WBITS) != Z_OK)
+			return -1;
+		r->zs.next_in = r->buf;
+		r->zs.avail_in = in;
+		return 0;
+	case XZ:
+		r->xz = (lzma_stream)LZMA_STREAM_INIT;
+		/* a dictionary past XZ_MEMLIMIT is a damaged archive */
+		if (lzma_stream_decoder(&r->xz, XZ_MEMLIMIT, 0) != LZMA_OK)
+			return -1;
+		r->xz.next_in = r->buf;
+		r->xz.avail_in = r->len;
+		return 0;
+	case BZIP2:
+		if (BZ2_bzDecompressInit(&r->bz, 0, 0) != BZ_OK)
+			return -1;
+		r->bz.next_in = (char *)r->buf; /* bzlib reads, never writes */
+		r->bz.avail_in = in;
+		return 0;
+	}
+	return -1;
+}
+
+static void stop(struct eg_tar_stream *r)
+{
+	if (r->codec == GZIP)
+		inflateEnd(&r->zs);
+	else if (r->codec == XZ)
+		lzma_end(&r->xz);
+	else if (r->codec == BZIP2)
+		BZ2_bzDecompressEnd(&r->bz);
+}
+
+/*
+ * Decompress up to `want` bytes into `dst`; how many came out, 0 when the
+ * stream ended or holds no more input, -1 when it is damaged.
+ */
+static long pull(struct eg_tar_stream *r, unsigned char *dst, size_t want)
+{
+	int rc;
+
+	switch (r->codec) {
+	case GZIP:
+		r->zs.next_out = dst;
+		r->zs.avail_out = (uInt)want;
+		rc = inflate(&r->zs, Z_NO_FLUSH);
+		if (rc != Z_OK && rc != Z_STREAM_END && rc != Z_BUF_ERROR)
+			return -1;
+		return (long)(want - r->zs.avail_out);
+	case XZ:
+		r->xz.next_out = dst;
+		r->xz.avail_out = want;
+		rc = lzma_code(&r->xz, LZMA_RUN);
+		if (rc != LZMA_OK && rc != LZMA_STREAM_END &&
+		    rc != LZMA_BUF_ERROR)
+			return -1;
+		return (long)(want - r->xz.avail_out);
+	case BZIP2:
+		r->bz.next_out = (char *)dst;
+		r->bz.avail_out = (unsigned)want;
+		rc = BZ2_bzDecompress(&r->bz);
+		if (rc != BZ_OK && rc != BZ_STREAM_END)
+			return -1;
+		return (long)(want - r->bz.avail_out);
+	case PLAIN:
+		break;
+	}
+	return -1;
+}
 
 /* Give the next `n` bytes to `dst`, or drop them when it is NULL; -1 short. */
 static int take(struct eg_tar_stream *r, unsigned char *dst, size_t n)
@@ -31,7 +135,7 @@ static int take(struct eg_tar_stream *r, unsigned char *dst, size_t n)
 	if (n > r->max - r->total)
 		return -1;
 	r->total += n;
-	if (!r->gzip) {
+	if (r->codec == PLAIN) {
 		if (n > r->len - r->pos)
 			return -1;
 		if (dst)
@@ -40,20 +144,16 @@ static int take(struct eg_tar_stream *r, unsigned char *dst, size_t n)
 		return 0;
 	}
 	while (n) {
-		size_t want = n, got;
-		int rc;
+		size_t want = n;
+		long got;
 
-		if (!dst && want > sizeof(scratch))
-			want = sizeof(scratch);
-		r->zs.next_out = dst ? dst : scratch;
-		r->zs.avail_out = (uInt)want;
-		rc = inflate(&r->zs, Z_NO_FLUSH);
-		got = want - r->zs.avail_out;
-		if (rc != Z_OK && rc != Z_STREAM_END)
+		if (want > sizeof(scratch))
+			want = dst ? (want > UINT_MAX ? UINT_MAX : want)
+				   : sizeof(scratch);
+		got = pull(r, dst ? dst : scratch, want);
+		if (got <= 0)
 			return -1;
-		if (!got && (rc == Z_STREAM_END || !r->zs.avail_in))
-			return -1;
-		n -= got;
+		n -= (size_t)got;
 		if (dst)
 			dst += got;
 	}
@@ -199,18 +299,12 @@ int eg_tar_each(const unsigned char *buf, size_t len, size_t max,
 	r.buf = buf;
 	r.len = len;
 	r.max = max;
-
-	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b) {
-		r.gzip = 1;
-		if (inflateInit2(&r.zs, 16 + MAX_WBITS) != Z_OK)
-			return -1;
-		r.zs.next_in = buf;
-		r.zs.avail_in = (uInt)(len > 0xffffffffu ? 0xffffffffu : len);
-	} else if (len < BLOCK || memcmp(buf + 257, "ustar", 5)) {
+	r.codec = codec_of(buf, len);
+	if (r.codec == PLAIN && (len < BLOCK || memcmp(buf + 257, "ustar", 5)))
 		return -1;
-	}
+	if (start(&r))
+		return -1;
 	rc = each(&r, fn, data);
-	if (r.gzip)
-		inflateEnd(&r.zs);
+	stop(&r);
 	return rc;
 }

@@ -1,4 +1,4 @@
-/* tar.h: the members of a tar archive, gzip-compressed or not. */
+/* tar.h: the members of a tar archive, plain or compressed. */
 #ifndef EG_TAR_H
 #define EG_TAR_H
 
@@ -21,10 +21,11 @@ struct eg_tar_member {
 
 /*
  * Call `fn` on each member of the POSIX (ustar) or GNU tar archive `buf`
- * (`len` bytes), plain or compressed by gzip, in order, until `fn` returns
- * nonzero; that value is returned, 0 when the archive ended.  -1 when
- * `buf` is no such archive (old tar without the ustar magic included), is
- * damaged or truncated, or inflates to more than `max` bytes; members seen
+ * (`len` bytes), plain or compressed by gzip, xz or bzip2, in order, until
+ * `fn` returns nonzero; that value is returned, 0 when the archive ended.
+ * -1 when `buf` is no such archive (old tar without the ustar magic
+ * included), is damaged or truncated, or decompresses to more than `max`
+ * bytes (an xz dictionary over 256 MiB counts as damaged); members seen
  * before that were given to `fn`.  A member's content is read only when
  * `fn` asks for it (eg_tar_content()); otherwise it is skipped, never kept.
  */

@@ -290,6 +290,27 @@ assert lines[28].strip().startswith([e for e in ev["training"] if e["line"] == 2
 check "... and the text report as path!member:line" \
 	sh -c '"$1" scan --no-progress --dir "$2" | grep -q "code.zip!src/train.py:29"' \
 	_ "$EG" "$w"
+# The same source distribution compressed by xz, then by bzip2
+for z in xz bz2; do
+	v=$TMP/zipped-$z
+	mkdir -p "$v"
+	cp "$w/code.zip" "$v/"
+	python3 -c '
+import sys, tarfile
+with tarfile.open(sys.argv[1], "w:" + sys.argv[3]) as t:
+    t.add(sys.argv[2], arcname="pkg-1.0")' \
+		"$v/pkg-1.0.tar.$z" "$TMP/sdist/pkg-1.0" "$z"
+	expect_exit 1 "a tarball of source code compressed by $z: matched" \
+		scan --format json --output "$TMP/r.json" --dir "$v"
+	check "... its member named in the evidence" python3 -c '
+import json, sys
+d = json.load(open(sys.argv[1]))
+assert not d["summary"]["incomplete"], d["summary"]
+ev = {c["id"]: c["evidence"] for c in d["findings"][0]["criteria"]}
+got = {(e["path"], e.get("member"), e["line"]) for e in ev["geospatial"]}
+assert (sys.argv[2], "pkg-1.0/pkg/geo_io.py", 3) in got, got' \
+		"$TMP/r.json" "pkg-1.0.tar.$z"
+done
 # A member compressed by bzip2, and an archive of code in an archive
 python3 -c '
 import io, sys, zipfile

@@ -1,5 +1,7 @@
-/* test_tar.c: the members of a tar archive, plain or gzipped. */
+/* test_tar.c: the members of a tar archive, plain or compressed. */
 #define ZLIB_CONST
+#include <bzlib.h>
+#include <lzma.h>
 #include <setjmp.h>
 #include <stdarg.h>
 #include <stddef.h>
@@ -13,12 +15,16 @@
 
 #include "tar.h"
 
-/* A tar archive built in memory, and room to gzip it. */
+/* A tar archive built in memory, and room to compress it. */
 struct tar {
 	unsigned char buf[1 << 15];
 	size_t n;
 	unsigned char gz[1 << 15];
 	size_t ngz;
+	unsigned char xz[1 << 15];
+	size_t nxz;
+	unsigned char bz[1 << 15];
+	size_t nbz;
 };
 
 /* Add a member of `type` ('0' a file, 'L' a GNU long name) holding `data`. */
@@ -70,6 +76,30 @@ static size_t gzip(struct tar *t)
 	t->ngz = zs.total_out;
 	deflateEnd(&zs);
 	return t->ngz;
+}
+
+/* The archive as `tar cJf` writes it; its size. */
+static size_t xz(struct tar *t)
+{
+	t->nxz = 0;
+	assert_int_equal(lzma_easy_buffer_encode(6, LZMA_CHECK_CRC64, NULL,
+						 t->buf, t->n, t->xz, &t->nxz,
+						 sizeof(t->xz)),
+			 LZMA_OK);
+	return t->nxz;
+}
+
+/* The archive as `tar cjf` writes it; its size. */
+static size_t bzip2(struct tar *t)
+{
+	unsigned n = sizeof(t->bz);
+
+	assert_int_equal(BZ2_bzBuffToBuffCompress((char *)t->bz, &n,
+						  (char *)t->buf,
+						  (unsigned)t->n, 9, 0, 0),
+			 BZ_OK);
+	t->nbz = n;
+	return t->nbz;
 }
 
 struct seen {
@@ -124,19 +154,27 @@ static size_t sdist(struct tar *t)
 	return finish(t);
 }
 
-/* Walk `t` (`len` bytes) plain, then gzipped: each gives `want`. */
-static void walk_both(struct tar *t, size_t len, int read, const char *want)
+/* Walk `t` (`len` bytes) plain, gzipped, xz'd, bzip2'd: each gives `want`. */
+static void walk_each_codec(struct tar *t, size_t len, int read,
+			    const char *want)
 {
-	struct seen plain = {.read = read}, gz = {.read = read};
+	struct seen plain = {.read = read}, gz = {.read = read},
+		    x = {.read = read}, bz = {.read = read};
 
 	assert_int_equal(eg_tar_each(t->buf, len, 1 << 20, note, &plain), 0);
 	assert_string_equal(plain.names, want);
 	gzip(t);
 	assert_int_equal(eg_tar_each(t->gz, t->ngz, 1 << 20, note, &gz), 0);
 	assert_string_equal(gz.names, want);
+	xz(t);
+	assert_int_equal(eg_tar_each(t->xz, t->nxz, 1 << 20, note, &x), 0);
+	assert_string_equal(x.names, want);
+	bzip2(t);
+	assert_int_equal(eg_tar_each(t->bz, t->nbz, 1 << 20, note, &bz), 0);
+	assert_string_equal(bz.names, want);
 }
 
-static void names_in_order_plain_and_gzipped(void **state)
+static void names_in_order_in_each_codec(void **state)
 {
 	static struct tar t;
 	static char want[1024];
@@ -147,7 +185,7 @@ static void names_in_order_plain_and_gzipped(void **state)
 	snprintf(want, sizeof(want),
 		 "pkg-1.0/PKG-INFO;pkg-1.0/pkg/train.py;%s;pkg-1.0/data;",
 		 long_name);
-	walk_both(&t, len, 0, want);
+	walk_each_codec(&t, len, 0, want);
 }
 
 /*
@@ -167,7 +205,7 @@ static void contents_read_when_asked(void **state)
 		 "pkg-1.0/pkg/train.py=model.fit(x, y)\n;%s=x = 1\n;"
 		 "pkg-1.0/data=(null);",
 		 long_name);
-	walk_both(&t, len, 1, want);
+	walk_each_codec(&t, len, 1, want);
 
 	/* over the member limit: skipped, and the next one read */
 	memset(&t, 0, sizeof(t));
@@ -249,14 +287,47 @@ static void limits_damage_and_foreign_input_give_minus_one(void **state)
 			 -1);
 }
 
+/* xz and bzip2 as gzip: the caller's limit, and cut anywhere. */
+static void xz_and_bzip2_limited_and_cut(void **state)
+{
+	static struct tar t;
+	unsigned char *streams[2];
+	size_t lens[2], i, cut;
+	struct seen s = {.n = 0};
+
+	(void)state;
+	sdist(&t);
+	streams[0] = t.xz;
+	lens[0] = xz(&t);
+	streams[1] = t.bz;
+	lens[1] = bzip2(&t);
+	for (i = 0; i < 2; i++) {
+		memset(&s, 0, sizeof(s));
+		assert_int_equal(
+			eg_tar_each(streams[i], lens[i], 1024, note, &s), -1);
+		assert_string_equal(s.names, "pkg-1.0/PKG-INFO;");
+		for (cut = 0; cut < lens[i]; cut++) {
+			unsigned char *copy = malloc(cut ? cut : 1);
+			int rc;
+
+			memcpy(copy, streams[i], cut);
+			rc = eg_tar_each(copy, cut, 1 << 20, read_all, NULL);
+			/* the end blocks may come out before the trailer */
+			assert_true(rc == -1 || (rc == 0 && cut > lens[i] - 64));
+			free(copy);
+		}
+	}
+}
+
 int main(void)
 {
 	const struct CMUnitTest tests[] = {
-		cmocka_unit_test(names_in_order_plain_and_gzipped),
+		cmocka_unit_test(names_in_order_in_each_codec),
 		cmocka_unit_test(contents_read_when_asked),
 		cmocka_unit_test(a_nonzero_answer_stops_the_walk),
 		cmocka_unit_test(
 			limits_damage_and_foreign_input_give_minus_one),
+		cmocka_unit_test(xz_and_bzip2_limited_and_cut),
 	};
 
 	return cmocka_run_group_tests(tests, NULL, NULL);
