@@ -64,7 +64,7 @@ static int start(struct eg_tar_stream *r)
 		return 0;
 	case XZ:
 		r->xz = (lzma_stream)LZMA_STREAM_INIT;
-		/* a dictionary past XZ_MEMLIMIT is a damaged archive */
+		/* a stream needing more than XZ_MEMLIMIT is damaged */
 		if (lzma_stream_decoder(&r->xz, XZ_MEMLIMIT, 0) != LZMA_OK)
 			return -1;
 		r->xz.next_in = r->buf;

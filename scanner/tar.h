@@ -25,7 +25,7 @@ struct eg_tar_member {
  * `fn` returns nonzero; that value is returned, 0 when the archive ended.
  * -1 when `buf` is no such archive (old tar without the ustar magic
  * included), is damaged or truncated, or decompresses to more than `max`
- * bytes (an xz dictionary over 256 MiB counts as damaged); members seen
+ * bytes (xz needing over 256 MiB to decode counts as damaged); members seen
  * before that were given to `fn`.  A member's content is read only when
  * `fn` asks for it (eg_tar_content()); otherwise it is skipped, never kept.
  */
