@@ -86,9 +86,9 @@ int eg_archive_code_name(const char *name, size_t len)
 static int archive_name(const char *name, size_t len)
 {
 	static const char *const ext[] = {
-		".zip", ".whl", ".egg",	    ".jar", ".tar", ".tar.gz",
-		".tgz", ".txz", ".tar.xz", ".tbz", ".tbz2", ".tar.bz2",
-		NULL,
+		".zip",	   ".whl",     ".egg", ".jar",	  ".tar",
+		".tar.gz", ".tgz",     ".txz", ".tar.xz", ".tbz",
+		".tbz2",   ".tar.bz2", NULL,
 	};
 	size_t i, n;
 

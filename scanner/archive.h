@@ -23,10 +23,10 @@ struct eg_archive_member {
 /*
  * Call `fn` on each member of `buf` (`len` bytes), a zip archive (a wheel,
  * an egg, a jar, a zipped project) or a tar archive, plain or compressed
- * by gzip, xz or bzip2 (a source distribution), until `fn` returns nonzero; that value is
- * returned, 0 when every member was seen.  -1 when `buf` is neither, or is
- * damaged, truncated or inflates past `max` bytes; members seen before
- * that were given to `fn`.
+ * by gzip, xz or bzip2 (a source distribution), until `fn` returns nonzero;
+ * that value is returned, 0 when every member was seen.  -1 when `buf` is
+ * neither, or is damaged, truncated or decompresses past `max` bytes;
+ * members seen before that were given to `fn`.
  */
 int eg_archive_each(const unsigned char *buf, size_t len, size_t max,
 		    int (*fn)(const struct eg_archive_member *m, void *data),

@@ -38,9 +38,11 @@ struct eg_tar_stream {
 
 static enum codec codec_of(const unsigned char *buf, size_t len)
 {
+	static const unsigned char xz_magic[6] = {0xfd, '7', 'z', 'X', 'Z', 0};
+
 	if (len >= 2 && buf[0] == 0x1f && buf[1] == 0x8b)
 		return GZIP;
-	if (len >= 6 && !memcmp(buf, "\xfd" "7zXZ\0", 6))
+	if (len >= sizeof(xz_magic) && !memcmp(buf, xz_magic, sizeof(xz_magic)))
 		return XZ;
 	if (len >= 4 && !memcmp(buf, "BZh", 3) && buf[3] >= '1' &&
 	    buf[3] <= '9')
