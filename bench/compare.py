@@ -1,10 +1,14 @@
 #!/usr/bin/env python3
 """compare.py: the rows of a detection run that differ from an earlier one.
 
-    bench/compare.py OLD NEW
+    bench/compare.py [--newest] OLD NEW
 
 OLD and NEW are tables printed by bench/detection.sh; OLD may also be
-docs/DETECTION.md, whose section "The full table" is read.  A session
+docs/DETECTION.md, whose section "The full table" is read, or with
+--newest every row of it, the first of each repository winning: the
+sections are newest first and the full table counts as the oldest, so
+each repository gets the latest row the document records (a group
+first scanned after the full table has only its group's).  A session
 fetches only a part of the corpus, so a run may cover some of its
 repositories: the rows are matched by repository, and only those in both
 are compared.  For each, the comparison is of HEAD, "got", "at HEAD" and
@@ -15,25 +19,36 @@ counts; exits 1 when a row changed, 0 when none did, 2 on a usage error.
 import sys
 
 
-def table(path):
-    text = open(path, encoding="utf-8").read()
-    if "\n## The full table" in text:
-        text = text.split("\n## The full table", 1)[1].split("\n### ", 1)[0]
-    rows = {}
+def rows_of(text, rows):
+    """Add the table rows of `text` to `rows`, keeping any already there."""
     for line in text.split("\n"):
         if not line.startswith("| ") or line.startswith("| repository"):
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
-        if len(cells) >= 9:
-            rows[cells[0]] = cells
+        if len(cells) >= 9 and "/" in cells[0]:
+            rows.setdefault(cells[0], cells)
     return rows
 
 
+def table(path, newest=False):
+    text = open(path, encoding="utf-8").read()
+    if "\n## The full table" not in text:
+        return rows_of(text, {})
+    before, after = text.split("\n## The full table", 1)
+    full, _, groups = after.partition("\n### ")
+    if not newest:
+        return rows_of(full, {})
+    return rows_of(full, rows_of(groups, rows_of(before, {})))
+
+
 def main(argv):
+    newest = len(argv) > 1 and argv[1] == "--newest"
+    if newest:
+        argv = argv[:1] + argv[2:]
     if len(argv) != 3:
         print(__doc__.strip().split("\n\n")[1], file=sys.stderr)
         return 2
-    old, new = table(argv[1]), table(argv[2])
+    old, new = table(argv[1], newest), table(argv[2])
     both = [repo for repo in new if repo in old]
     moved = [repo for repo in both if old[repo][1] != new[repo][1]]
     changed = []
