@@ -19,26 +19,29 @@ counts; exits 1 when a row changed, 0 when none did, 2 on a usage error.
 import sys
 
 
-def rows_of(text, rows):
-    """Add the table rows of `text` to `rows`, keeping any already there."""
+def rows_of(text):
+    """The table rows of `text`, in order, as (repository, cells)."""
     for line in text.split("\n"):
         if not line.startswith("| ") or line.startswith("| repository"):
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
         if len(cells) >= 9 and "/" in cells[0]:
-            rows.setdefault(cells[0], cells)
-    return rows
+            yield cells[0], cells
 
 
 def table(path, newest=False):
     text = open(path, encoding="utf-8").read()
     if "\n## The full table" not in text:
-        return rows_of(text, {})
+        return dict(rows_of(text))
     before, after = text.split("\n## The full table", 1)
     full, _, groups = after.partition("\n### ")
     if not newest:
-        return rows_of(full, {})
-    return rows_of(full, rows_of(groups, rows_of(before, {})))
+        return dict(rows_of(full))
+    rows = {}
+    for part in (before, groups, full):
+        for repo, cells in rows_of(part):
+            rows.setdefault(repo, cells)
+    return rows
 
 
 def main(argv):
