@@ -23,7 +23,9 @@
 # HEAD"), and in full for a miss, from a second scan of HEAD with a copy of
 # patterns/0d521.yml whose review condition is "any criterion" (needs PyYAML;
 # skipped without it).  That copy is read from patterns/ now, while the main
-# scan uses the pack built into the binary.  The "criteria met" column is
+# scan uses the pack built into the binary; the header says so when the two
+# are not the same file (an EXPORTGATE built from another commit, or a pack
+# being edited in the checkout).  The "criteria met" column is
 # the snapshot of the finding: the oldest commit that reached its level.
 #
 # Environment: EXPORTGATE (binary, default build/exportgate), CORPUS (default
@@ -122,7 +124,7 @@ while read -r repo expected why; do
 		"$json" "$out/$n.err" "$diagjson" "$group" "$why" >> "$out/runs.tsv"
 done < "$corpus"
 
-python3 - "$out/runs.tsv" "$out/missing.txt" "$eg" "$rev" <<'PY'
+python3 - "$out/runs.tsv" "$out/missing.txt" "$eg" "$rev" "${diag:+$here/patterns/0d521.yml}" <<'PY'
 import json, subprocess, sys
 
 SIG = "0D521.1"
@@ -132,6 +134,7 @@ runs = [l.rstrip("\n").split("\t") for l in open(sys.argv[1]) if l.strip()]
 missing = [l.strip() for l in open(sys.argv[2]) if l.strip()]
 eg = sys.argv[3]
 rev = sys.argv[4]
+diagsrc = sys.argv[5]
 
 
 def short(s, n=90):
@@ -226,6 +229,16 @@ print("exportgate commit: %s" % rev)
 print("exportgate: %s" % short(desc, 120))
 if pack:
     print("pack: %s %s sha256 %s" % (pack[0]["id"], pack[0]["version"], pack[0]["sha256"][:16]))
+    # The diagnostic copy comes from the checkout, the scan from the
+    # binary: say so when they are not the same pack.
+    if diagsrc:
+        import hashlib
+        h = hashlib.sha256(open(diagsrc, "rb").read()).hexdigest()
+        if h != pack[0]["sha256"]:
+            msg = ("diagnostic pack: %s sha256 %s is not the binary's; the column "
+                   "\"at HEAD\" is that file's" % (diagsrc, h[:16]))
+            print(msg)
+            print("detection.sh: " + msg, file=sys.stderr)
 print()
 print("| repository | HEAD | expected | got | criteria met | at HEAD | first commit of the finding | seconds | result |")
 print("|---|---|---|---|---|---|---|---:|---|")
