@@ -57,8 +57,11 @@ jobs=()
 [[ -n "${JOBS:-}" ]] && jobs=(--jobs "$JOBS")
 
 # A diagnostic copy of the 0D521 pack: same criteria, review = any criterion.
+# It is made from a copy of the checkout's file taken now, which the end
+# compares with the pack built into the binary.
 diag=
-if [[ -r "$here/patterns/0d521.yml" ]] && python3 - "$here/patterns/0d521.yml" "$out/diag.yml" <<'PY' 2>/dev/null
+if cp "$here/patterns/0d521.yml" "$out/diag-src.yml" 2>/dev/null &&
+	python3 - "$out/diag-src.yml" "$out/diag.yml" <<'PY' 2>/dev/null
 import json, sys
 import yaml
 pack = yaml.safe_load(open(sys.argv[1]))
@@ -124,7 +127,7 @@ while read -r repo expected why; do
 		"$json" "$out/$n.err" "$diagjson" "$group" "$why" >> "$out/runs.tsv"
 done < "$corpus"
 
-python3 - "$out/runs.tsv" "$out/missing.txt" "$eg" "$rev" "${diag:+$here/patterns/0d521.yml}" <<'PY'
+python3 - "$out/runs.tsv" "$out/missing.txt" "$eg" "$rev" "${diag:+$out/diag-src.yml}" <<'PY'
 import json, subprocess, sys
 
 SIG = "0D521.1"
@@ -235,8 +238,8 @@ if pack:
         import hashlib
         h = hashlib.sha256(open(diagsrc, "rb").read()).hexdigest()
         if h != pack[0]["sha256"]:
-            msg = ("diagnostic pack: %s sha256 %s is not the binary's; the column "
-                   "\"at HEAD\" is that file's" % (diagsrc, h[:16]))
+            msg = ("diagnostic pack: patterns/0d521.yml sha256 %s (as the run began) is "
+                   "not the binary's; the column \"at HEAD\" is that file's" % h[:16])
             print(msg)
             print("detection.sh: " + msg, file=sys.stderr)
 print()
