@@ -103,6 +103,12 @@ struct parse {
 	struct eg_sigset *set;
 	struct eg_yaml *y;
 	size_t pack;
+	/*
+	 * Owned: every regex of the pack is compiled with it.  Lines end at
+	 * \n, \r\n or \r, so that `$` holds at the end of a line of a file
+	 * written on Windows, before its \r, and `.` does not take the \r.
+	 */
+	pcre2_compile_context *cctx;
 };
 
 static int parse_kinds(struct parse *ps, yaml_node_t *node, unsigned *out)
@@ -280,7 +286,7 @@ static int compile_regex(struct parse *ps, yaml_node_t *at, const char *what,
 	if (literal)
 		flags = PCRE2_LITERAL | (flags & PCRE2_CASELESS);
 	*code = pcre2_compile((PCRE2_SPTR)text, PCRE2_ZERO_TERMINATED, flags,
-			      &err, &off, NULL);
+			      &err, &off, ps->cctx);
 	if (!*code) {
 		pcre2_get_error_message(err, msg, sizeof(msg));
 		return eg_yaml_error(ps->y, at, "bad %s at offset %zu: %s",
@@ -841,7 +847,7 @@ static void sha256_hex(const void *buf, size_t len, char out[65])
 int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 			 const char *buf, size_t len)
 {
-	struct parse ps = {set, NULL, 0};
+	struct parse ps = {set, NULL, 0, NULL};
 	yaml_node_t *root, *v;
 	yaml_node_pair_t *pair;
 	struct eg_pack *pack;
@@ -849,8 +855,13 @@ int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 
 	if (set->compiled)
 		return eg_error_set(EG_ERROR, "signature set already compiled");
-	if ((err = eg_yaml_load(&ps.y, name, buf, len)))
+	if (!(ps.cctx = pcre2_compile_context_create(NULL)))
+		return eg_error_set(EG_ERROR, "out of memory");
+	pcre2_set_newline(ps.cctx, PCRE2_NEWLINE_ANYCRLF);
+	if ((err = eg_yaml_load(&ps.y, name, buf, len))) {
+		pcre2_compile_context_free(ps.cctx);
 		return err;
+	}
 	EG_GROW(set->packs, set->packs_alloc, set->npacks + 1);
 	ps.pack = set->npacks++;
 	pack = &set->packs[ps.pack];
@@ -902,6 +913,7 @@ int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 			goto done;
 done:
 	eg_yaml_free(ps.y);
+	pcre2_compile_context_free(ps.cctx);
 	return err;
 }
 

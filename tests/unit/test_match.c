@@ -41,6 +41,10 @@ static const char pack[] =
 	"      - id: named\n"
 	"        patterns:\n"
 	"          - {id: sat, regex: 'satellite image', unless: '\\bcifar\\b'}\n"
+	"      - id: eol\n"
+	"        patterns:\n"
+	"          - {id: bare, regex: '^rasterio$'}\n"
+	"          - {id: dot, regex: 'gdal.$'}\n"
 	"    controlled: {all: [geo, train]}\n";
 
 struct fixture {
@@ -98,6 +102,24 @@ static void regex_with_prefilter_hits_and_misses(void **state)
 	assert_int_equal(CRIT(f, "a.py", "import rasterio_extra\n"), 0);
 	assert_int_equal(CRIT(f, "a.py", "IMPORT RASTERIO\n"), 0);
 	assert_int_equal(CRIT(f, "a.py", ""), 0);
+}
+
+/*
+ * A line ends at \n, \r\n or \r: `$` holds before the \r of a Windows
+ * file, and `.` does not take it.
+ */
+static void lines_end_at_crlf_and_cr_too(void **state)
+{
+	struct fixture *f = *state;
+
+	assert_int_equal(CRIT(f, "r.txt", "numpy\nrasterio\n"), 64);
+	assert_int_equal(CRIT(f, "r.txt", "numpy\r\nrasterio\r\nscipy\r\n"),
+			 64);
+	assert_int_equal(CRIT(f, "r.txt", "numpy\rrasterio\rscipy"), 64);
+	assert_int_equal(CRIT(f, "r.txt", "numpy\r\nrasterio2\r\n"), 0);
+	/* `gdal.$` needs one character of the line before its end */
+	assert_int_equal(CRIT(f, "r.txt", "use gdalx\r\n"), 64);
+	assert_int_equal(CRIT(f, "r.txt", "use gdal\r\n"), 0);
 }
 
 static void at_least_needs_enough_patterns_in_one_file(void **state)
@@ -644,6 +666,7 @@ int main(void)
 {
 	const struct CMUnitTest tests[] = {
 		cmocka_unit_test(regex_with_prefilter_hits_and_misses),
+		cmocka_unit_test(lines_end_at_crlf_and_cr_too),
 		cmocka_unit_test(at_least_needs_enough_patterns_in_one_file),
 		cmocka_unit_test(path_globs_apply_to_the_file_name),
 		cmocka_unit_test(patterns_without_literals_always_run),
