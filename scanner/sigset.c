@@ -855,13 +855,13 @@ int eg_sigset_add_buffer(struct eg_sigset *set, const char *name,
 
 	if (set->compiled)
 		return eg_error_set(EG_ERROR, "signature set already compiled");
-	if (!(ps.cctx = pcre2_compile_context_create(NULL)))
-		return eg_error_set(EG_ERROR, "out of memory");
-	pcre2_set_newline(ps.cctx, PCRE2_NEWLINE_ANYCRLF);
-	if ((err = eg_yaml_load(&ps.y, name, buf, len))) {
-		pcre2_compile_context_free(ps.cctx);
+	if ((err = eg_yaml_load(&ps.y, name, buf, len)))
 		return err;
+	if (!(ps.cctx = pcre2_compile_context_create(NULL))) {
+		err = eg_error_set(EG_ERROR, "out of memory");
+		goto done;
 	}
+	pcre2_set_newline(ps.cctx, PCRE2_NEWLINE_ANYCRLF);
 	EG_GROW(set->packs, set->packs_alloc, set->npacks + 1);
 	ps.pack = set->npacks++;
 	pack = &set->packs[ps.pack];
