@@ -34,7 +34,8 @@
  * A: a notebook's hits are placed in its file (notebook.h);
  * B: trees and blobs keep whether they are judged at each path (scan.c);
  * C: an archive's members are matched, hits name their member (match.h);
- * D: .csv and .tsv files are data, not text (kind.h)
+ * D: .csv and .tsv files are data, not text (kind.h);
+ * E: weak folders in any case, `Test/` as `test/` (evidence.h)
  */
 #define MAX_CACHE (1u << 30)
 

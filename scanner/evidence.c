@@ -22,13 +22,14 @@ static const char *const weak_dirs[] = {
 	"__tests__",	    "spec",	     "fixtures",    NULL,
 };
 
+/* In any case: `Test/`, `Docs/` and `Vendor/` are as weak as their kin. */
 int eg_weak_dir(const char *name, size_t len)
 {
 	size_t i;
 
 	for (i = 0; weak_dirs[i]; i++)
 		if (strlen(weak_dirs[i]) == len &&
-		    !strncmp(weak_dirs[i], name, len))
+		    !strncasecmp(weak_dirs[i], name, len))
 			return 1;
 	return 0;
 }

@@ -322,7 +322,8 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 /*
  * w1: x in product code, also in Caffe's `train_test.prototxt` (the
  * network it trains: product code, not a test); y only in tests/,
- * vendor/x/, a test_ file, a _test file and the docs.  W: review from x
+ * vendor/x/, Test/ and Vendor/ (a folder's name in any case), a test_
+ * file, a _test file and the docs.  W: review from x
  * alone, y shown but not counted.  V: y makes it controlled, wherever it
  * lies (no folder hides content from the gate).
  * w2: z in tests/ too: W controlled.  Each criterion counts the files it
@@ -336,10 +337,11 @@ static void weak_files_count_only_for_controlled(void **state)
 
 	(void)state;
 	sh("cd %s && git init -q -b main weak && cd weak && "
-	   "echo x-criterion > x.c && mkdir -p tests vendor/x docs && "
+	   "echo x-criterion > x.c && mkdir -p tests vendor/x docs Test Vendor && "
 	   "echo x-criterion > net_train_test.prototxt && "
 	   "echo y-criterion > tests/y.c && "
 	   "echo y-criterion > vendor/x/y.c && "
+	   "echo y-criterion > Test/y.c && echo y-criterion > Vendor/y.c && "
 	   "echo y-criterion > test_y.py && echo y-criterion > docs/y.md && "
 	   "echo y-criterion > y_test.go && "
 	   "git add . && git commit -qm w1 && git tag w1 && "
@@ -357,7 +359,7 @@ static void weak_files_count_only_for_controlled(void **state)
 	assert_false(f->criteria[1].met);
 	assert_true(f->criteria[1].weak_only);
 	assert_int_equal(f->criteria[1].files, 0);
-	assert_int_equal(f->criteria[1].weak_files, 5);
+	assert_int_equal(f->criteria[1].weak_files, 7);
 	assert_int_equal(f->criteria[1].nevidence, 3);
 	for (k = 0; k < f->criteria[1].nevidence; k++)
 		assert_true(f->criteria[1].evidence[k].weak);
