@@ -16,7 +16,7 @@
 /*
  * Layout, little-endian, every count checked against the file's size:
  *   EG_CACHE_MAGIC | set sha256 (64 hex) | u64 ntrees | u64 nblobs
- *   ntrees x (oid[20] | u32 place (scan.c) | u8 again | criteria bitset)
+ *   ntrees x (oid[20] | u32 place (scan.c) | u8 again | criteria sets)
  *   nblobs x (oid[20] | u32 kind | u8 has_result + 2 * again
  *             [| u32 result kind | u8 minified | pattern bitset
  *              | u32 nhits | nhits x (u32 pattern, line, column |
@@ -35,7 +35,8 @@
  * B: trees and blobs keep whether they are judged at each path (scan.c);
  * C: an archive's members are matched, hits name their member (match.h);
  * D: .csv and .tsv files are data, not text (kind.h);
- * E: weak folders in any case, `Test/` as `test/` (evidence.h)
+ * E: weak folders in any case, `Test/` as `test/`, and a third set of a
+ *    tree's criteria, below installed packages (evidence.h)
  */
 #define MAX_CACHE (1u << 30)
 
@@ -216,10 +217,11 @@ void eg_cache_load(const char *path, const struct eg_sigset *set,
 			in.bad = 1;
 			break;
 		}
-		ti = eg_xcalloc(1, sizeof(*ti) + 2 * cwords * sizeof(eg_word));
+		ti = eg_xcalloc(1, sizeof(*ti) + EG_CRITERIA_SETS * cwords *
+							 sizeof(eg_word));
 		ti->old = 1;
 		ti->again = again[0];
-		for (j = 0; j < 2 * cwords; j++)
+		for (j = 0; j < EG_CRITERIA_SETS * cwords; j++)
 			ti->bits[j] = get_u64(&in);
 		/* the writer lists each once: a repeat is corruption */
 		if (eg_oidmap_get(&new_trees, (const git_oid *)oid, place)) {
@@ -331,7 +333,7 @@ int eg_cache_save(const char *path, const struct eg_sigset *set,
 		put(&o, e->oid.id, 20);
 		put_u32(&o, e->key);
 		put(&o, &(unsigned char){ti->again != 0}, 1);
-		for (i = 0; i < 2 * cwords; i++)
+		for (i = 0; i < EG_CRITERIA_SETS * cwords; i++)
 			put_u64(&o, ti->bits[i]);
 		ntrees++;
 	}

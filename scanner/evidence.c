@@ -14,24 +14,42 @@ const char *eg_basename(const char *path)
 	return slash ? slash + 1 : path;
 }
 
-static const char *const weak_dirs[] = {
-	"vendor",	    "vendored",	     "third_party", "thirdparty",
-	"3rdparty",	    "external",	     "extern",	    "node_modules",
-	"bower_components", "site-packages", "doc",	    "docs",
-	"documentation",    "test",	     "tests",	    "testing",
-	"__tests__",	    "spec",	     "fixtures",    NULL,
+/* Whether `name` (`len` bytes) is one of `names`, in any case. */
+static int named(const char *const *names, const char *name, size_t len)
+{
+	size_t i;
+
+	for (i = 0; names[i]; i++)
+		if (strlen(names[i]) == len &&
+		    !strncasecmp(names[i], name, len))
+			return 1;
+	return 0;
+}
+
+static const char *const installed_dirs[] = {
+	"site-packages",
+	"dist-packages",
+	"node_modules",
+	"bower_components",
+	NULL,
 };
+
+static const char *const weak_dirs[] = {
+	"vendor",   "vendored", "third_party", "thirdparty", "3rdparty",
+	"external", "extern",	"doc",	       "docs",	     "documentation",
+	"test",	    "tests",	"testing",     "__tests__",  "spec",
+	"fixtures", NULL,
+};
+
+int eg_installed_dir(const char *name, size_t len)
+{
+	return named(installed_dirs, name, len);
+}
 
 /* In any case: `Test/`, `Docs/` and `Vendor/` are as weak as their kin. */
 int eg_weak_dir(const char *name, size_t len)
 {
-	size_t i;
-
-	for (i = 0; weak_dirs[i]; i++)
-		if (strlen(weak_dirs[i]) == len &&
-		    !strncasecmp(weak_dirs[i], name, len))
-			return 1;
-	return 0;
+	return named(weak_dirs, name, len) || eg_installed_dir(name, len);
 }
 
 /* Folders that, by their name, serve the project around them. */
@@ -99,16 +117,27 @@ int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
 	return test_file_name(name, len) || contains(name, len, ".min.js");
 }
 
-int eg_path_is_weak(const char *path, const struct eg_blob_result *r)
+enum eg_where eg_path_where(const char *path, const struct eg_blob_result *r)
 {
 	const char *p = path, *slash;
+	enum eg_where where = EG_IN_PRODUCT;
 
 	while ((slash = strchr(p, '/'))) {
+		if (eg_installed_dir(p, (size_t)(slash - p)))
+			return EG_IN_INSTALLED;
 		if (eg_weak_dir(p, (size_t)(slash - p)))
-			return 1;
+			where = EG_IN_WEAK;
 		p = slash + 1;
 	}
-	return eg_weak_file(p, strlen(p), r, path, (size_t)(p - path));
+	if (where == EG_IN_PRODUCT &&
+	    eg_weak_file(p, strlen(p), r, path, (size_t)(p - path)))
+		where = EG_IN_WEAK;
+	return where;
+}
+
+int eg_path_is_weak(const char *path, const struct eg_blob_result *r)
+{
+	return eg_path_where(path, r) != EG_IN_PRODUCT;
 }
 
 static void add_evidence(struct eg_criterion_result *c,
@@ -151,13 +180,13 @@ static int has_evidence(const struct eg_criterion_result *c, const char *path,
 /*
  * The files of a snapshot with what each holds, worked out once per
  * finding: the criteria each file makes hold (`words` words a file) and
- * whether it is weak.
+ * where it lies (enum eg_where).
  */
 struct held {
 	const struct eg_snapshot_file *files;
 	size_t nfiles, words;
 	eg_word *bits;
-	unsigned char *weak;
+	unsigned char *where;
 };
 
 static void held_init(struct held *h, const struct eg_sigset *set,
@@ -170,12 +199,12 @@ static void held_init(struct held *h, const struct eg_sigset *set,
 	h->words = EG_BITSET_WORDS(set->ncriteria);
 	h->bits = eg_xcalloc(nfiles && h->words ? nfiles * h->words : 1,
 			     sizeof(eg_word));
-	h->weak = eg_xcalloc(nfiles ? nfiles : 1, 1);
+	h->where = eg_xcalloc(nfiles ? nfiles : 1, 1);
 	for (i = 0; i < nfiles; i++) {
 		eg_match_criteria(set, files[i].result, files[i].path,
 				  h->bits + i * h->words);
-		h->weak[i] = (unsigned char)eg_path_is_weak(files[i].path,
-							    files[i].result);
+		h->where[i] = (unsigned char)eg_path_where(files[i].path,
+							   files[i].result);
 	}
 }
 
@@ -184,9 +213,10 @@ static int held_by(const struct held *h, size_t i, size_t ci)
 	return eg_bit_test(h->bits + i * h->words, ci);
 }
 
-/* Take the first hit of criterion ci in each file of the given weakness. */
+/* Take the first hits of criterion ci in each file that lies `where`. */
 static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
-		 size_t ci, const struct held *h, int weak, int per_file)
+		 size_t ci, const struct held *h, enum eg_where where,
+		 int per_file)
 {
 	size_t i, k;
 
@@ -196,7 +226,7 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 		const struct eg_blob_result *r = file->result;
 		int taken = 0;
 
-		if (h->weak[i] != weak || !held_by(h, i, ci))
+		if (h->where[i] != where || !held_by(h, i, ci))
 			continue;
 		for (k = 0; k < r->nhits && taken < per_file &&
 			    c->nevidence < EG_EVIDENCE_PER_CRITERION;
@@ -209,7 +239,8 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 				continue;
 			if (has_evidence(c, file->path, &r->hits[k]))
 				continue;
-			add_evidence(c, set, file, &r->hits[k], weak);
+			add_evidence(c, set, file, &r->hits[k],
+				     where != EG_IN_PRODUCT);
 			taken++;
 		}
 	}
@@ -228,7 +259,7 @@ static void count_files(struct eg_criterion_result *c, size_t ci,
 	for (i = 0; i < h->nfiles; i++) {
 		if (!held_by(h, i, ci))
 			continue;
-		if (h->weak[i])
+		if (h->where[i] != EG_IN_PRODUCT)
 			c->weak_files++;
 		else
 			c->files++;
@@ -255,15 +286,22 @@ void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
 		if (!c->met) {
 			/* shown, not counted */
 			c->weak_only = weak_bits && eg_bit_test(weak_bits, ci);
-			if (c->weak_only)
-				pick(c, set, ci, &h, 1, 1);
+			if (c->weak_only) {
+				pick(c, set, ci, &h, EG_IN_WEAK, 1);
+				pick(c, set, ci, &h, EG_IN_INSTALLED, 1);
+			}
 			continue;
 		}
-		/* breadth first over files, product code before the rest */
-		pick(c, set, ci, &h, 0, 1);
-		pick(c, set, ci, &h, 1, 1);
-		pick(c, set, ci, &h, 0, 3);
+		/*
+		 * breadth first over files, product code before the rest,
+		 * installed packages only where nothing else shows it
+		 */
+		pick(c, set, ci, &h, EG_IN_PRODUCT, 1);
+		pick(c, set, ci, &h, EG_IN_WEAK, 1);
+		pick(c, set, ci, &h, EG_IN_PRODUCT, 3);
+		if (!c->nevidence)
+			pick(c, set, ci, &h, EG_IN_INSTALLED, 1);
 	}
 	free(h.bits);
-	free(h.weak);
+	free(h.where);
 }

@@ -26,6 +26,11 @@ struct eg_snapshot_file {
  */
 int eg_path_is_weak(const char *path, const struct eg_blob_result *r);
 /*
+ * Where a path lies: below an installed package tree (eg_installed_dir())
+ * wherever that is, else weak as eg_path_is_weak() says, else product code.
+ */
+enum eg_where eg_path_where(const char *path, const struct eg_blob_result *r);
+/*
  * Whether a README in the folder at `dir` (`len` bytes: its path with the
  * last '/', or 0 for the top) is a project's own description of what it is
  * for: the top's is, and so is that of a top-level folder that is no part
@@ -34,6 +39,13 @@ int eg_path_is_weak(const char *path, const struct eg_blob_result *r);
  */
 int eg_readme_counts(const char *dir, size_t len);
 int eg_weak_dir(const char *name, size_t len);
+/*
+ * Whether a folder is where a package manager installs other projects'
+ * code (`site-packages/`, `dist-packages/`, `node_modules/`,
+ * `bower_components/`, in any case): weak, and counted for no level (see
+ * eg_signature_level_of()).
+ */
+int eg_installed_dir(const char *name, size_t len);
 /*
  * Whether a top-level folder is, by its name, a part of the project around
  * it and no project of its own: a weak folder, or its sources, scripts,

@@ -42,10 +42,11 @@ struct eg_blob_info {
 
 /*
  * A tree's criteria: the union of what holds in each file below it, in
- * two sets of EG_BITSET_WORDS(ncriteria) words: `bits` first, what holds
- * in product code, which makes a level; then what holds in vendored,
- * documentation or test files (evidence.h), which does not.  `old` trees
- * belong to what a push starts from (the repository has them).
+ * EG_CRITERIA_SETS sets of EG_BITSET_WORDS(ncriteria) words (enum
+ * eg_where, evidence.h): `bits` first, what holds in product code; then
+ * what holds in vendored, documentation or test files; then what holds
+ * below installed packages (sigset.h says what each counts for).  `old`
+ * trees belong to what a push starts from (the repository has them).
  */
 struct eg_tree_info {
 	int incomplete;
@@ -62,7 +63,8 @@ struct eg_tree_info {
 	eg_word bits[];
 };
 
-/* The second set of a tree's criteria: what holds in weak files. */
-#define EG_TREE_WEAK(ti, words) ((ti)->bits + (words))
+/* A tree's criteria in weak files, and below installed packages. */
+#define EG_TREE_WEAK(ti, words)	     ((ti)->bits + EG_IN_WEAK * (words))
+#define EG_TREE_INSTALLED(ti, words) ((ti)->bits + EG_IN_INSTALLED * (words))
 
 #endif

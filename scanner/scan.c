@@ -108,9 +108,14 @@ static void path_set_len(struct walker *w, size_t len)
  */
 enum tree_place { PLACE_OTHER, PLACE_FOLDER, PLACE_ROOT };
 
-/* The flags in a note's last word (see struct judging). */
-#define NOTE_INCOMPLETE 1 /* something below could not be read */
-#define NOTE_AGAIN	2 /* a blob below is judged at each path */
+/*
+ * A note (see struct judging): the criteria sets of enum eg_where, then a
+ * word of flags.
+ */
+#define NOTE_FLAGS(words)  (EG_CRITERIA_SETS * (words))
+#define NOTE_STRIDE(words) (NOTE_FLAGS(words) + 1)
+#define NOTE_INCOMPLETE	   1 /* something below could not be read */
+#define NOTE_AGAIN	   2 /* a blob below is judged at each path */
 
 /* The place of the tree at w->path. */
 static enum tree_place tree_place(const struct walker *w)
@@ -292,15 +297,25 @@ static void note_tree(const struct walker *w, const char *name, size_t len,
 		      const struct eg_tree_info *sub, eg_word *note)
 {
 	const size_t words = w->words;
-	eg_word *weak = note + words;
+	eg_word *weak = note + EG_IN_WEAK * words;
+	eg_word *installed = note + EG_IN_INSTALLED * words;
 
-	/* below a weak folder, all is weak */
-	eg_bits_or(eg_weak_dir(name, len) ? weak : note, sub->bits, words);
-	eg_bits_or(weak, EG_TREE_WEAK(sub, words), words);
+	if (eg_installed_dir(name, len)) {
+		/* below installed packages, all is theirs */
+		eg_bits_or(installed, sub->bits, words);
+		eg_bits_or(installed, EG_TREE_WEAK(sub, words), words);
+		eg_bits_or(installed, EG_TREE_INSTALLED(sub, words), words);
+	} else {
+		/* below a weak folder, all the project's own is weak */
+		eg_bits_or(eg_weak_dir(name, len) ? weak : note, sub->bits,
+			   words);
+		eg_bits_or(weak, EG_TREE_WEAK(sub, words), words);
+		eg_bits_or(installed, EG_TREE_INSTALLED(sub, words), words);
+	}
 	if (sub->incomplete)
-		note[2 * words] |= NOTE_INCOMPLETE;
+		note[NOTE_FLAGS(words)] |= NOTE_INCOMPLETE;
 	if (sub->again)
-		note[2 * words] |= NOTE_AGAIN;
+		note[NOTE_FLAGS(words)] |= NOTE_AGAIN;
 }
 
 /*
@@ -317,11 +332,11 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 	eg_word *into;
 
 	if (bi->unscanned)
-		note[2 * words] |= NOTE_INCOMPLETE;
+		note[NOTE_FLAGS(words)] |= NOTE_INCOMPLETE;
 	if (!bi->result)
 		return;
 	into = eg_weak_file(name, len, bi->result, w->path, w->path_len)
-		       ? note + words
+		       ? note + EG_IN_WEAK * words
 		       : note;
 	path_push(w, name);
 	eg_bits_or(into, blob_criteria(w, bi), words);
@@ -333,7 +348,7 @@ static void note_blob(struct walker *w, struct eg_blob_info *bi,
 			paths_add(&bi->judged_at, &bi->njudged, w->path);
 	}
 	if (bi->again)
-		note[2 * words] |= NOTE_AGAIN;
+		note[NOTE_FLAGS(words)] |= NOTE_AGAIN;
 	path_set_len(w, base);
 }
 
@@ -381,9 +396,10 @@ static int eval_entry(struct walker *w, const struct eg_tree_entry *e,
 
 /*
  * A new tree being judged beside the last version at its path (see
- * lastdir.h).  Each entry gets a note of `stride` (2 * words + 1) words:
+ * lastdir.h).  Each entry gets a note of NOTE_STRIDE(words) words:
  * the criteria that hold below it in product code, then in weak files,
- * then flags: whether something there is incomplete, whether a blob there
+ * then below installed packages (enum eg_where), then flags: whether
+ * something there is incomplete, whether a blob there
  * is judged at each path (NOTE_*).  An entry the same as in the last
  * version takes its note.
  */
@@ -400,7 +416,7 @@ struct judging {
 static int judge_step(void *arg, const struct eg_lastdir_step *st)
 {
 	struct judging *j = arg;
-	const size_t words = j->w->words, stride = 2 * words + 1;
+	const size_t words = j->w->words, stride = NOTE_STRIDE(words);
 	eg_word *note;
 	size_t i;
 	int err = 0;
@@ -415,9 +431,10 @@ static int judge_step(void *arg, const struct eg_lastdir_step *st)
 		       st->count * stride * sizeof(eg_word));
 	}
 	for (i = 0; i < st->count; i++, note += stride) {
-		eg_bits_or(j->ti->bits, note, 2 * words);
-		j->ti->incomplete |= (note[2 * words] & NOTE_INCOMPLETE) != 0;
-		j->ti->again |= (note[2 * words] & NOTE_AGAIN) != 0;
+		eg_bits_or(j->ti->bits, note, EG_CRITERIA_SETS * words);
+		j->ti->incomplete |=
+			(note[NOTE_FLAGS(words)] & NOTE_INCOMPLETE) != 0;
+		j->ti->again |= (note[NOTE_FLAGS(words)] & NOTE_AGAIN) != 0;
 	}
 	j->n += st->count;
 	return err;
@@ -508,7 +525,8 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 		revisit(w, id, *out);
 		return 0;
 	}
-	j.ti = eg_xcalloc(1, sizeof(*j.ti) + 2 * w->words * sizeof(eg_word));
+	j.ti = eg_xcalloc(1, sizeof(*j.ti) + EG_CRITERIA_SETS * w->words *
+						     sizeof(eg_word));
 	j.ti->old = w->old;
 	eg_oidmap_put(&w->trees, id, place, j.ti);
 	*out = j.ti;
@@ -542,12 +560,18 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 	return err;
 }
 
-/* What holds anywhere in a tree, product code or not, into `out`. */
-static void anywhere_bits(const struct walker *w, const struct eg_tree_info *ti,
-			  eg_word *out)
+/*
+ * What holds in a tree's `from` set and those after it up to `to` (enum
+ * eg_where), into `out`.
+ */
+static void sets_bits(const struct walker *w, const struct eg_tree_info *ti,
+		      enum eg_where from, enum eg_where to, eg_word *out)
 {
-	memcpy(out, ti->bits, w->words * sizeof(eg_word));
-	eg_bits_or(out, EG_TREE_WEAK(ti, w->words), w->words);
+	int k;
+
+	memcpy(out, ti->bits + from * w->words, w->words * sizeof(eg_word));
+	for (k = from + 1; k <= (int)to; k++)
+		eg_bits_or(out, ti->bits + k * w->words, w->words);
 }
 
 /*
@@ -662,8 +686,7 @@ static void judge_folders(struct walker *w, size_t s, const git_oid *commit,
 		    eg_part_dir(e.name, e.name_len) ||
 		    !(sub = eg_oidmap_get(&w->trees, e.oid, PLACE_FOLDER)))
 			continue;
-		anywhere_bits(w, sub, w->named);
-		level = eg_signature_level_of(sig, sub->bits, w->named);
+		level = eg_signature_level_of(sig, sub->bits, w->words);
 		if (level_is_news(w, s, level) && !tree_is_package(w, e.oid))
 			note_level(w, s, level, commit, e.oid, e.name,
 				   e.name_len);
@@ -683,16 +706,15 @@ static void judge_snapshot(struct walker *w, const git_oid *commit,
 
 	if (w->old)
 		return;
-	anywhere_bits(w, ti, w->scratch);
 	for (s = 0; s < w->set->nsigs; s++) {
 		const struct eg_signature *sig = &w->set->sigs[s];
 		enum eg_level level, bound;
 
 		if (sig->scope != EG_SIG_REPOSITORY)
 			continue;
-		level = eg_signature_level_of(sig, ti->bits, w->scratch);
+		level = eg_signature_level_of(sig, ti->bits, w->words);
 		note_level(w, s, level, commit, tree, NULL, 0);
-		bound = eg_signature_level_bound(sig, ti->bits, w->scratch);
+		bound = eg_signature_level_bound(sig, ti->bits, w->words);
 		if (bound > level && level_is_news(w, s, bound))
 			judge_folders(w, s, commit, tree);
 	}
@@ -792,14 +814,15 @@ static void repository_findings(struct walker *w)
 		}
 		collect_files(w, &w->sigs[s].tree, 0, &list);
 		/* a controlled level counts weak files: so does its evidence */
-		anywhere_bits(w, ti, w->scratch);
-		if (w->sigs[s].level == EG_LEVEL_CONTROLLED)
+		if (w->sigs[s].level == EG_LEVEL_CONTROLLED) {
+			sets_bits(w, ti, EG_IN_PRODUCT, EG_IN_WEAK, w->scratch);
 			eg_evidence_fill(f, w->set, w->scratch, NULL,
 					 list.files, list.n);
-		else
-			eg_evidence_fill(f, w->set, ti->bits,
-					 EG_TREE_WEAK(ti, w->words), list.files,
-					 list.n);
+		} else {
+			sets_bits(w, ti, EG_IN_WEAK, EG_IN_INSTALLED, w->named);
+			eg_evidence_fill(f, w->set, ti->bits, w->named,
+					 list.files, list.n);
+		}
 		for (i = 0; i < list.n; i++) {
 			free((char *)list.files[i].path);
 			free((char *)list.files[i].blob);
@@ -1315,7 +1338,7 @@ static void noted_clear(struct noted *v)
 static void noted_add(struct noted *v, struct eg_tree_info *ti, size_t words,
 		      size_t k, const eg_word *note)
 {
-	const size_t stride = 2 * words + 1;
+	const size_t stride = NOTE_STRIDE(words);
 	size_t i;
 
 	for (i = 0; i < stride && !note[i]; i++)
@@ -1327,9 +1350,9 @@ static void noted_add(struct noted *v, struct eg_tree_info *ti, size_t words,
 	v->at[v->n] = k;
 	memcpy(v->notes + v->n * stride, note, stride * sizeof(eg_word));
 	v->n++;
-	eg_bits_or(ti->bits, note, 2 * words);
-	ti->incomplete |= (note[2 * words] & NOTE_INCOMPLETE) != 0;
-	ti->again |= (note[2 * words] & NOTE_AGAIN) != 0;
+	eg_bits_or(ti->bits, note, EG_CRITERIA_SETS * words);
+	ti->incomplete |= (note[NOTE_FLAGS(words)] & NOTE_INCOMPLETE) != 0;
+	ti->again |= (note[NOTE_FLAGS(words)] & NOTE_AGAIN) != 0;
 }
 
 /* The first of last's noted entries at or after entry `from`. */
@@ -1356,7 +1379,7 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 					const git_oid *id,
 					enum tree_place place, int fresh)
 {
-	const size_t words = w->words, stride = 2 * words + 1;
+	const size_t words = w->words, stride = NOTE_STRIDE(words);
 	const struct eg_tape_strings *names = &rp->tape->names;
 	struct eg_tree_info *ti = eg_oidmap_get(&w->trees, id, place), *mine;
 	struct noted v = {0};
@@ -1380,7 +1403,8 @@ static struct eg_tree_info *replay_tree(struct walker *w, struct replay *rp,
 		       (rp->nfolders - had) * sizeof(*rp->folders));
 	}
 	dir = rp->tape->folders.v[folder].s;
-	mine = eg_xcalloc(1, sizeof(*mine) + 2 * words * sizeof(eg_word));
+	mine = eg_xcalloc(1, sizeof(*mine) + EG_CRITERIA_SETS * words *
+						     sizeof(eg_word));
 	mine->old = w->old;
 	path_set_len(w, 0);
 	path_push(w, dir);
@@ -1470,7 +1494,7 @@ static int replay_part(struct walker *w, const struct lister *lr,
 			    {lr->tape.bytes, lr->tape.bytes + lr->tape.len},
 			    NULL,
 			    0,
-			    eg_xcalloc(2 * w->words + 1, sizeof(eg_word))};
+			    eg_xcalloc(NOTE_STRIDE(w->words), sizeof(eg_word))};
 	size_t i;
 	int err = 0;
 

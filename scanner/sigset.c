@@ -1114,34 +1114,53 @@ const struct eg_signature *eg_sigset_find(const struct eg_sigset *set,
 	return NULL;
 }
 
+/*
+ * Criteria bits as a condition reads them: a criterion holds when it is
+ * set in any of the `nsets` sets of `words` words at `bits`.
+ */
+struct held_in {
+	const unsigned long long *bits;
+	size_t words, nsets;
+};
+
+static int holds(const struct held_in *in, size_t criterion)
+{
+	size_t k;
+
+	for (k = 0; k < in->nsets; k++)
+		if (eg_bit_test(in->bits + k * in->words, criterion))
+			return 1;
+	return 0;
+}
+
 /* eg_cond_eval(); `bound`: every `none` holds (counter-evidence set aside). */
-static int cond_eval(const struct eg_cond *cond, const unsigned long long *bits,
+static int cond_eval(const struct eg_cond *cond, const struct held_in *in,
 		     int bound)
 {
 	size_t i, n = 0;
 
 	switch (cond->op) {
 	case EG_COND_CRITERION:
-		return eg_bit_test(bits, cond->criterion);
+		return holds(in, cond->criterion);
 	case EG_COND_ALL:
 		for (i = 0; i < cond->nkids; i++)
-			if (!cond_eval(&cond->kids[i], bits, bound))
+			if (!cond_eval(&cond->kids[i], in, bound))
 				return 0;
 		return 1;
 	case EG_COND_ANY:
 		for (i = 0; i < cond->nkids; i++)
-			if (cond_eval(&cond->kids[i], bits, bound))
+			if (cond_eval(&cond->kids[i], in, bound))
 				return 1;
 		return 0;
 	case EG_COND_AT_LEAST:
 		for (i = 0; i < cond->nkids; i++)
-			n += cond_eval(&cond->kids[i], bits, bound) ? 1 : 0;
+			n += cond_eval(&cond->kids[i], in, bound) ? 1 : 0;
 		return n >= cond->at_least;
 	case EG_COND_NONE:
 		if (bound)
 			return 1;
 		for (i = 0; i < cond->nkids; i++)
-			if (cond_eval(&cond->kids[i], bits, bound))
+			if (cond_eval(&cond->kids[i], in, bound))
 				return 0;
 		return 1;
 	}
@@ -1150,7 +1169,9 @@ static int cond_eval(const struct eg_cond *cond, const unsigned long long *bits,
 
 int eg_cond_eval(const struct eg_cond *cond, const unsigned long long *bits)
 {
-	return cond_eval(cond, bits, 0);
+	const struct held_in in = {bits, 0, 1};
+
+	return cond_eval(cond, &in, 0);
 }
 
 void eg_cond_print(FILE *f, const struct eg_sigset *set,
@@ -1183,32 +1204,48 @@ void eg_cond_print(FILE *f, const struct eg_sigset *set,
 	fputc(')', f);
 }
 
-enum eg_level eg_signature_level_of(const struct eg_signature *sig,
-				    const unsigned long long *product,
-				    const unsigned long long *anywhere)
+/* eg_signature_level_of(); `bound`: as eg_signature_level_bound() */
+static enum eg_level level_of(const struct eg_signature *sig,
+			      const unsigned long long *sets, size_t words,
+			      int bound)
 {
-	if (eg_cond_eval(&sig->controlled, anywhere))
+	const struct held_in product = {sets, words, 1};
+	const struct held_in owned = {sets, words, EG_IN_WEAK + 1};
+	const struct held_in anywhere = {sets, words, EG_CRITERIA_SETS};
+
+	if (cond_eval(&sig->controlled, &owned, bound))
 		return EG_LEVEL_CONTROLLED;
-	if (sig->has_review && eg_cond_eval(&sig->review, product))
+	if (sig->has_review && cond_eval(&sig->review, &product, bound))
+		return EG_LEVEL_REVIEW;
+	if (cond_eval(&sig->controlled, &anywhere, bound))
 		return EG_LEVEL_REVIEW;
 	return EG_LEVEL_NONE;
 }
 
-enum eg_level eg_signature_level_bound(const struct eg_signature *sig,
-				       const unsigned long long *product,
-				       const unsigned long long *anywhere)
+enum eg_level eg_signature_level_of(const struct eg_signature *sig,
+				    const unsigned long long *sets,
+				    size_t words)
 {
-	if (cond_eval(&sig->controlled, anywhere, 1))
-		return EG_LEVEL_CONTROLLED;
-	if (sig->has_review && cond_eval(&sig->review, product, 1))
-		return EG_LEVEL_REVIEW;
-	return EG_LEVEL_NONE;
+	return level_of(sig, sets, words, 0);
+}
+
+enum eg_level eg_signature_level_bound(const struct eg_signature *sig,
+				       const unsigned long long *sets,
+				       size_t words)
+{
+	return level_of(sig, sets, words, 1);
 }
 
 enum eg_level eg_signature_level(const struct eg_signature *sig,
 				 const unsigned long long *bits)
 {
-	return eg_signature_level_of(sig, bits, bits);
+	const struct held_in in = {bits, 0, 1};
+
+	if (cond_eval(&sig->controlled, &in, 0))
+		return EG_LEVEL_CONTROLLED;
+	if (sig->has_review && cond_eval(&sig->review, &in, 0))
+		return EG_LEVEL_REVIEW;
+	return EG_LEVEL_NONE;
 }
 
 const char *eg_level_name(enum eg_level level)

@@ -202,16 +202,27 @@ void eg_cond_print(FILE *f, const struct eg_sigset *set,
 enum eg_level eg_signature_level(const struct eg_signature *sig,
 				 const unsigned long long *bits);
 /*
- * The level of a signature over a snapshot whose criteria hold in product
- * code (`product`) or anywhere (`anywhere`, vendored, docs and test files
- * too: see evidence.h): controlled over `anywhere`, so that where a file
- * lies cannot hide controlled content from the gate; review over
- * `product` alone, so that a test or a vendored copy does not ask for a
- * human look.
+ * Where criteria hold in a snapshot: in product code; in weak files, the
+ * project's vendored copies, documentation and tests; below installed
+ * packages, other projects' code as a package manager lays it out
+ * (`site-packages/`, `node_modules/`; evidence.h).  A snapshot's criteria
+ * are EG_CRITERIA_SETS sets of criteria bits, in this order.
+ */
+enum eg_where { EG_IN_PRODUCT, EG_IN_WEAK, EG_IN_INSTALLED, EG_CRITERIA_SETS };
+/*
+ * The level of a signature over a snapshot whose criteria are `sets`
+ * (enum eg_where, `words` words each): controlled over product code and
+ * weak files, so that where a project keeps its files cannot hide
+ * controlled content from the gate; review over product code alone, so
+ * that a test or a vendored copy does not ask for a human look; and review
+ * where installed packages complete the controlled condition: other
+ * projects' libraries (the PyTorch, matplotlib and SciPy of a committed
+ * virtualenv) are no capability of this project, but what they complete
+ * is shown to a person, not let through unseen.
  */
 enum eg_level eg_signature_level_of(const struct eg_signature *sig,
-				    const unsigned long long *product,
-				    const unsigned long long *anywhere);
+				    const unsigned long long *sets,
+				    size_t words);
 
 /*
  * The highest level a signature can reach on a part of that snapshot (a
@@ -221,8 +232,8 @@ enum eg_level eg_signature_level_of(const struct eg_signature *sig,
  * `none`, which would make this no bound.)
  */
 enum eg_level eg_signature_level_bound(const struct eg_signature *sig,
-				       const unsigned long long *product,
-				       const unsigned long long *anywhere);
+				       const unsigned long long *sets,
+				       size_t words);
 
 const char *eg_level_name(enum eg_level level);
 const char *eg_status_name(enum eg_status status);

@@ -23,7 +23,8 @@ void eg_snapshot_init(struct eg_snapshot *s, const struct eg_sigset *set,
 	s->report = report;
 	s->matcher = eg_matcher_new(set);
 	s->words = EG_BITSET_WORDS(set->ncriteria);
-	s->bits = eg_xcalloc(s->words ? 2 * s->words : 1, sizeof(eg_word));
+	s->bits = eg_xcalloc(s->words ? EG_CRITERIA_SETS * s->words : 1,
+			     sizeof(eg_word));
 }
 
 void eg_snapshot_release(struct eg_snapshot *s)
@@ -66,14 +67,14 @@ static int read_fd(int fd, size_t size, char **out)
 }
 
 /*
- * OR what the file at `path` meets into `bits` (s->words words each):
- * its first half for product code, its second for weak files.
+ * OR what the file at `path` meets into the set of `bits` (enum eg_where,
+ * s->words words each) for where it lies.
  */
 static void file_bits(const struct eg_snapshot *s, const char *path,
 		      const struct eg_blob_result *r, eg_word *bits)
 {
 	eg_match_criteria(s->set, r, path,
-			  eg_path_is_weak(path, r) ? bits + s->words : bits);
+			  bits + eg_path_where(path, r) * s->words);
 }
 
 /* Note a top-level folder that `relpath`, named `name`, makes a package. */
@@ -203,21 +204,16 @@ static int cmp_file(const void *a, const void *b)
 		      ((const struct eg_snapshot_file *)b)->path);
 }
 
-/*
- * What a stretch of files holds: `bits` (2 * s->words) gets the criteria of
- * product code, then of weak files; `anywhere` both.
- */
+/* What a stretch of files holds: `bits` gets its criteria sets. */
 static void files_bits(const struct eg_snapshot *s,
 		       const struct eg_snapshot_file *files, size_t n,
-		       eg_word *bits, eg_word *anywhere)
+		       eg_word *bits)
 {
 	size_t i;
 
-	memset(bits, 0, 2 * s->words * sizeof(eg_word));
+	memset(bits, 0, EG_CRITERIA_SETS * s->words * sizeof(eg_word));
 	for (i = 0; i < n; i++)
 		file_bits(s, files[i].path, files[i].result, bits);
-	memcpy(anywhere, bits, s->words * sizeof(eg_word));
-	eg_bits_or(anywhere, bits + s->words, s->words);
 }
 
 /*
@@ -231,8 +227,8 @@ static enum eg_level judge_folders(const struct eg_snapshot *s,
 				   enum eg_level level, size_t *from,
 				   size_t *to)
 {
-	eg_word *bits = eg_xcalloc(3 * s->words + 1, sizeof(eg_word));
-	eg_word *anywhere = bits + 2 * s->words;
+	eg_word *bits =
+		eg_xcalloc(EG_CRITERIA_SETS * s->words + 1, sizeof(eg_word));
 	size_t i, j;
 
 	for (i = 0; i < s->nfiles; i = j) {
@@ -248,8 +244,8 @@ static enum eg_level judge_folders(const struct eg_snapshot *s,
 		if (!len || eg_part_dir(path, len - 1) ||
 		    is_package(s, path, len))
 			continue;
-		files_bits(s, s->files + i, j - i, bits, anywhere);
-		l = eg_signature_level_of(sig, bits, anywhere);
+		files_bits(s, s->files + i, j - i, bits);
+		l = eg_signature_level_of(sig, bits, s->words);
 		if (l > level) {
 			level = l;
 			*from = i;
@@ -262,20 +258,28 @@ static enum eg_level judge_folders(const struct eg_snapshot *s,
 
 /*
  * Add a repository-scope finding of `sig`, judged on files[0, n), whose
- * criteria are `bits` (product code, then weak files) and `anywhere`.
+ * criteria are the sets `bits` (enum eg_where).
  */
 static struct eg_finding *
 repository_finding(struct eg_snapshot *s, const struct eg_signature *sig,
 		   enum eg_level level, const struct eg_snapshot_file *files,
-		   size_t n, const eg_word *bits, const eg_word *anywhere)
+		   size_t n, const eg_word *bits)
 {
 	struct eg_finding *f = eg_report_add_finding(s->report, sig, level);
+	eg_word *other = eg_xcalloc(s->words ? s->words : 1, sizeof(eg_word));
+	const eg_word *weak = bits + EG_IN_WEAK * s->words;
 
 	/* a controlled level counts weak files (sigset.h) */
-	if (level == EG_LEVEL_CONTROLLED)
-		eg_evidence_fill(f, s->set, anywhere, NULL, files, n);
-	else
-		eg_evidence_fill(f, s->set, bits, bits + s->words, files, n);
+	if (level == EG_LEVEL_CONTROLLED) {
+		memcpy(other, bits, s->words * sizeof(eg_word));
+		eg_bits_or(other, weak, s->words);
+		eg_evidence_fill(f, s->set, other, NULL, files, n);
+	} else {
+		memcpy(other, weak, s->words * sizeof(eg_word));
+		eg_bits_or(other, bits + EG_IN_INSTALLED * s->words, s->words);
+		eg_evidence_fill(f, s->set, bits, other, files, n);
+	}
+	free(other);
 	return f;
 }
 
@@ -285,12 +289,12 @@ static void folder_finding(struct eg_snapshot *s,
 			   size_t from, size_t to)
 {
 	const char *path = s->files[from].path;
-	eg_word *bits = eg_xcalloc(3 * s->words + 1, sizeof(eg_word));
+	eg_word *bits =
+		eg_xcalloc(EG_CRITERIA_SETS * s->words + 1, sizeof(eg_word));
 	struct eg_finding *f;
 
-	files_bits(s, s->files + from, to - from, bits, bits + 2 * s->words);
-	f = repository_finding(s, sig, level, s->files + from, to - from, bits,
-			       bits + 2 * s->words);
+	files_bits(s, s->files + from, to - from, bits);
+	f = repository_finding(s, sig, level, s->files + from, to - from, bits);
 	f->folder = eg_xstrndup(path, (size_t)(strchr(path, '/') - path) + 1);
 	free(bits);
 }
@@ -299,12 +303,8 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 {
 	const struct eg_sigset *set = s->set;
 	eg_word *fbits = eg_xcalloc(s->words ? s->words : 1, sizeof(eg_word));
-	eg_word *anywhere =
-		eg_xcalloc(s->words ? s->words : 1, sizeof(eg_word));
 	size_t i, k;
 
-	memcpy(anywhere, s->bits, s->words * sizeof(eg_word));
-	eg_bits_or(anywhere, s->bits + s->words, s->words);
 	if (s->nfiles)
 		qsort(s->files, s->nfiles, sizeof(*s->files), cmp_file);
 	for (i = 0; i < set->nsigs; i++) {
@@ -314,17 +314,16 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 		size_t from = 0, to = 0;
 
 		if (sig->scope == EG_SIG_REPOSITORY) {
-			level = eg_signature_level_of(sig, s->bits, anywhere);
+			level = eg_signature_level_of(sig, s->bits, s->words);
 			best = level;
-			if (eg_signature_level_bound(sig, s->bits, anywhere) >
+			if (eg_signature_level_bound(sig, s->bits, s->words) >
 			    level)
 				best = judge_folders(s, sig, level, &from, &to);
 			if (best > level)
 				folder_finding(s, sig, best, from, to);
 			else if (level != EG_LEVEL_NONE)
 				repository_finding(s, sig, level, s->files,
-						   s->nfiles, s->bits,
-						   anywhere);
+						   s->nfiles, s->bits);
 			continue;
 		}
 		for (k = 0; k < s->nfiles; k++) {
@@ -343,7 +342,6 @@ void eg_snapshot_finish(struct eg_snapshot *s)
 		}
 	}
 	free(fbits);
-	free(anywhere);
 }
 
 static int walk_dir(struct eg_snapshot *s, const char *full, const char *rel,

@@ -16,7 +16,7 @@ struct eg_snapshot {
 	const struct eg_scan_opts *opts;
 	struct eg_report *report; /* borrowed */
 	struct eg_matcher *matcher;
-	eg_word *bits; /* product code's criteria, then weak files' */
+	eg_word *bits; /* its criteria sets (enum eg_where, sigset.h) */
 	size_t words;  /* in each of the two */
 	struct eg_snapshot_file *files; /* path, blob and result owned */
 	size_t nfiles, files_alloc;

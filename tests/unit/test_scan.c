@@ -319,6 +319,73 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 	eg_report_free(r);
 }
 
+/* The findings of V and W in the first report, checked for installed_...() */
+static void installed_levels(const struct eg_report *r, const char *tests_y)
+{
+	const struct eg_finding *v = find(r, "V"), *w = find(r, "W");
+
+	assert_non_null(v);
+	assert_non_null(w);
+	assert_int_equal(w->level, EG_LEVEL_REVIEW);
+	assert_true(w->criteria[2].weak_only);
+	assert_non_null(
+		strstr(w->criteria[2].evidence[0].path, "node_modules/"));
+	if (!tests_y) {
+		assert_int_equal(v->level, EG_LEVEL_REVIEW);
+		assert_false(v->criteria[1].met);
+		assert_true(v->criteria[1].weak_only);
+		assert_non_null(strstr(v->criteria[1].evidence[0].path,
+				       "Site-Packages/"));
+		return;
+	}
+	assert_int_equal(v->level, EG_LEVEL_CONTROLLED);
+	assert_true(v->criteria[1].met);
+	assert_int_equal(v->criteria[1].nevidence, 1);
+	assert_string_equal(v->criteria[1].evidence[0].path, tests_y);
+}
+
+/*
+ * i1: x in product code; y only below a committed virtualenv's
+ * Site-Packages/ (any case) and z only below node_modules/: other
+ * projects' code as installed.  V's controlled condition {x2, y2} and W's
+ * {x, y, z} hold only with them: review, not controlled, and y and z are
+ * shown as not counted.  i2: y in tests/ too, the project's own: V is
+ * controlled, shown by tests/y.c alone.  The same in a plain folder.
+ */
+static void installed_packages_complete_controlled_only_to_review(void **state)
+{
+	struct eg_report *r;
+	struct eg_scan_opts opts;
+
+	(void)state;
+	sh("cd %s && git init -q -b main venv && cd venv && "
+	   "mkdir -p env/lib/python3.11/Site-Packages/pkg web/node_modules/z && "
+	   "echo x-criterion > x.c && "
+	   "echo y-criterion > env/lib/python3.11/Site-Packages/pkg/y.py && "
+	   "echo z-criterion > web/node_modules/z/z.js && "
+	   "git add . && git commit -qm i1 && git tag i1 && "
+	   "mkdir tests && echo y-criterion > tests/y.c && "
+	   "git add . && git commit -qm i2 && git tag i2",
+	   dir);
+	r = scan_repo("venv", EG_TARGET_TREE, "i1");
+	installed_levels(r, NULL);
+	eg_report_free(r);
+	r = scan_repo("venv", EG_TARGET_TREE, "i2");
+	installed_levels(r, "tests/y.c");
+	eg_report_free(r);
+	memset(&opts, 0, sizeof(opts));
+	opts.scope = EG_TARGET_DIR;
+	{
+		char path[256];
+
+		snprintf(path, sizeof(path), "%s/venv", dir);
+		if (eg_scan_dir(&r, path, set, &opts))
+			fail_msg("scan failed: %s", eg_error_last());
+	}
+	installed_levels(r, "tests/y.c");
+	eg_report_free(r);
+}
+
 /*
  * w1: x in product code, also in Caffe's `train_test.prototxt` (the
  * network it trains: product code, not a test); y only in tests/,
@@ -470,6 +537,8 @@ int main(void)
 		cmocka_unit_test(a_push_judges_whole_trees_but_only_new_blobs),
 		cmocka_unit_test(a_missing_blob_is_listed_and_the_scan_goes_on),
 		cmocka_unit_test(weak_files_count_only_for_controlled),
+		cmocka_unit_test(
+			installed_packages_complete_controlled_only_to_review),
 		cmocka_unit_test(a_push_judges_a_moved_tree_in_its_new_place),
 	};
 

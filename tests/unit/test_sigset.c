@@ -207,6 +207,36 @@ static void conditions_decide_the_level(void **state)
 	eg_sigset_free(set);
 }
 
+/*
+ * Weak files count for controlled, not for review; installed packages for
+ * neither, but what they complete of controlled is review.  Sets: product
+ * code, weak files, installed packages; a = 1, b = 2, c = 4.
+ */
+static void where_criteria_hold_decides_what_they_count_for(void **state)
+{
+	int err;
+	struct eg_sigset *set = load(good, &err);
+	const struct eg_signature *s = eg_sigset_find(set, "S.1");
+
+	(void)state;
+	assert_int_equal(err, 0);
+	assert_int_equal(eg_signature_level_of(s, (eg_word[]){5, 2, 0}, 1),
+			 EG_LEVEL_CONTROLLED);
+	assert_int_equal(eg_signature_level_of(s, (eg_word[]){0, 7, 0}, 1),
+			 EG_LEVEL_CONTROLLED);
+	assert_int_equal(eg_signature_level_of(s, (eg_word[]){1, 2, 0}, 1),
+			 EG_LEVEL_NONE);
+	assert_int_equal(eg_signature_level_of(s, (eg_word[]){5, 0, 2}, 1),
+			 EG_LEVEL_REVIEW);
+	assert_int_equal(eg_signature_level_of(s, (eg_word[]){0, 0, 7}, 1),
+			 EG_LEVEL_REVIEW);
+	assert_int_equal(eg_signature_level_of(s, (eg_word[]){1, 0, 2}, 1),
+			 EG_LEVEL_NONE);
+	assert_int_equal(eg_signature_level_bound(s, (eg_word[]){0, 0, 7}, 1),
+			 EG_LEVEL_REVIEW);
+	eg_sigset_free(set);
+}
+
 /* `none` holds while none of its operands does: counter-evidence. */
 static void none_turns_a_level_off(void **state)
 {
@@ -232,13 +262,11 @@ static void none_turns_a_level_off(void **state)
 	eg_bit_set(bits, 2);
 	assert_int_equal(eg_signature_level(s, bits), EG_LEVEL_NONE);
 	/* a folder without c could still make review; one without b not */
-	bits[0] = 7; /* a, b, c; anywhere a, b */
-	assert_int_equal(eg_signature_level_of(s, bits, (eg_word[]){3}),
-			 EG_LEVEL_NONE);
-	assert_int_equal(eg_signature_level_bound(s, bits, (eg_word[]){3}),
+	assert_int_equal(eg_signature_level_of(s, (eg_word[]){3, 0, 0}, 1),
 			 EG_LEVEL_REVIEW);
-	bits[0] = 5;
-	assert_int_equal(eg_signature_level_bound(s, bits, bits),
+	assert_int_equal(eg_signature_level_bound(s, (eg_word[]){7, 0, 0}, 1),
+			 EG_LEVEL_CONTROLLED);
+	assert_int_equal(eg_signature_level_bound(s, (eg_word[]){5, 0, 0}, 1),
 			 EG_LEVEL_NONE);
 
 	f = open_memstream(&words, &nwords);
@@ -353,6 +381,8 @@ int main(void)
 		cmocka_unit_test(derives_around_what_it_skips),
 		cmocka_unit_test(unless_is_compiled_with_its_pattern),
 		cmocka_unit_test(conditions_decide_the_level),
+		cmocka_unit_test(
+			where_criteria_hold_decides_what_they_count_for),
 		cmocka_unit_test(none_turns_a_level_off),
 		cmocka_unit_test(reports_errors_with_file_line_column),
 		cmocka_unit_test(refuses_aliases),
