@@ -22,9 +22,10 @@ import sys
 def rows_of(text):
     """The table rows of `text`, in order, as (repository, cells)."""
     for line in text.split("\n"):
-        if not line.startswith("| ") or line.startswith("| repository"):
+        if not line.startswith("| "):
             continue
         cells = [c.strip() for c in line.strip().strip("|").split("|")]
+        # the header's first cell is "repository"; an owner may start so
         if len(cells) >= 9 and "/" in cells[0]:
             yield cells[0], cells
 
