@@ -356,6 +356,7 @@ static void installed_packages_complete_controlled_only_to_review(void **state)
 {
 	struct eg_report *r;
 	struct eg_scan_opts opts;
+	char path[256];
 
 	(void)state;
 	sh("cd %s && git init -q -b main venv && cd venv && "
@@ -375,13 +376,9 @@ static void installed_packages_complete_controlled_only_to_review(void **state)
 	eg_report_free(r);
 	memset(&opts, 0, sizeof(opts));
 	opts.scope = EG_TARGET_DIR;
-	{
-		char path[256];
-
-		snprintf(path, sizeof(path), "%s/venv", dir);
-		if (eg_scan_dir(&r, path, set, &opts))
-			fail_msg("scan failed: %s", eg_error_last());
-	}
+	snprintf(path, sizeof(path), "%s/venv", dir);
+	if (eg_scan_dir(&r, path, set, &opts))
+		fail_msg("scan failed: %s", eg_error_last());
 	installed_levels(r, "tests/y.c");
 	eg_report_free(r);
 }
