@@ -218,7 +218,9 @@ enum eg_where { EG_IN_PRODUCT, EG_IN_WEAK, EG_IN_INSTALLED, EG_CRITERIA_SETS };
  * where installed packages complete the controlled condition: other
  * projects' libraries (the PyTorch, matplotlib and SciPy of a committed
  * virtualenv) are no capability of this project, but what they complete
- * is shown to a person, not let through unseen.
+ * is shown to a person, not let through unseen.  A `none` reads the same
+ * sets as the condition it is in: counter-evidence below installed
+ * packages takes away only the review they would complete.
  */
 enum eg_level eg_signature_level_of(const struct eg_signature *sig,
 				    const unsigned long long *sets,

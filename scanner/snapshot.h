@@ -17,7 +17,7 @@ struct eg_snapshot {
 	struct eg_report *report; /* borrowed */
 	struct eg_matcher *matcher;
 	eg_word *bits; /* its criteria sets (enum eg_where, sigset.h) */
-	size_t words;  /* in each of the two */
+	size_t words;  /* in each set */
 	struct eg_snapshot_file *files; /* path, blob and result owned */
 	size_t nfiles, files_alloc;
 	/* top-level folders that are Python packages, "dir/", owned */

@@ -50,6 +50,14 @@ static const char pack[] =
 	"        patterns: [{id: y2, literal: 'y-criterion'}]\n"
 	"    controlled: {all: [x2, y2]}\n"
 	"    review: x2\n"
+	"  - id: I\n"
+	"    scope: repository\n"
+	"    criteria:\n"
+	"      - id: x3\n"
+	"        patterns: [{id: x3, literal: 'x-criterion'}]\n"
+	"      - id: y3\n"
+	"        patterns: [{id: y3, literal: 'y-criterion'}]\n"
+	"    controlled: {all: [x3, y3]}\n"
 	"  - id: D\n"
 	"    scope: repository\n"
 	"    criteria:\n"
@@ -319,13 +327,16 @@ static void a_missing_blob_is_listed_and_the_scan_goes_on(void **state)
 	eg_report_free(r);
 }
 
-/* The findings of V and W in the first report, checked for installed_...() */
+/* The findings of V, W and I, checked for installed_...() */
 static void installed_levels(const struct eg_report *r, const char *tests_y)
 {
 	const struct eg_finding *v = find(r, "V"), *w = find(r, "W");
+	const struct eg_finding *i = find(r, "I");
 
 	assert_non_null(v);
 	assert_non_null(w);
+	assert_non_null(i);
+	assert_int_equal(i->level, v->level);
 	assert_int_equal(w->level, EG_LEVEL_REVIEW);
 	assert_true(w->criteria[2].weak_only);
 	assert_non_null(
@@ -349,8 +360,10 @@ static void installed_levels(const struct eg_report *r, const char *tests_y)
  * Site-Packages/ (any case) and z only below node_modules/: other
  * projects' code as installed.  V's controlled condition {x2, y2} and W's
  * {x, y, z} hold only with them: review, not controlled, and y and z are
- * shown as not counted.  i2: y in tests/ too, the project's own: V is
- * controlled, shown by tests/y.c alone.  The same in a plain folder.
+ * shown as not counted; so is I's {x3, y3}, which has no review condition
+ * of its own: review, from what installed packages complete.  i2: y in tests/
+ * too, the project's own: V is controlled, shown by tests/y.c alone.  The same
+ * in a plain folder.
  */
 static void installed_packages_complete_controlled_only_to_review(void **state)
 {

@@ -275,6 +275,15 @@ static void none_turns_a_level_off(void **state)
 	assert_string_equal(words, "all of (a, b, none of (c))");
 	free(words);
 	eg_sigset_free(set);
+	/* the bound sets counter-evidence aside in controlled too */
+	set = load_with("{all: [a, b, c]}", "{all: [a, b, {none: [c]}]}", &err);
+	assert_int_equal(err, 0);
+	s = eg_sigset_find(set, "S.1");
+	assert_int_equal(eg_signature_level_of(s, (eg_word[]){7, 0, 0}, 1),
+			 EG_LEVEL_REVIEW);
+	assert_int_equal(eg_signature_level_bound(s, (eg_word[]){7, 0, 0}, 1),
+			 EG_LEVEL_CONTROLLED);
+	eg_sigset_free(set);
 }
 
 /* Replace the first `from` in good with `to` and expect an error. */
