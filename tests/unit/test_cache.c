@@ -222,6 +222,17 @@ static void write_two(int blob, unsigned char second)
 	fclose(f);
 }
 
+/* Free what a load of write_two()'s file put in the maps, and the maps. */
+static void clear_loaded(struct eg_oidmap *trees, struct eg_oidmap *blobs)
+{
+	struct eg_oidmap_entry *e;
+
+	eg_oidmap_foreach(trees, e) free(e->value);
+	eg_oidmap_foreach(blobs, e) free(e->value);
+	eg_oidmap_clear(trees);
+	eg_oidmap_clear(blobs);
+}
+
 /*
  * A file that lists one tree or blob twice is corrupt and adds nothing
  * (found by fuzz/fuzz_cache.c: the second entry replaced the first, which
@@ -238,8 +249,7 @@ static void a_cache_listing_an_object_twice_adds_nothing(void **state)
 		write_two(blob, 0xac);
 		eg_cache_load(cache, set, &trees, &blobs);
 		assert_int_equal(blob ? blobs.count : trees.count, 2);
-		eg_oidmap_clear(&trees);
-		eg_oidmap_clear(&blobs);
+		clear_loaded(&trees, &blobs);
 		write_two(blob, 0xab);
 		eg_cache_load(cache, set, &trees, &blobs);
 		assert_int_equal(trees.count, 0);
