@@ -305,3 +305,24 @@ void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
 	free(h.bits);
 	free(h.where);
 }
+
+void eg_evidence_fill_sets(struct eg_finding *f, const struct eg_sigset *set,
+			   const eg_word *sets, size_t words,
+			   const struct eg_snapshot_file *files, size_t nfiles)
+{
+	eg_word *bits = eg_xcalloc(words ? words : 1, sizeof(eg_word));
+	const eg_word *weak = sets + EG_IN_WEAK * words;
+
+	/* a controlled level counts weak files (sigset.h): so does its evidence
+	 */
+	if (f->level == EG_LEVEL_CONTROLLED) {
+		memcpy(bits, sets, words * sizeof(eg_word));
+		eg_bits_or(bits, weak, words);
+		eg_evidence_fill(f, set, bits, NULL, files, nfiles);
+	} else {
+		memcpy(bits, weak, words * sizeof(eg_word));
+		eg_bits_or(bits, sets + EG_IN_INSTALLED * words, words);
+		eg_evidence_fill(f, set, sets, bits, files, nfiles);
+	}
+	free(bits);
+}

@@ -78,6 +78,17 @@ int eg_weak_file(const char *name, size_t len, const struct eg_blob_result *r,
 void eg_evidence_fill(struct eg_finding *f, const struct eg_sigset *set,
 		      const eg_word *bits, const eg_word *weak_bits,
 		      const struct eg_snapshot_file *files, size_t nfiles);
+/*
+ * eg_evidence_fill() for a repository finding at f->level over a
+ * snapshot's criteria sets (enum eg_where, `words` words each, as
+ * eg_signature_level_of() takes them): met as that level counts them,
+ * over product code and weak files for controlled, product code for
+ * review, with what holds only in weak files or installed packages shown
+ * as not counted.
+ */
+void eg_evidence_fill_sets(struct eg_finding *f, const struct eg_sigset *set,
+			   const eg_word *sets, size_t words,
+			   const struct eg_snapshot_file *files, size_t nfiles);
 
 /* The base name of a path (after its last '/'); borrowed. */
 const char *eg_basename(const char *path);

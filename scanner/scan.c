@@ -561,20 +561,6 @@ static int eval_tree(struct walker *w, const git_oid *id, size_t depth,
 }
 
 /*
- * What holds in a tree's `from` set and those after it up to `to` (enum
- * eg_where), into `out`.
- */
-static void sets_bits(const struct walker *w, const struct eg_tree_info *ti,
-		      enum eg_where from, enum eg_where to, eg_word *out)
-{
-	int k;
-
-	memcpy(out, ti->bits + from * w->words, w->words * sizeof(eg_word));
-	for (k = from + 1; k <= (int)to; k++)
-		eg_bits_or(out, ti->bits + k * w->words, w->words);
-}
-
-/*
  * Signature `s` holds at `level` in this snapshot (`folder` NULL), or in
  * its top-level folder `folder` (`len` bytes, no '/') whose tree is `tree`.
  */
@@ -813,16 +799,8 @@ static void repository_findings(struct walker *w)
 			path_push(w, f->folder);
 		}
 		collect_files(w, &w->sigs[s].tree, 0, &list);
-		/* a controlled level counts weak files: so does its evidence */
-		if (w->sigs[s].level == EG_LEVEL_CONTROLLED) {
-			sets_bits(w, ti, EG_IN_PRODUCT, EG_IN_WEAK, w->scratch);
-			eg_evidence_fill(f, w->set, w->scratch, NULL,
-					 list.files, list.n);
-		} else {
-			sets_bits(w, ti, EG_IN_WEAK, EG_IN_INSTALLED, w->named);
-			eg_evidence_fill(f, w->set, ti->bits, w->named,
-					 list.files, list.n);
-		}
+		eg_evidence_fill_sets(f, w->set, ti->bits, w->words, list.files,
+				      list.n);
 		for (i = 0; i < list.n; i++) {
 			free((char *)list.files[i].path);
 			free((char *)list.files[i].blob);

@@ -266,20 +266,8 @@ repository_finding(struct eg_snapshot *s, const struct eg_signature *sig,
 		   size_t n, const eg_word *bits)
 {
 	struct eg_finding *f = eg_report_add_finding(s->report, sig, level);
-	eg_word *other = eg_xcalloc(s->words ? s->words : 1, sizeof(eg_word));
-	const eg_word *weak = bits + EG_IN_WEAK * s->words;
 
-	/* a controlled level counts weak files (sigset.h) */
-	if (level == EG_LEVEL_CONTROLLED) {
-		memcpy(other, bits, s->words * sizeof(eg_word));
-		eg_bits_or(other, weak, s->words);
-		eg_evidence_fill(f, s->set, other, NULL, files, n);
-	} else {
-		memcpy(other, weak, s->words * sizeof(eg_word));
-		eg_bits_or(other, bits + EG_IN_INSTALLED * s->words, s->words);
-		eg_evidence_fill(f, s->set, bits, other, files, n);
-	}
-	free(other);
+	eg_evidence_fill_sets(f, s->set, bits, s->words, files, n);
 	return f;
 }
 
