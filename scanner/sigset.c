@@ -1204,7 +1204,24 @@ void eg_cond_print(FILE *f, const struct eg_sigset *set,
 	fputc(')', f);
 }
 
-/* eg_signature_level_of(); `bound`: as eg_signature_level_bound() */
+/*
+ * The level over criteria as each condition reads them (see
+ * eg_signature_level_of()); `bound`: as eg_signature_level_bound().
+ */
+static enum eg_level level_in(const struct eg_signature *sig,
+			      const struct held_in *product,
+			      const struct held_in *owned,
+			      const struct held_in *anywhere, int bound)
+{
+	if (cond_eval(&sig->controlled, owned, bound))
+		return EG_LEVEL_CONTROLLED;
+	if (sig->has_review && cond_eval(&sig->review, product, bound))
+		return EG_LEVEL_REVIEW;
+	if (cond_eval(&sig->controlled, anywhere, bound))
+		return EG_LEVEL_REVIEW;
+	return EG_LEVEL_NONE;
+}
+
 static enum eg_level level_of(const struct eg_signature *sig,
 			      const unsigned long long *sets, size_t words,
 			      int bound)
@@ -1213,13 +1230,7 @@ static enum eg_level level_of(const struct eg_signature *sig,
 	const struct held_in owned = {sets, words, EG_IN_WEAK + 1};
 	const struct held_in anywhere = {sets, words, EG_CRITERIA_SETS};
 
-	if (cond_eval(&sig->controlled, &owned, bound))
-		return EG_LEVEL_CONTROLLED;
-	if (sig->has_review && cond_eval(&sig->review, &product, bound))
-		return EG_LEVEL_REVIEW;
-	if (cond_eval(&sig->controlled, &anywhere, bound))
-		return EG_LEVEL_REVIEW;
-	return EG_LEVEL_NONE;
+	return level_in(sig, &product, &owned, &anywhere, bound);
 }
 
 enum eg_level eg_signature_level_of(const struct eg_signature *sig,
@@ -1241,11 +1252,7 @@ enum eg_level eg_signature_level(const struct eg_signature *sig,
 {
 	const struct held_in in = {bits, 0, 1};
 
-	if (cond_eval(&sig->controlled, &in, 0))
-		return EG_LEVEL_CONTROLLED;
-	if (sig->has_review && cond_eval(&sig->review, &in, 0))
-		return EG_LEVEL_REVIEW;
-	return EG_LEVEL_NONE;
+	return level_in(sig, &in, &in, &in, 0);
 }
 
 const char *eg_level_name(enum eg_level level)
