@@ -41,15 +41,17 @@ static const char *const weak_dirs[] = {
 	"fixtures", NULL,
 };
 
-int eg_installed_dir(const char *name, size_t len)
+/* In any case: `Test/`, `Docs/` and `Vendor/` are as weak as their kin. */
+enum eg_where eg_dir_where(const char *name, size_t len)
 {
-	return named(installed_dirs, name, len);
+	if (named(installed_dirs, name, len))
+		return EG_IN_INSTALLED;
+	return named(weak_dirs, name, len) ? EG_IN_WEAK : EG_IN_PRODUCT;
 }
 
-/* In any case: `Test/`, `Docs/` and `Vendor/` are as weak as their kin. */
 int eg_weak_dir(const char *name, size_t len)
 {
-	return named(weak_dirs, name, len) || eg_installed_dir(name, len);
+	return eg_dir_where(name, len) != EG_IN_PRODUCT;
 }
 
 /* Folders that, by their name, serve the project around them. */
@@ -123,10 +125,12 @@ enum eg_where eg_path_where(const char *path, const struct eg_blob_result *r)
 	enum eg_where where = EG_IN_PRODUCT;
 
 	while ((slash = strchr(p, '/'))) {
-		if (eg_installed_dir(p, (size_t)(slash - p)))
-			return EG_IN_INSTALLED;
-		if (eg_weak_dir(p, (size_t)(slash - p)))
-			where = EG_IN_WEAK;
+		enum eg_where dir = eg_dir_where(p, (size_t)(slash - p));
+
+		if (dir == EG_IN_INSTALLED)
+			return dir;
+		if (dir == EG_IN_WEAK)
+			where = dir;
 		p = slash + 1;
 	}
 	if (where == EG_IN_PRODUCT &&
@@ -313,8 +317,7 @@ void eg_evidence_fill_sets(struct eg_finding *f, const struct eg_sigset *set,
 	eg_word *bits = eg_xcalloc(words ? words : 1, sizeof(eg_word));
 	const eg_word *weak = sets + EG_IN_WEAK * words;
 
-	/* a controlled level counts weak files (sigset.h): so does its evidence
-	 */
+	/* the evidence counts what the level counts (sigset.h) */
 	if (f->level == EG_LEVEL_CONTROLLED) {
 		memcpy(bits, sets, words * sizeof(eg_word));
 		eg_bits_or(bits, weak, words);

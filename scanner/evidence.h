@@ -26,7 +26,7 @@ struct eg_snapshot_file {
  */
 int eg_path_is_weak(const char *path, const struct eg_blob_result *r);
 /*
- * Where a path lies: below an installed package tree (eg_installed_dir())
+ * Where a path lies: below an installed package tree (eg_dir_where())
  * wherever that is, else weak as eg_path_is_weak() says, else product code.
  */
 enum eg_where eg_path_where(const char *path, const struct eg_blob_result *r);
@@ -38,14 +38,16 @@ enum eg_where eg_path_where(const char *path, const struct eg_blob_result *r);
  * deeper README, or one in `src/` or `examples/`, is a note on its files.
  */
 int eg_readme_counts(const char *dir, size_t len);
-int eg_weak_dir(const char *name, size_t len);
 /*
- * Whether a folder is where a package manager installs other projects'
- * code (`site-packages/`, `dist-packages/`, `node_modules/`,
- * `bower_components/`, in any case): weak, and counted for no level (see
- * eg_signature_level_of()).
+ * What lies below a folder of this name, in any case: installed packages
+ * where a package manager puts other projects' code (`site-packages/`,
+ * `dist-packages/`, `node_modules/`, `bower_components/`: counted for no
+ * level, see eg_signature_level_of()); weak files below `vendor/`,
+ * `tests/`, `docs/` and their kin; else product code.  eg_weak_dir(): not
+ * product code.
  */
-int eg_installed_dir(const char *name, size_t len);
+enum eg_where eg_dir_where(const char *name, size_t len);
+int eg_weak_dir(const char *name, size_t len);
 /*
  * Whether a top-level folder is, by its name, a part of the project around
  * it and no project of its own: a weak folder, or its sources, scripts,

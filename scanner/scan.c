@@ -299,19 +299,18 @@ static void note_tree(const struct walker *w, const char *name, size_t len,
 	const size_t words = w->words;
 	eg_word *weak = note + EG_IN_WEAK * words;
 	eg_word *installed = note + EG_IN_INSTALLED * words;
+	enum eg_where dir = eg_dir_where(name, len);
 
-	if (eg_installed_dir(name, len)) {
+	if (dir == EG_IN_INSTALLED) {
 		/* below installed packages, all is theirs */
 		eg_bits_or(installed, sub->bits, words);
 		eg_bits_or(installed, EG_TREE_WEAK(sub, words), words);
-		eg_bits_or(installed, EG_TREE_INSTALLED(sub, words), words);
 	} else {
 		/* below a weak folder, all the project's own is weak */
-		eg_bits_or(eg_weak_dir(name, len) ? weak : note, sub->bits,
-			   words);
+		eg_bits_or(dir == EG_IN_WEAK ? weak : note, sub->bits, words);
 		eg_bits_or(weak, EG_TREE_WEAK(sub, words), words);
-		eg_bits_or(installed, EG_TREE_INSTALLED(sub, words), words);
 	}
+	eg_bits_or(installed, EG_TREE_INSTALLED(sub, words), words);
 	if (sub->incomplete)
 		note[NOTE_FLAGS(words)] |= NOTE_INCOMPLETE;
 	if (sub->again)
