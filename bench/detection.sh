@@ -154,7 +154,7 @@ def evidence(crit):
     if not ev:
         return ""
     e = ev[0]
-    weak = " (weak)" if e.get("weak") else ""
+    weak = " (installed)" if e.get("installed") else " (weak)" if e.get("weak") else ""
     return "%s:%s `%s` [%s]%s" % (e["path"], e["line"], cell(short(e.get("excerpt", ""), 80)),
                                  e.get("pattern", "?"), weak)
 

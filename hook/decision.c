@@ -285,15 +285,15 @@ size_t eg_decision_paths(const char **out, size_t max,
 	size_t n = 0, c, e, k;
 	int pass;
 
-	/* Product code first, then weak evidence, each path once. */
-	for (pass = 0; pass < 2; pass++) {
+	/* Product code, weak files, installed packages: each path once. */
+	for (pass = EG_IN_PRODUCT; pass < EG_CRITERIA_SETS; pass++) {
 		for (c = 0; c < f->ncriteria; c++) {
 			const struct eg_criterion_result *r = &f->criteria[c];
 
 			for (e = 0; r->met && e < r->nevidence; e++) {
 				const char *p = r->evidence[e].path;
 
-				if (!p || r->evidence[e].weak != pass)
+				if (!p || (int)r->evidence[e].where != pass)
 					continue;
 				for (k = 0; k < n; k++)
 					if (!strcmp(out[k], p))

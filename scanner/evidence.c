@@ -147,7 +147,7 @@ int eg_path_is_weak(const char *path, const struct eg_blob_result *r)
 static void add_evidence(struct eg_criterion_result *c,
 			 const struct eg_sigset *set,
 			 const struct eg_snapshot_file *file,
-			 const struct eg_hit *h, int weak)
+			 const struct eg_hit *h, enum eg_where where)
 {
 	struct eg_evidence *e;
 
@@ -162,7 +162,7 @@ static void add_evidence(struct eg_criterion_result *c,
 	e->column = h->column;
 	e->excerpt = eg_xstrdup(h->excerpt ? h->excerpt : "");
 	e->pattern = eg_xstrdup(set->patterns[h->pattern].id);
-	e->weak = weak;
+	e->where = where;
 }
 
 static int has_evidence(const struct eg_criterion_result *c, const char *path,
@@ -243,17 +243,17 @@ static void pick(struct eg_criterion_result *c, const struct eg_sigset *set,
 				continue;
 			if (has_evidence(c, file->path, &r->hits[k]))
 				continue;
-			add_evidence(c, set, file, &r->hits[k],
-				     where != EG_IN_PRODUCT);
+			add_evidence(c, set, file, &r->hits[k], where);
 			taken++;
 		}
 	}
 }
 
 /*
- * How many files a criterion holds in, product code and weak apart: how
- * much of the snapshot it covers, for the reviewer to weigh (one README
- * line of imagery against a thousand files of training, say).
+ * How many files a criterion holds in, product code, weak files and
+ * installed packages apart: how much of the snapshot it covers, for the
+ * reviewer to weigh (one README line of imagery against a thousand files
+ * of training, say).
  */
 static void count_files(struct eg_criterion_result *c, size_t ci,
 			const struct held *h)
@@ -263,7 +263,9 @@ static void count_files(struct eg_criterion_result *c, size_t ci,
 	for (i = 0; i < h->nfiles; i++) {
 		if (!held_by(h, i, ci))
 			continue;
-		if (h->where[i] != EG_IN_PRODUCT)
+		if (h->where[i] == EG_IN_INSTALLED)
+			c->installed_files++;
+		else if (h->where[i] == EG_IN_WEAK)
 			c->weak_files++;
 		else
 			c->files++;

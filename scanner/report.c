@@ -189,7 +189,31 @@ int eg_criterion_counted(const struct eg_finding *f,
 			 const struct eg_criterion_result *c)
 {
 	return f->sig->scope == EG_SIG_REPOSITORY &&
-	       (c->files || c->weak_files);
+	       (c->files || c->weak_files || c->installed_files);
+}
+
+void eg_report_print_elsewhere(FILE *out, const struct eg_criterion_result *c)
+{
+	if (c->weak_files)
+		fprintf(out, "%zu vendored, docs or test %s", c->weak_files,
+			c->weak_files == 1 ? "file" : "files");
+	if (c->weak_files && c->installed_files)
+		fputs(" and ", out);
+	if (c->installed_files)
+		fprintf(out, "%zu %s of installed packages", c->installed_files,
+			c->installed_files == 1 ? "file" : "files");
+}
+
+const char *eg_where_name(enum eg_where where)
+{
+	switch (where) {
+	case EG_IN_WEAK:
+		return "weak";
+	case EG_IN_INSTALLED:
+		return "installed";
+	default:
+		return NULL;
+	}
 }
 
 enum eg_level eg_report_max_level(const struct eg_report *report)

@@ -20,7 +20,11 @@ struct eg_evidence {
 	unsigned line, column; /* in the member, when there is one */
 	char *excerpt;	       /* the line, trimmed, valid UTF-8 */
 	char *pattern;	       /* the pattern id that hit */
-	int weak;	       /* in vendored, minified, docs or test files */
+	/*
+	 * Product code, or not counted for review: a weak file (vendored,
+	 * minified, docs or tests) or below installed packages (sigset.h).
+	 */
+	enum eg_where where;
 };
 
 /* A snapshot a finding holds on: its commit and the tree judged. */
@@ -32,9 +36,10 @@ struct eg_snapshot_id {
 struct eg_criterion_result {
 	const struct eg_criterion *criterion; /* borrowed from the sigset */
 	int met;
-	int weak_only; /* not met: holds in vendored, docs or test files only */
-	/* how many files of the snapshot it holds in: product code, weak */
-	size_t files, weak_files;
+	/* not met: holds only in weak files or below installed packages */
+	int weak_only;
+	/* how many files of the snapshot it holds in, by enum eg_where */
+	size_t files, weak_files, installed_files;
 	struct eg_evidence *evidence;
 	size_t nevidence;
 };
@@ -122,6 +127,15 @@ enum eg_level eg_report_max_level(const struct eg_report *report);
  */
 int eg_criterion_counted(const struct eg_finding *f,
 			 const struct eg_criterion_result *c);
+/*
+ * Print the files a criterion holds in outside product code, as a reader
+ * counts them: "2 vendored, docs or test files", "1 file of installed
+ * packages", or both joined by " and ".  Prints nothing when there are
+ * none.
+ */
+void eg_report_print_elsewhere(FILE *out, const struct eg_criterion_result *c);
+/* How a report marks evidence outside product code: "weak", "installed". */
+const char *eg_where_name(enum eg_where where);
 
 /*
  * Drop findings whose fingerprint is in the JSON report at `path` (an

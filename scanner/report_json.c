@@ -36,8 +36,11 @@ static json_t *evidence_json(const struct eg_evidence *e)
 	json_object_set_new(j, "excerpt", jstr(e->excerpt));
 	if (e->pattern)
 		json_object_set_new(j, "pattern", jstr(e->pattern));
-	if (e->weak)
+	/* weak: not counted for review; installed: below installed packages */
+	if (e->where != EG_IN_PRODUCT)
 		json_object_set_new(j, "weak", json_true());
+	if (e->where == EG_IN_INSTALLED)
+		json_object_set_new(j, "installed", json_true());
 	return j;
 }
 
@@ -94,6 +97,9 @@ static json_t *finding_json(const struct eg_report *r,
 				    json_integer((json_int_t)c->files));
 		json_object_set_new(cj, "weak_files",
 				    json_integer((json_int_t)c->weak_files));
+		json_object_set_new(
+			cj, "installed_files",
+			json_integer((json_int_t)c->installed_files));
 		for (k = 0; k < c->nevidence; k++)
 			json_array_append_new(ev,
 					      evidence_json(&c->evidence[k]));

@@ -262,8 +262,10 @@ static void write_evidence(FILE *f, const struct eg_finding *fd,
 		fputs(": ", f);
 		md_code(f, ev->excerpt, 1);
 	}
-	if (ev->weak)
+	if (ev->where == EG_IN_WEAK)
 		fputs(" *(weak: vendored, minified, docs or test file)*", f);
+	else if (ev->where == EG_IN_INSTALLED)
+		fputs(" *(installed package: another project's code)*", f);
 }
 
 static const struct eg_criterion_result *
@@ -282,9 +284,10 @@ static void write_files(FILE *f, const struct eg_criterion_result *cr)
 {
 	fprintf(f, " *(holds in %zu %s", cr->files,
 		cr->files == 1 ? "file" : "files");
-	if (cr->weak_files)
-		fprintf(f, ", and %zu vendored, docs or test %s",
-			cr->weak_files, cr->weak_files == 1 ? "file" : "files");
+	if (cr->weak_files || cr->installed_files) {
+		fputs(", and ", f);
+		eg_report_print_elsewhere(f, cr);
+	}
 	fputs(")*", f);
 }
 
@@ -296,9 +299,14 @@ static void write_criterion_row(FILE *f, const struct eg_finding *fd,
 
 	fprintf(f, "| %s | ", cr && cr->met ? CHECK_MARK : CROSS_MARK);
 	md_text(f, c->title);
-	if (cr && cr->weak_only)
+	if (cr && cr->weak_only && eg_criterion_counted(fd, cr)) {
+		fputs(" *(only in ", f);
+		eg_report_print_elsewhere(f, cr);
+		fputs(": not counted)*", f);
+	} else if (cr && cr->weak_only) {
 		fputs(" *(only in vendored, docs or test files: not counted)*",
 		      f);
+	}
 	fputs(" (", f);
 	md_code(f, c->id, 1);
 	fputs(")", f);

@@ -333,8 +333,10 @@ static json_t *evidence_location(const struct eg_evidence *ev,
 	if (ev->member)
 		fprintf(t.f, ", in the archive's member %s, line %u: %s",
 			ev->member, ev->line, ev->excerpt ? ev->excerpt : "");
-	if (ev->weak)
+	if (ev->where == EG_IN_WEAK)
 		fputs(" [weak: vendored, minified, docs or test file]", t.f);
+	else if (ev->where == EG_IN_INSTALLED)
+		fputs(" [installed package: another project's code]", t.f);
 	put(loc, "message", message_of(text_close(&t)));
 
 	put(props, "criterion", jstr(criterion->id));
@@ -346,7 +348,8 @@ static json_t *evidence_location(const struct eg_evidence *ev,
 		put(props, "pattern", jstr(ev->pattern));
 	if (ev->blob[0])
 		put(props, "blob", jstr(ev->blob));
-	put(props, "weak", json_boolean(ev->weak));
+	put(props, "weak", json_boolean(ev->where != EG_IN_PRODUCT));
+	put(props, "installed", json_boolean(ev->where == EG_IN_INSTALLED));
 	put(loc, "properties", props);
 	return loc;
 }

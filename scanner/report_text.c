@@ -234,11 +234,12 @@ static void print_evidence(FILE *out, const struct eg_evidence *e,
 {
 	char *path = eg_utf8_shown_dup(e->path ? e->path : "");
 	char *member = e->member ? eg_utf8_shown_dup(e->member) : NULL;
+	const char *mark = eg_where_name(e->where);
 	char where[64];
 	size_t used;
 
-	snprintf(where, sizeof(where), ":%u%s", e->line,
-		 e->weak ? " (weak)" : "");
+	snprintf(where, sizeof(where), ":%u%s%s%s", e->line, mark ? " (" : "",
+		 mark ? mark : "", mark ? ")" : "");
 	/* a member of an archive as Java names one in a jar: a.whl!b/c.py */
 	fprintf(out, "      %s%s%s%s", path, member ? "!" : "",
 		member ? member : "", where);
@@ -257,7 +258,10 @@ static void print_evidence(FILE *out, const struct eg_evidence *e,
 	free(member);
 }
 
-/* In how many files a criterion holds, or that it holds in weak files only. */
+/*
+ * In how many files a criterion holds, or that it holds only in weak files
+ * or installed packages.
+ */
 static void print_files(FILE *out, const struct eg_finding *f,
 			const struct eg_criterion_result *c,
 			const struct style *st)
@@ -269,19 +273,19 @@ static void print_files(FILE *out, const struct eg_finding *f,
 			"      %sonly in vendored, docs or test files: "
 			"not counted%s\n",
 			st->dim, st->reset);
-	else if (c->weak_only)
-		fprintf(out,
-			"      %sonly in %zu vendored, docs or test %s: "
-			"not counted%s\n",
-			st->dim, c->weak_files,
-			plural(c->weak_files, "file", "files"), st->reset);
+	else if (c->weak_only) {
+		fprintf(out, "      %sonly in ", st->dim);
+		eg_report_print_elsewhere(out, c);
+		fprintf(out, ": not counted%s\n", st->reset);
+	}
 	if (!c->met || !counted)
 		return;
 	fprintf(out, "      %sholds in %zu %s", st->dim, c->files,
 		plural(c->files, "file", "files"));
-	if (c->weak_files)
-		fprintf(out, ", and %zu vendored, docs or test %s",
-			c->weak_files, plural(c->weak_files, "file", "files"));
+	if (c->weak_files || c->installed_files) {
+		fputs(", and ", out);
+		eg_report_print_elsewhere(out, c);
+	}
 	fprintf(out, "%s\n", st->reset);
 }
 

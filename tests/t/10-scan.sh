@@ -339,6 +339,16 @@ check "a criterion held in one test file only: counted, and not counted" \
 	grep -qx "      only in 1 vendored, docs or test file: not counted" "$TMP/weak-only.txt"
 check "... beside those held in product code" \
 	grep -qx "      holds in 1 file" "$TMP/weak-only.txt"
+mkdir -p "$w/env/lib/site-packages/pkg"
+cp "$FIXTURES/src/chips.py" "$w/env/lib/site-packages/pkg/chips.py"
+scan --no-color --dir "$w" > "$TMP/weak-only.txt"
+check "... and in a file of installed packages too: counted apart" \
+	grep -qx "      only in 1 vendored, docs or test file and 1 file of installed packages: not counted" "$TMP/weak-only.txt"
+check "... its evidence marked installed, after the weak file's" \
+	sh -c "grep -A2 'only in 1 vendored' '$TMP/weak-only.txt' | tail -1 | grep -q '^      env/lib/site-packages/pkg/chips.py:7 (installed)'"
+scan --format json --output "$TMP/r.json" --dir "$w" || true
+check "... and in JSON: weak_files, installed_files, and each evidence's installed flag" \
+	test "$(report "[(c['weak_files'], c['installed_files'], [e.get('installed', False) for e in c['evidence']]) for c in d['findings'][0]['criteria'] if c['id'] == 'sampling']")" = "[(1, 1, [False, True])]"
 fx review
 expect_exit 1 "geospatial training (a geospatial deep-learning training project): review" \
 	scan --format json --output "$TMP/r.json" "$TMP/review"

@@ -88,7 +88,7 @@ struct push {
 };
 
 static void add_evidence(struct eg_finding *f, size_t c, const char *path,
-			 int weak)
+			 enum eg_where where)
 {
 	struct eg_criterion_result *r = &f->criteria[c];
 	struct eg_evidence *e;
@@ -103,7 +103,7 @@ static void add_evidence(struct eg_finding *f, size_t c, const char *path,
 	e->column = 1;
 	e->excerpt = eg_xstrdup("x");
 	e->pattern = eg_xstrdup("a");
-	e->weak = weak;
+	e->where = where;
 }
 
 static struct eg_finding *add_finding(struct eg_report *r, const char *sig,
@@ -124,7 +124,7 @@ static struct eg_finding *add_finding(struct eg_report *r, const char *sig,
 			&set->criteria[s->first_criterion + i];
 		f->criteria[i].met = 1;
 	}
-	add_evidence(f, 0, "gui/label.py", 0);
+	add_evidence(f, 0, "gui/label.py", EG_IN_PRODUCT);
 	return f;
 }
 
@@ -565,8 +565,8 @@ static void test_message_stays_within_twenty_lines(void **state)
 			add_finding(p.report, "G.1", EG_LEVEL_CONTROLLED);
 
 		f->commit[0] = (char)('a' + i);
-		add_evidence(f, 1, "train/train.py", 0);
-		add_evidence(f, 1, "vendor/x.py", 1);
+		add_evidence(f, 1, "train/train.py", EG_IN_PRODUCT);
+		add_evidence(f, 1, "vendor/x.py", EG_IN_WEAK);
 	}
 	p.in.override_ticket = "EXP-1";
 	d = decide(&p);
@@ -586,18 +586,20 @@ static void test_evidence_paths(void **state)
 	size_t n;
 
 	(void)state;
-	add_evidence(f, 0, "tests/test_label.py", 1);
-	add_evidence(f, 1, "gui/label.py", 0);
-	add_evidence(f, 1, "train/train.py", 0);
+	add_evidence(f, 0, "env/site-packages/qt/view.py", EG_IN_INSTALLED);
+	add_evidence(f, 0, "tests/test_label.py", EG_IN_WEAK);
+	add_evidence(f, 1, "gui/label.py", EG_IN_PRODUCT);
+	add_evidence(f, 1, "train/train.py", EG_IN_PRODUCT);
 	n = eg_decision_paths(paths, 8, f);
-	assert_int_equal(n, 3);
+	assert_int_equal(n, 4);
 	assert_string_equal(paths[0], "gui/label.py");
 	assert_string_equal(paths[1], "train/train.py");
 	assert_string_equal(paths[2], "tests/test_label.py");
+	assert_string_equal(paths[3], "env/site-packages/qt/view.py");
 	assert_int_equal(eg_decision_paths(paths, 1, f), 1);
 	/* Evidence of a criterion that does not hold is not shown. */
 	f->criteria[1].met = 0;
-	assert_int_equal(eg_decision_paths(paths, 8, f), 2);
+	assert_int_equal(eg_decision_paths(paths, 8, f), 3);
 	eg_report_free(r);
 }
 

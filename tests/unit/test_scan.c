@@ -339,20 +339,29 @@ static void installed_levels(const struct eg_report *r, const char *tests_y)
 	assert_int_equal(i->level, v->level);
 	assert_int_equal(w->level, EG_LEVEL_REVIEW);
 	assert_true(w->criteria[2].weak_only);
+	assert_int_equal(w->criteria[2].weak_files, 0);
+	assert_int_equal(w->criteria[2].installed_files, 1);
 	assert_non_null(
 		strstr(w->criteria[2].evidence[0].path, "node_modules/"));
+	assert_int_equal(w->criteria[2].evidence[0].where, EG_IN_INSTALLED);
 	if (!tests_y) {
 		assert_int_equal(v->level, EG_LEVEL_REVIEW);
 		assert_false(v->criteria[1].met);
 		assert_true(v->criteria[1].weak_only);
+		assert_int_equal(v->criteria[1].installed_files, 1);
 		assert_non_null(strstr(v->criteria[1].evidence[0].path,
 				       "Site-Packages/"));
+		assert_int_equal(v->criteria[1].evidence[0].where,
+				 EG_IN_INSTALLED);
 		return;
 	}
 	assert_int_equal(v->level, EG_LEVEL_CONTROLLED);
 	assert_true(v->criteria[1].met);
+	assert_int_equal(v->criteria[1].weak_files, 1);
+	assert_int_equal(v->criteria[1].installed_files, 1);
 	assert_int_equal(v->criteria[1].nevidence, 1);
 	assert_string_equal(v->criteria[1].evidence[0].path, tests_y);
+	assert_int_equal(v->criteria[1].evidence[0].where, EG_IN_WEAK);
 }
 
 /*
@@ -437,15 +446,16 @@ static void weak_files_count_only_for_controlled(void **state)
 	assert_true(f->criteria[1].weak_only);
 	assert_int_equal(f->criteria[1].files, 0);
 	assert_int_equal(f->criteria[1].weak_files, 7);
+	assert_int_equal(f->criteria[1].installed_files, 0);
 	assert_int_equal(f->criteria[1].nevidence, 3);
 	for (k = 0; k < f->criteria[1].nevidence; k++)
-		assert_true(f->criteria[1].evidence[k].weak);
+		assert_int_equal(f->criteria[1].evidence[k].where, EG_IN_WEAK);
 	assert_false(f->criteria[2].weak_only);
 	f = find(r, "V");
 	assert_non_null(f);
 	assert_int_equal(f->level, EG_LEVEL_CONTROLLED);
 	assert_true(f->criteria[1].met);
-	assert_true(f->criteria[1].evidence[0].weak);
+	assert_int_equal(f->criteria[1].evidence[0].where, EG_IN_WEAK);
 	eg_report_free(r);
 	r = scan_repo("weak", EG_TARGET_ALL, NULL);
 	f = find(r, "W");
@@ -489,7 +499,7 @@ static void the_top_readme_counts_other_docs_do_not(void **state)
 	assert_string_equal(f->commit, rev_in("described", "r2"));
 	assert_true(f->criteria[1].met);
 	assert_string_equal(f->criteria[1].evidence[0].path, "Readme.rst");
-	assert_false(f->criteria[1].evidence[0].weak);
+	assert_int_equal(f->criteria[1].evidence[0].where, EG_IN_PRODUCT);
 	eg_report_free(r);
 	sh("cd %s && git init -q -b main collected && cd collected && "
 	   "mkdir -p one && echo d-code > one/d.c && "
@@ -501,7 +511,7 @@ static void the_top_readme_counts_other_docs_do_not(void **state)
 	assert_non_null(f);
 	assert_int_equal(f->level, EG_LEVEL_REVIEW);
 	assert_string_equal(f->criteria[1].evidence[0].path, "one/README.md");
-	assert_false(f->criteria[1].evidence[0].weak);
+	assert_int_equal(f->criteria[1].evidence[0].where, EG_IN_PRODUCT);
 	eg_report_free(r);
 }
 
