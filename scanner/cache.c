@@ -36,7 +36,9 @@
  * C: an archive's members are matched, hits name their member (match.h);
  * D: .csv and .tsv files are data, not text (kind.h);
  * E: weak folders in any case, `Test/` as `test/`, and a third set of a
- *    tree's criteria, below installed packages (evidence.h)
+ *    tree's criteria, below installed packages (evidence.h);
+ * F: `dataset/` and `datasets/` serve the project: their README is weak
+ *    (evidence.h)
  */
 #define MAX_CACHE (1u << 30)
 

@@ -7,7 +7,7 @@
 #include "sigset.h"
 
 /* A cache file's first 8 bytes: its format, changed with it (cache.c). */
-#define EG_CACHE_MAGIC "EGCACHEE"
+#define EG_CACHE_MAGIC "EGCACHEF"
 
 /*
  * Add to `trees` (tree -> struct eg_tree_info) and `blobs` ((blob, kind) ->

@@ -54,12 +54,16 @@ int eg_weak_dir(const char *name, size_t len)
 	return eg_dir_where(name, len) != EG_IN_PRODUCT;
 }
 
-/* Folders that, by their name, serve the project around them. */
+/*
+ * Folders that, by their name, serve the project around them.  A data
+ * set's folder holds the card its publisher wrote (Roboflow's
+ * `README.roboflow.txt`), not the project's description.
+ */
 static const char *const part_dirs[] = {
-	"src",	    "lib",     "bin",	    "scripts",	"tools",
-	"examples", "example", "notebooks", "notebook", "tutorials",
-	"tutorial", "demo",    "demos",	    "samples",	"sample",
-	"configs",  "config",  "data",	    "assets",	NULL,
+	"src",	   "lib",	"bin",	    "scripts",	 "tools",    "examples",
+	"example", "notebooks", "notebook", "tutorials", "tutorial", "demo",
+	"demos",   "samples",	"sample",   "configs",	 "config",   "data",
+	"dataset", "datasets",	"assets",   NULL,
 };
 
 int eg_package_marker(const char *name, size_t len)

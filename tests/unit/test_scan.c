@@ -470,7 +470,8 @@ static void weak_files_count_only_for_controlled(void **state)
  * The README at the top of the tree says what the project is for: it
  * counts, and so does that of a top-level folder, a project of a
  * collection.  Other documentation does not, nor a README deeper down or
- * in a folder that serves the project around it (`src/`).
+ * in a folder that serves the project around it (`src/`, a data set's
+ * `Datasets/` with its publisher's card).
  */
 static void the_top_readme_counts_other_docs_do_not(void **state)
 {
@@ -479,9 +480,10 @@ static void the_top_readme_counts_other_docs_do_not(void **state)
 
 	(void)state;
 	sh("cd %s && git init -q -b main described && cd described && "
-	   "echo d-code > d.c && mkdir -p docs src a/sub && "
+	   "echo d-code > d.c && mkdir -p docs src a/sub Datasets && "
 	   "echo d-described > docs/README.md && "
 	   "echo d-described > src/README.md && "
+	   "echo d-described > Datasets/README.roboflow.txt && "
 	   "echo d-described > a/sub/README.md && "
 	   "echo d-described > README-old.md && "
 	   "git add . && git commit -qm r1 && git tag r1 && "
