@@ -106,7 +106,8 @@ void eg_decision_free(struct eg_decision *decision);
 
 /*
  * The paths of the evidence of `f`'s met criteria, each once, product code
- * before weak evidence (vendored, tests, docs), at most `max`.  The strings
+ * before weak evidence (vendored, tests, docs), and that before installed
+ * packages (site-packages/, node_modules/), at most `max`.  The strings
  * are borrowed from the report.  Returns how many were stored in out.
  */
 size_t eg_decision_paths(const char **out, size_t max,

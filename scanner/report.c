@@ -200,7 +200,7 @@ void eg_report_print_elsewhere(FILE *out, const struct eg_criterion_result *c)
 	if (c->weak_files && c->installed_files)
 		fputs(" and ", out);
 	if (c->installed_files)
-		fprintf(out, "%zu %s of installed packages", c->installed_files,
+		fprintf(out, "%zu installed %s", c->installed_files,
 			c->installed_files == 1 ? "file" : "files");
 }
 

@@ -129,9 +129,9 @@ int eg_criterion_counted(const struct eg_finding *f,
 			 const struct eg_criterion_result *c);
 /*
  * Print the files a criterion holds in outside product code, as a reader
- * counts them: "2 vendored, docs or test files", "1 file of installed
- * packages", or both joined by " and ".  Prints nothing when there are
- * none.
+ * counts them: "2 vendored, docs or test files", "1 installed file" (below
+ * installed packages), or both joined by " and ".  Prints nothing when
+ * there are none.
  */
 void eg_report_print_elsewhere(FILE *out, const struct eg_criterion_result *c);
 /* How a report marks evidence outside product code: "weak", "installed". */

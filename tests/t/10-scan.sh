@@ -343,12 +343,28 @@ mkdir -p "$w/env/lib/site-packages/pkg"
 cp "$FIXTURES/src/chips.py" "$w/env/lib/site-packages/pkg/chips.py"
 scan --no-color --dir "$w" > "$TMP/weak-only.txt"
 check "... and in a file of installed packages too: counted apart" \
-	grep -qx "      only in 1 vendored, docs or test file and 1 file of installed packages: not counted" "$TMP/weak-only.txt"
+	grep -qx "      only in 1 vendored, docs or test file and 1 installed file: not counted" "$TMP/weak-only.txt"
 check "... its evidence marked installed, after the weak file's" \
 	sh -c "grep -A2 'only in 1 vendored' '$TMP/weak-only.txt' | tail -1 | grep -q '^      env/lib/site-packages/pkg/chips.py:7 (installed)'"
 scan --format json --output "$TMP/r.json" --dir "$w" || true
-check "... and in JSON: weak_files, installed_files, and each evidence's installed flag" \
-	test "$(report "[(c['weak_files'], c['installed_files'], [e.get('installed', False) for e in c['evidence']]) for c in d['findings'][0]['criteria'] if c['id'] == 'sampling']")" = "[(1, 1, [False, True])]"
+check "... and in JSON: weak_files, installed_files, and each evidence's weak and installed flags" \
+	test "$(report "[(c['weak_files'], c['installed_files'], [(e.get('weak', False), e.get('installed', False)) for e in c['evidence']]) for c in d['findings'][0]['criteria'] if c['id'] == 'sampling']")" = "[(1, 1, [(True, False), (True, True)])]"
+rm -r "$w/tests"
+cp "$FIXTURES/src/geo_io.py" "$w/env/lib/site-packages/pkg/geo_io.py"
+scan --no-color --dir "$w" > "$TMP/weak-only.txt"
+check "a criterion held below installed packages alone: counted, and not counted" \
+	grep -qx "      only in 1 installed file: not counted" "$TMP/weak-only.txt"
+check "... and one held in product code and there: both counted" \
+	grep -qx "      holds in 1 file, and 1 installed file" "$TMP/weak-only.txt"
+scan --format markdown --output "$TMP/weak-only.md" --dir "$w" || true
+check "... the same in markdown, installed evidence marked so" \
+	sh -c "grep -qF '*(only in 1 installed file: not counted)*' '$TMP/weak-only.md' &&
+		grep -qF '*(holds in 1 file, and 1 installed file)*' '$TMP/weak-only.md' &&
+		grep -qF '*(installed package: another project'\''s code)*' '$TMP/weak-only.md' &&
+		! grep -qF '*(weak:' '$TMP/weak-only.md'"
+scan --format sarif --output "$TMP/weak-only.sarif" --dir "$w" || true
+check "... and in SARIF: the installed location says so, weak and installed" \
+	test "$(json_get "$TMP/weak-only.sarif" "sorted({(l['properties']['weak'], l['properties']['installed'], '[installed package' in l['message']['text']) for r in d['runs'][0]['results'] for l in r.get('relatedLocations', []) + r.get('locations', []) if 'properties' in l and 'installed' in l['properties']})")" = "[(False, False, False), (True, True, True)]"
 fx review
 expect_exit 1 "geospatial training (a geospatial deep-learning training project): review" \
 	scan --format json --output "$TMP/r.json" "$TMP/review"

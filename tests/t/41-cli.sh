@@ -144,7 +144,7 @@ for i, l in enumerate(lines):
     if (m.group(1) == "\u2713") != counted:
         print("criterion", m.group(2), m.group(1), "count line:", nxt)
         bad += 1
-    has = re.match(r"^      \S.*:\d+( \(weak\))?(  |$)", nxt) is not None
+    has = re.match(r"^      \S.*:\d+( \((weak|installed)\))?(  |$)", nxt) is not None
     seen[m.group(2)] = m.group(1)
     if (m.group(1) == "\u2713") != has:
         print("criterion", m.group(2), m.group(1), "evidence line:", nxt)
