@@ -53,10 +53,10 @@ int eg_weak_dir(const char *name, size_t len);
  * it and no project of its own: a weak folder, or its sources, scripts,
  * tools, examples, notebooks, tutorials, demos, samples, configuration or
  * data (`src/`, `scripts/`, `examples/`, `notebooks/`, `data/`,
- * `datasets/`, ...; any case).  A
- * toolkit's notebooks are judged with the toolkit, while the folders of a
- * collection of tutorials, named after their subjects, are each judged on
- * their own (see eg_signature_level_bound()).
+ * `datasets/`, ...; any case).  A toolkit's notebooks are judged with the
+ * toolkit, while the folders of a collection of tutorials, named after
+ * their subjects, are each judged on their own (see
+ * eg_signature_level_bound()).
  */
 int eg_part_dir(const char *name, size_t len);
 /*
