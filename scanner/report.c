@@ -192,7 +192,8 @@ int eg_criterion_counted(const struct eg_finding *f,
 	       (c->files || c->weak_files || c->installed_files);
 }
 
-void eg_report_print_elsewhere(FILE *out, const struct eg_criterion_result *c)
+/* "2 vendored, docs or test files and 1 installed file" */
+static void print_elsewhere(FILE *out, const struct eg_criterion_result *c)
 {
 	if (c->weak_files)
 		fprintf(out, "%zu vendored, docs or test %s", c->weak_files,
@@ -204,16 +205,44 @@ void eg_report_print_elsewhere(FILE *out, const struct eg_criterion_result *c)
 			c->installed_files == 1 ? "file" : "files");
 }
 
+void eg_report_print_held(FILE *out, const struct eg_criterion_result *c)
+{
+	fprintf(out, "holds in %zu %s", c->files,
+		c->files == 1 ? "file" : "files");
+	if (c->weak_files || c->installed_files) {
+		fputs(", and ", out);
+		print_elsewhere(out, c);
+	}
+}
+
+void eg_report_print_not_counted(FILE *out, const struct eg_finding *f,
+				 const struct eg_criterion_result *c)
+{
+	fputs("only in ", out);
+	if (eg_criterion_counted(f, c))
+		print_elsewhere(out, c);
+	else
+		fputs("vendored, docs or test files", out);
+	fputs(": not counted", out);
+}
+
+/* By enum eg_where: product code carries no mark. */
+static const struct {
+	const char *name, *note;
+} where_marks[EG_CRITERIA_SETS] = {
+	[EG_IN_WEAK] = {"weak", "weak: vendored, minified, docs or test file"},
+	[EG_IN_INSTALLED] = {"installed",
+			     "installed package: another project's code"},
+};
+
 const char *eg_where_name(enum eg_where where)
 {
-	switch (where) {
-	case EG_IN_WEAK:
-		return "weak";
-	case EG_IN_INSTALLED:
-		return "installed";
-	default:
-		return NULL;
-	}
+	return where < EG_CRITERIA_SETS ? where_marks[where].name : NULL;
+}
+
+const char *eg_where_note(enum eg_where where)
+{
+	return where < EG_CRITERIA_SETS ? where_marks[where].note : NULL;
 }
 
 enum eg_level eg_report_max_level(const struct eg_report *report)

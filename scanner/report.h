@@ -128,14 +128,25 @@ enum eg_level eg_report_max_level(const struct eg_report *report);
 int eg_criterion_counted(const struct eg_finding *f,
 			 const struct eg_criterion_result *c);
 /*
- * Print the files a criterion holds in outside product code, as a reader
- * counts them: "2 vendored, docs or test files", "1 installed file" (below
- * installed packages), or both joined by " and ".  Prints nothing when
- * there are none.
+ * Print in how many files a criterion holds, outside product code counted
+ * apart: "holds in 3 files, and 2 vendored, docs or test files and 1
+ * installed file" (below installed packages).
  */
-void eg_report_print_elsewhere(FILE *out, const struct eg_criterion_result *c);
-/* How a report marks evidence outside product code: "weak", "installed". */
+void eg_report_print_held(FILE *out, const struct eg_criterion_result *c);
+/*
+ * Print that a criterion holds only outside product code (c->weak_only):
+ * "only in 1 installed file: not counted", or, with no counts to show
+ * (eg_criterion_counted()), "only in vendored, docs or test files: not
+ * counted".
+ */
+void eg_report_print_not_counted(FILE *out, const struct eg_finding *f,
+				 const struct eg_criterion_result *c);
+/*
+ * How a report marks evidence outside product code: a word, "weak" or
+ * "installed", and a note that says what that is; NULL for product code.
+ */
 const char *eg_where_name(enum eg_where where);
+const char *eg_where_note(enum eg_where where);
 
 /*
  * Drop findings whose fingerprint is in the JSON report at `path` (an

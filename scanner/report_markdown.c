@@ -262,10 +262,8 @@ static void write_evidence(FILE *f, const struct eg_finding *fd,
 		fputs(": ", f);
 		md_code(f, ev->excerpt, 1);
 	}
-	if (ev->where == EG_IN_WEAK)
-		fputs(" *(weak: vendored, minified, docs or test file)*", f);
-	else if (ev->where == EG_IN_INSTALLED)
-		fputs(" *(installed package: another project's code)*", f);
+	if (eg_where_note(ev->where))
+		fprintf(f, " *(%s)*", eg_where_note(ev->where));
 }
 
 static const struct eg_criterion_result *
@@ -279,18 +277,6 @@ criterion_result(const struct eg_finding *fd, const struct eg_criterion *c)
 	return NULL;
 }
 
-/* In how many files a criterion holds. */
-static void write_files(FILE *f, const struct eg_criterion_result *cr)
-{
-	fprintf(f, " *(holds in %zu %s", cr->files,
-		cr->files == 1 ? "file" : "files");
-	if (cr->weak_files || cr->installed_files) {
-		fputs(", and ", f);
-		eg_report_print_elsewhere(f, cr);
-	}
-	fputs(")*", f);
-}
-
 static void write_criterion_row(FILE *f, const struct eg_finding *fd,
 				const struct eg_criterion *c)
 {
@@ -299,19 +285,19 @@ static void write_criterion_row(FILE *f, const struct eg_finding *fd,
 
 	fprintf(f, "| %s | ", cr && cr->met ? CHECK_MARK : CROSS_MARK);
 	md_text(f, c->title);
-	if (cr && cr->weak_only && eg_criterion_counted(fd, cr)) {
-		fputs(" *(only in ", f);
-		eg_report_print_elsewhere(f, cr);
-		fputs(": not counted)*", f);
-	} else if (cr && cr->weak_only) {
-		fputs(" *(only in vendored, docs or test files: not counted)*",
-		      f);
+	if (cr && cr->weak_only) {
+		fputs(" *(", f);
+		eg_report_print_not_counted(f, fd, cr);
+		fputs(")*", f);
 	}
 	fputs(" (", f);
 	md_code(f, c->id, 1);
 	fputs(")", f);
-	if (cr && cr->met && eg_criterion_counted(fd, cr))
-		write_files(f, cr);
+	if (cr && cr->met && eg_criterion_counted(fd, cr)) {
+		fputs(" *(", f);
+		eg_report_print_held(f, cr);
+		fputs(")*", f);
+	}
 	fputs(" | ", f);
 	md_text(f, c->regulation ? c->regulation : "");
 	fputs(" | ", f);

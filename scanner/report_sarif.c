@@ -333,10 +333,8 @@ static json_t *evidence_location(const struct eg_evidence *ev,
 	if (ev->member)
 		fprintf(t.f, ", in the archive's member %s, line %u: %s",
 			ev->member, ev->line, ev->excerpt ? ev->excerpt : "");
-	if (ev->where == EG_IN_WEAK)
-		fputs(" [weak: vendored, minified, docs or test file]", t.f);
-	else if (ev->where == EG_IN_INSTALLED)
-		fputs(" [installed package: another project's code]", t.f);
+	if (eg_where_note(ev->where))
+		fprintf(t.f, " [%s]", eg_where_note(ev->where));
 	put(loc, "message", message_of(text_close(&t)));
 
 	put(props, "criterion", jstr(criterion->id));

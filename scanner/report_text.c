@@ -266,26 +266,15 @@ static void print_files(FILE *out, const struct eg_finding *f,
 			const struct eg_criterion_result *c,
 			const struct style *st)
 {
-	int counted = eg_criterion_counted(f, c);
-
-	if (c->weak_only && !counted)
-		fprintf(out,
-			"      %sonly in vendored, docs or test files: "
-			"not counted%s\n",
-			st->dim, st->reset);
-	else if (c->weak_only) {
-		fprintf(out, "      %sonly in ", st->dim);
-		eg_report_print_elsewhere(out, c);
-		fprintf(out, ": not counted%s\n", st->reset);
+	if (c->weak_only) {
+		fprintf(out, "      %s", st->dim);
+		eg_report_print_not_counted(out, f, c);
+		fprintf(out, "%s\n", st->reset);
 	}
-	if (!c->met || !counted)
+	if (!c->met || !eg_criterion_counted(f, c))
 		return;
-	fprintf(out, "      %sholds in %zu %s", st->dim, c->files,
-		plural(c->files, "file", "files"));
-	if (c->weak_files || c->installed_files) {
-		fputs(", and ", out);
-		eg_report_print_elsewhere(out, c);
-	}
+	fprintf(out, "      %s", st->dim);
+	eg_report_print_held(out, c);
 	fprintf(out, "%s\n", st->reset);
 }
 
